@@ -1,0 +1,147 @@
+/**
+ * The one message protocol between the extension's parts. Every message is a member of a discriminated
+ * union keyed by `type`; every reply is a `Result`: either `{ ok: true, value }` or
+ * `{ ok: false, error }` — an error is never disguised as a verdict.
+ *
+ * Directions: content script → background (`ContentToBackground`), extension pages (popup, options,
+ * explanation view) → background (`PageToBackground`), background → content script (`BackgroundToContent`).
+ */
+import type { VerdictLabel } from './verdict';
+
+/** Why an image has no verdict. Shown to the user as a clear status, never as a probability. */
+export type ImageErrorCode =
+  | 'too-small' // shorter side < MIN_SIDE_PIXELS
+  | 'too-large' // header claims more than MAX_DECODE_PIXELS
+  | 'fetch-failed' // network error or HTTP status ≥ 400
+  | 'timeout' // the image did not arrive in time
+  | 'permission-needed' // no host permission for the image's origin
+  | 'unsupported-format' // e.g. SVG (vector) or an unknown format
+  | 'decode-failed' // bytes could not be decoded (truncated, corrupt)
+  | 'model-failed' // the model could not be loaded or failed to run
+  | 'cancelled'; // the request was cancelled (tab closed, explanation cancelled)
+
+export interface ImageError {
+  code: ImageErrorCode;
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ImageError };
+
+/** Priority in the background queue: profile photos first, then feed images, explanations last. */
+export type Priority = 'profile' | 'normal' | 'explain';
+
+/** One screened image. */
+export interface Verdict {
+  /** The URL the bytes were fetched from (after `currentSrc` / lazy-load resolution). */
+  url: string;
+  /** Raw model logit (pre-sigmoid, pre-calibration), finite. */
+  logit: number;
+  /** Calibrated probability that the image is synthetic, in [0, 1]. */
+  probability: number;
+  /** The model's id `name@version`. */
+  model: string;
+  /** tfjs backend that produced it: `webgpu` | `webgl` | `wasm` | `cpu`. */
+  backend: string;
+  /** Decoded source size in pixels. */
+  width: number;
+  height: number;
+  /** sha256 (hex) of the image bytes; the content cache key. */
+  contentHash: string;
+  /** Wall time from dequeue to result, in milliseconds. */
+  ms: number;
+  /** True when served from the URL or content-hash cache. */
+  cached: boolean;
+}
+
+/** Explanation methods (seed §CAM + LIME). */
+export type ExplainMethod = 'gradcam' | 'ablationcam' | 'layercam' | 'scorecam' | 'lime';
+
+export interface Explanation {
+  url: string;
+  method: ExplainMethod;
+  /** Heatmap in [0, 1], row-major, `mapHeight × mapWidth`, over `region` of the source image. */
+  map: number[];
+  mapWidth: number;
+  mapHeight: number;
+  /** Source-pixel rectangle the map covers (the model input's region). */
+  region: { x: number; y: number; width: number; height: number };
+  /** True when the map is all zero: "no localised evidence". */
+  empty: boolean;
+  /** LIME only: superpixel label per map cell and each superpixel's weight (positive = towards the verdict). */
+  segments?: number[];
+  weights?: number[];
+  probability: number;
+}
+
+/** Content script → background. */
+export type ContentToBackground =
+  | { type: 'classify'; url: string; priority: Priority; pageUrl: string }
+  /** Bytes read in the page for `blob:` / `data:` URLs the background cannot fetch itself. */
+  | { type: 'classify-bytes'; url: string; bytes: ArrayBuffer | number[]; priority: Priority; pageUrl: string }
+  | { type: 'report-images'; images: TabImage[] };
+
+/** What the popup lists for a tab. */
+export interface TabImage {
+  url: string;
+  status: 'pending' | 'done' | 'error';
+  verdict?: Verdict;
+  error?: ImageError;
+  isProfile?: boolean;
+}
+
+export interface BackendStatus {
+  ready: boolean;
+  model?: { name: string; version: string; arch: string };
+  backend?: string;
+  error?: string;
+  queueLength: number;
+}
+
+/** Extension pages → background. */
+export type PageToBackground =
+  | { type: 'get-status' }
+  | { type: 'get-tab-images'; tabId: number }
+  | { type: 'explain'; url: string; method: ExplainMethod; samples?: number; requestId: string }
+  | { type: 'cancel-explain'; requestId: string }
+  | { type: 'classify'; url: string; priority: Priority; pageUrl: string };
+
+/** Background → content script. */
+export type BackgroundToContent =
+  | { type: 'check-image-at'; srcUrl?: string; pageUrl?: string }
+  | { type: 'rescan' };
+
+/** Reply type for each request `type`. */
+export interface ReplyMap {
+  classify: Verdict;
+  'classify-bytes': Verdict;
+  'report-images': null;
+  'get-status': BackendStatus;
+  'get-tab-images': TabImage[];
+  explain: Explanation;
+  'cancel-explain': null;
+  'check-image-at': null;
+  rescan: null;
+}
+
+export type AnyMessage = ContentToBackground | PageToBackground | BackgroundToContent;
+export type ReplyOf<M extends AnyMessage> = Result<ReplyMap[M['type']]>;
+
+const TYPES = new Set<string>([
+  'classify', 'classify-bytes', 'report-images', 'get-status', 'get-tab-images', 'explain', 'cancel-explain',
+  'check-image-at', 'rescan',
+]);
+
+/** True when `value` has a known `type` tag (cheap structural guard for incoming messages). */
+export function isMessage(value: unknown): value is AnyMessage {
+  return typeof value === 'object' && value !== null && TYPES.has((value as { type?: unknown }).type as string);
+}
+
+/** Builds an error reply. */
+export function err(code: ImageErrorCode, message: string): { ok: false; error: ImageError } {
+  return { ok: false, error: { code, message } };
+}
+
+/** Builds a success reply. */
+export function ok<T>(value: T): { ok: true; value: T } {
+  return { ok: true, value };
+}

@@ -1,0 +1,99 @@
+/**
+ * User settings: one schema with defaults, validation and ordered migrations, stored in
+ * `storage.sync` under the key `settings`. Unknown or out-of-range values are replaced by defaults field
+ * by field, so a bad value never loses the other settings.
+ */
+import type { ExplainMethod } from './messages';
+
+export const SETTINGS_KEY = 'settings';
+export const SETTINGS_VERSION = 2;
+
+export type BackendPreference = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+export interface Settings {
+  version: number;
+  /** Decision threshold on the calibrated probability, [0.05, 0.95]; `null` = the model's own. */
+  threshold: number | null;
+  /** Total width of the "unsure" band around the threshold, [0, 0.5]; `null` = the model's own. */
+  unsureBand: number | null;
+  /** Scan pages automatically. */
+  autoScan: boolean;
+  /** Hostnames where auto-scan is off even when `autoScan` is on. */
+  disabledSites: string[];
+  /** Badge profile photos on the supported social sites (adapter ids). */
+  profileSites: string[];
+  backend: BackendPreference;
+  explainMethod: ExplainMethod;
+  /** LIME perturbation samples, [50, 2000]. */
+  limeSamples: number;
+  /** Keep a local history of checked images. */
+  history: boolean;
+}
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  version: SETTINGS_VERSION,
+  threshold: null,
+  unsureBand: null,
+  autoScan: true,
+  disabledSites: [],
+  profileSites: ['x', 'facebook', 'instagram', 'linkedin', 'reddit', 'mastodon', 'bluesky'],
+  backend: 'auto',
+  explainMethod: 'gradcam',
+  limeSamples: 500,
+  history: true,
+});
+
+type Raw = Record<string, unknown>;
+
+/**
+ * Ordered migrations: `MIGRATIONS[i]` turns version i+1 into version i+2.
+ * v1 → v2: `sensitivity` (0..100, higher = more "synthetic") became `threshold` = 1 − sensitivity/100.
+ */
+const MIGRATIONS: Array<(s: Raw) => Raw> = [
+  (s) => {
+    const out: Raw = { ...s, version: 2 };
+    if (typeof s.sensitivity === 'number') out.threshold = 1 - s.sensitivity / 100;
+    delete out.sensitivity;
+    return out;
+  },
+];
+
+function num(v: unknown, lo: number, hi: number): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : undefined;
+}
+
+/**
+ * Migrates and validates a stored value. Never throws: anything unreadable becomes the default.
+ * @returns a complete, valid `Settings` at `SETTINGS_VERSION`.
+ */
+export function normalizeSettings(stored: unknown): Settings {
+  let s: Raw = stored && typeof stored === 'object' ? { ...(stored as Raw) } : {};
+  let v = typeof s.version === 'number' && Number.isInteger(s.version) ? s.version : 1;
+  if (v > SETTINGS_VERSION) v = SETTINGS_VERSION; // from a newer build: keep what validates
+  while (v < SETTINGS_VERSION) {
+    s = MIGRATIONS[v - 1]!(s);
+    v++;
+  }
+  const d = DEFAULT_SETTINGS;
+  const strings = (x: unknown, fallback: string[]) =>
+    Array.isArray(x) && x.every((e) => typeof e === 'string') ? [...new Set(x as string[])] : [...fallback];
+  const methods: ExplainMethod[] = ['gradcam', 'ablationcam', 'layercam', 'scorecam', 'lime'];
+  const backends: BackendPreference[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
+  return {
+    version: SETTINGS_VERSION,
+    threshold: s.threshold === null ? null : num(s.threshold, 0.05, 0.95) ?? d.threshold,
+    unsureBand: s.unsureBand === null ? null : num(s.unsureBand, 0, 0.5) ?? d.unsureBand,
+    autoScan: typeof s.autoScan === 'boolean' ? s.autoScan : d.autoScan,
+    disabledSites: strings(s.disabledSites, d.disabledSites),
+    profileSites: strings(s.profileSites, d.profileSites),
+    backend: backends.includes(s.backend as BackendPreference) ? (s.backend as BackendPreference) : d.backend,
+    explainMethod: methods.includes(s.explainMethod as ExplainMethod) ? (s.explainMethod as ExplainMethod) : d.explainMethod,
+    limeSamples: Math.round(num(s.limeSamples, 50, 2000) ?? d.limeSamples),
+    history: typeof s.history === 'boolean' ? s.history : d.history,
+  };
+}
+
+/** The threshold and band in force: the user's when set, else the model's. */
+export function effectiveThreshold(s: Settings, model: { threshold: number; unsureBand: number }): { threshold: number; unsureBand: number } {
+  return { threshold: s.threshold ?? model.threshold, unsureBand: s.unsureBand ?? model.unsureBand };
+}
