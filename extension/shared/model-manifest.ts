@@ -69,7 +69,7 @@ export function validateManifest(value: unknown): ModelManifest {
   }
   if (m!.output !== 'logit' && m!.output !== 'probability') fail('output');
   const p = m!.preprocess;
-  if (!p || !Number.isInteger(p.inputSize) || p.inputSize < 8) fail('preprocess.inputSize');
+  if (!p || !Number.isInteger(p.inputSize) || p.inputSize < 1) fail('preprocess.inputSize');
   if (!['resize', 'shorter-side-center-crop', 'center-crop'].includes(p!.geometry)) fail('preprocess.geometry');
   if (typeof m!.threshold !== 'number' || m!.threshold < 0 || m!.threshold > 1) fail('threshold');
   if (typeof m!.unsureBand !== 'number' || m!.unsureBand < 0 || m!.unsureBand > 1) fail('unsureBand');

@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { logit, sigmoid, verdictFor, verdictText } from './verdict';
+
+test('verdictFor applies threshold and unsure band', () => {
+  assert.equal(verdictFor(0.7, 0.5, 0.2), 'synthetic');
+  assert.equal(verdictFor(0.6, 0.5, 0.2), 'synthetic'); // boundary t + w/2 is synthetic
+  assert.equal(verdictFor(0.59, 0.5, 0.2), 'unsure');
+  assert.equal(verdictFor(0.4, 0.5, 0.2), 'unsure');
+  assert.equal(verdictFor(0.39, 0.5, 0.2), 'real');
+  assert.equal(verdictFor(0.5, 0.5), 'synthetic');
+  assert.equal(verdictFor(0.49, 0.5), 'real');
+  assert.throws(() => verdictFor(Number.NaN, 0.5), RangeError);
+  assert.throws(() => verdictFor(0.5, 1.5), RangeError);
+});
+
+test('verdictText gives the accessible label', () => {
+  assert.equal(verdictText('synthetic', 0.871), 'Likely AI-generated, 87 %');
+  assert.equal(verdictText('real', 0.04), 'Likely real, 4 % synthetic');
+  assert.equal(verdictText('unsure', 0.5), 'Unsure, 50 % synthetic');
+});
+
+test('sigmoid and logit are inverse and stable', () => {
+  assert.equal(sigmoid(0), 0.5);
+  assert.ok(Math.abs(sigmoid(2) - 0.8807970779778823) < 1e-15);
+  assert.equal(sigmoid(-1000), 0);
+  assert.equal(sigmoid(1000), 1);
+  assert.ok(Math.abs(logit(sigmoid(1.5)) - 1.5) < 1e-12);
+  assert.ok(Number.isFinite(logit(0)) && Number.isFinite(logit(1)));
+});
