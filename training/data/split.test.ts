@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assignSplits, splitRecords, losoFolds } from './split';
+import type { Rec } from './manifest';
+
+function rec(path: string, source: string, label: 'real' | 'synthetic', group = `path:${path}`): Rec {
+  return { path, file: `/x/${path}`, label, y: label === 'synthetic' ? 1 : 0, source, generator: label, group, line: 0, extra: {} };
+}
+
+function makeSet(): Rec[] {
+  const out: Rec[] = [];
+  for (const s of ['A', 'B']) for (const l of ['real', 'synthetic'] as const) for (let i = 0; i < 100; i++) out.push(rec(`${s}/${l}/${i}`, s, l));
+  return out;
+}
+
+test('70/15/15 per (source,label) stratum, exactly', () => {
+  const sp = splitRecords(makeSet(), { seed: 7 });
+  assert.equal(sp.train.length, 280);
+  assert.equal(sp.val.length, 60);
+  assert.equal(sp.test.length, 60);
+  for (const s of ['A', 'B']) for (const l of ['real', 'synthetic']) {
+    assert.equal(sp.test.filter((r) => r.source === s && r.label === l).length, 15);
+    assert.equal(sp.val.filter((r) => r.source === s && r.label === l).length, 15);
+  }
+});
+
+test('deterministic, seed-dependent, order-independent', () => {
+  const recs = makeSet();
+  const a = assignSplits(recs, { seed: 1 });
+  const b = assignSplits([...recs].reverse(), { seed: 1 });
+  const c = assignSplits(recs, { seed: 2 });
+  assert.deepEqual([...a].sort(), [...b].sort());
+  assert.ok([...a].some(([p, s]) => c.get(p) !== s));
+});
+
+test('groups never straddle splits', () => {
+  const recs = makeSet().map((r, i) => ({ ...r, group: `g${i % 37}` }));
+  const m = assignSplits(recs, { seed: 3 });
+  const byGroup = new Map<string, Set<string>>();
+  for (const r of recs) (byGroup.get(r.group) ?? byGroup.set(r.group, new Set()).get(r.group)!).add(m.get(r.path)!);
+  for (const [, s] of byGroup) assert.equal(s.size, 1);
+});
+
+test('adding a stratum does not reshuffle others; folder splits are respected', () => {
+  const recs = makeSet();
+  const a = assignSplits(recs, { seed: 5 });
+  const extra = [...recs, ...Array.from({ length: 10 }, (_, i) => rec(`C/real/${i}`, 'C', 'real'))];
+  const b = assignSplits(extra, { seed: 5 });
+  for (const [p, s] of a) assert.equal(b.get(p), s);
+  const given = recs.slice(0, 3).map((r, i) => ({ ...r, split: (['train', 'val', 'test'] as const)[i] }));
+  assert.deepEqual([...assignSplits(given).values()], ['train', 'val', 'test']);
+  assert.throws(() => assignSplits(recs, { fractions: [0.5, 0.5, 0.5] }), RangeError);
+});
+
+test('LOSO folds hold out one source and drop leaked groups', () => {
+  const recs = [...makeSet(), rec('C/real/0', 'C', 'real', 'shared'), rec('C/real/1', 'C', 'real'), rec('A/real/x', 'A', 'real', 'shared')];
+  const folds = losoFolds(recs, { valFraction: 0.2 });
+  assert.deepEqual(folds.map((f) => f.source), ['A', 'B', 'C']);
+  const c = folds[2]!;
+  assert.equal(c.test.length, 2);
+  assert.equal(c.droppedForLeakage, 1);
+  assert.equal(c.train.length + c.val.length, 400);
+  assert.equal(c.val.length, 80);
+  assert.ok(c.train.every((r) => r.source !== 'C'));
+  assert.equal(folds[0]!.test.length, 201);
+});
