@@ -1,0 +1,96 @@
+// Builds the extension for Chromium and Firefox from one set of sources and one source manifest.
+//   npm run build                → dist/chromium/ and dist/firefox/
+//   MODEL_DIR=path npm run build → packages another model folder (default models/default)
+//   DIST_DIR=path                → writes <DIST_DIR>/chromium and <DIST_DIR>/firefox instead of dist/
+// devtool is false on purpose: webpack's default `eval` source maps break the MV3 CSP (the service
+// worker silently defines nothing). See ../shared/research/feasibility.md, pitfall 1.
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import CopyPlugin from 'copy-webpack-plugin';
+
+const require = createRequire(import.meta.url);
+const root = dirname(fileURLToPath(import.meta.url));
+const distRoot = resolve(root, process.env.DIST_DIR ?? 'dist');
+const modelDir = resolve(root, process.env.MODEL_DIR ?? 'models/default');
+const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist';
+const sourceManifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+/** The manifest for one browser: the source manifest minus the keys that browser warns about. */
+function manifestFor(target) {
+  const m = structuredClone(sourceManifest);
+  m.version = pkg.version;
+  if (target === 'chromium') {
+    // Chrome warns "'background.scripts' requires manifest version of 2 or lower" and about gecko keys.
+    delete m.background.scripts;
+    delete m.browser_specific_settings;
+  } else {
+    // Firefox runs background.scripts as an event page and ignores service_worker.
+    delete m.background.service_worker;
+    delete m.minimum_chrome_version;
+  }
+  return JSON.stringify(m, null, 2) + '\n';
+}
+
+/** After each emit: writes the Chromium manifest and mirrors the package to <dist>/firefox. */
+class TwoBrowsersPlugin {
+  apply(compiler) {
+    compiler.hooks.afterEmit.tap('TwoBrowsersPlugin', () => {
+      const chromium = join(distRoot, 'chromium');
+      const firefox = join(distRoot, 'firefox');
+      writeFileSync(join(chromium, 'manifest.json'), manifestFor('chromium'));
+      rmSync(firefox, { recursive: true, force: true });
+      mkdirSync(firefox, { recursive: true });
+      cpSync(chromium, firefox, { recursive: true });
+      writeFileSync(join(firefox, 'manifest.json'), manifestFor('firefox'));
+      if (!existsSync(join(chromium, 'model', 'manifest.json'))) {
+        console.warn(`[build] no model at ${modelDir}: the extension will report 'model-failed' until one is packaged (set MODEL_DIR)`);
+      }
+    });
+  }
+}
+
+const copy = [
+  { from: join(wasmDir, 'tfjs-backend-wasm.wasm'), to: 'wasm/' },
+  { from: join(wasmDir, 'tfjs-backend-wasm-simd.wasm'), to: 'wasm/' },
+  { from: 'extension/popup/popup.html', to: 'popup.html' },
+  { from: 'extension/options/options.html', to: 'options.html' },
+];
+if (existsSync(join(modelDir, 'manifest.json'))) {
+  copy.push({ from: modelDir, to: 'model/', globOptions: { ignore: ['**/*.md', '**/*.h5', '**/*.keras'] } });
+}
+
+export default (_env, argv) => ({
+  mode: argv.mode ?? 'production',
+  devtool: false,
+  context: root,
+  target: ['web', 'es2022'],
+  entry: {
+    sw: './background/index.ts',
+    content: './content/index.ts',
+    popup: './extension/popup/index.tsx',
+    options: './extension/options/index.tsx',
+  },
+  output: {
+    path: join(distRoot, 'chromium'),
+    filename: '[name].js',
+    clean: true,
+    globalObject: 'globalThis',
+  },
+  resolve: {
+    extensions: ['.ts', '.tsx', '.js', '.mjs'],
+    fallback: { fs: false, path: false, os: false, crypto: false, worker_threads: false, perf_hooks: false, util: false },
+  },
+  module: {
+    parser: { javascript: { dynamicImportMode: 'eager' } },
+    rules: [
+      { test: /\.tsx?$/, loader: 'ts-loader', exclude: /node_modules/, options: { transpileOnly: true, compilerOptions: { noEmit: false } } },
+    ],
+  },
+  optimization: { splitChunks: false, runtimeChunk: false },
+  performance: { hints: false },
+  plugins: [new CopyPlugin({ patterns: copy }), new TwoBrowsersPlugin()],
+  stats: 'errors-warnings',
+});
