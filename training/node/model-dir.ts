@@ -6,16 +6,21 @@ import { join, resolve, normalize, sep, dirname } from 'node:path';
 import { loadDetector, type Detector, type Tf } from '../../extension/shared/detector';
 
 /**
- * Resolves a model location to its `manifest.json`: a folder holding `manifest.json`, or a path to a
- * manifest file itself (so `models/default` may be a folder, a symlink, or contain only a manifest that
- * points at files next to it).
- * @throws {Error} when no manifest is found
+ * Resolves a model location to its `manifest.json`: a folder holding `manifest.json`; a path to a
+ * manifest file itself; or a small text file holding the name of a sibling model folder (so
+ * `models/default` may be a folder, a symlink, or a pointer file such as `synthscreen-npr-patch`).
+ * @throws {Error} when no manifest is found (pointer chains deeper than 4 are refused)
  */
-export async function resolveManifestPath(modelPath: string): Promise<string> {
+export async function resolveManifestPath(modelPath: string, depth = 0): Promise<string> {
   const p = resolve(modelPath);
   const st = await stat(p).catch(() => undefined);
   if (!st) throw new Error(`model "${modelPath}" not found`);
-  if (st.isFile()) return p;
+  if (st.isFile()) {
+    const text = (await readFile(p, 'utf8')).trim();
+    if (text.startsWith('{')) return p;
+    if (depth >= 4 || text === '' || text.includes('\n')) throw new Error(`"${modelPath}" is neither a manifest nor a model-folder pointer`);
+    return resolveManifestPath(join(dirname(p), text), depth + 1);
+  }
   const m = join(p, 'manifest.json');
   if (await stat(m).then((s) => s.isFile(), () => false)) return m;
   throw new Error(`model folder "${modelPath}" has no manifest.json`);

@@ -1,0 +1,128 @@
+/**
+ * `npm run evaluate -- [--model <dir>] --manifest <tsv|folder> [--root <dir>] [--degrade clean|web|avatar]
+ *   [--split test|all] [--threshold <p>] [--limit <n>] [--plots <dir>] --out <report.json>`
+ *
+ * Scores every image of a manifest (TSV or seed folder layout) with a shipped detector (`models/<name>/`
+ * with `manifest.json`, loaded and sha256-verified by `loadDetector`), prints a table and writes a JSON
+ * report (`EvalReport` of training/eval/evaluate.ts): overall metrics, `per_source`, `per_generator`,
+ * one prediction per image, and `errors` for images that failed to decode.
+ *
+ * `--split test` evaluates only the test split defined by training/data/split.ts with the seed and
+ * fractions in the model manifest's provenance (`provenance.split = {seed, fractions}`, or
+ * `provenance.split_seed`); default `all`.
+ */
+import { parseArgs } from 'node:util';
+import { writeFile, mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { initTf } from '../node/backend';
+import { loadDetectorFromDir, resolveManifestPath } from '../node/model-dir';
+import { loadRecords } from '../data/manifest';
+import { splitRecords } from '../data/split';
+import { DEGRADE_LEVELS, type DegradeLevel } from '../data/degrade';
+import { scoreRecords, buildReport, reportTable, detectorScoreFn, type EvalReport } from '../eval/evaluate';
+import { createProgress } from '../eval/progress';
+import { writeEvalPlots } from '../eval/plots';
+
+const USAGE = `usage: npm run evaluate -- [--model models/default] --manifest <tsv|folder> [--root <dir>]
+       [--degrade clean|web|avatar] [--split test|all] [--threshold <p>] [--limit <n>]
+       [--batch <n>] [--plots <dir>] [--quiet] --out <report.json>`;
+
+/** Reads the split settings a model was trained with from its manifest provenance. */
+export function splitFromProvenance(prov: Record<string, unknown> | undefined): { seed?: number; fractions?: [number, number, number] } {
+  if (!prov) return {};
+  const s = prov.split as { seed?: unknown; fractions?: unknown } | undefined;
+  const seed = typeof s?.seed === 'number' ? s.seed : typeof prov.split_seed === 'number' ? prov.split_seed : undefined;
+  const fr = Array.isArray(s?.fractions) && s!.fractions.length === 3 && s!.fractions.every((v: unknown) => typeof v === 'number')
+    ? (s!.fractions as [number, number, number]) : undefined;
+  return { ...(seed !== undefined ? { seed } : {}), ...(fr ? { fractions: fr } : {}) };
+}
+
+/**
+ * Runs the CLI with `argv` (without node and script).
+ * @returns the report written to `--out`
+ * @throws {Error} for bad arguments, a missing model or manifest (image errors are reported, not thrown)
+ */
+export async function main(argv: string[]): Promise<EvalReport> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string', default: 'models/default' },
+      manifest: { type: 'string' },
+      root: { type: 'string' },
+      degrade: { type: 'string', default: 'clean' },
+      split: { type: 'string', default: 'all' },
+      threshold: { type: 'string' },
+      limit: { type: 'string' },
+      batch: { type: 'string', default: '16' },
+      plots: { type: 'string' },
+      out: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) { console.log(USAGE); process.exit(0); }
+  if (!values.manifest || !values.out) throw new Error(`--manifest and --out are required\n${USAGE}`);
+  const level = values.degrade as DegradeLevel;
+  if (!DEGRADE_LEVELS.includes(level)) throw new Error(`--degrade must be one of ${DEGRADE_LEVELS.join('|')}, got "${values.degrade}"`);
+  if (values.split !== 'test' && values.split !== 'all') throw new Error(`--split must be test or all, got "${values.split}"`);
+  const log = (m: string) => { if (!values.quiet) process.stderr.write(m + '\n'); };
+
+  const { tf, backend } = await initTf({ want: 'inference', quiet: values.quiet });
+  const manifestPath = await resolveManifestPath(values.model!);
+  const det = await loadDetectorFromDir(tf, values.model!);
+  log(`model ${det.id} (${det.manifest.arch}, ${det.manifest.preprocess.inputSize}px ${det.manifest.preprocess.geometry}) from ${manifestPath}`);
+  const threshold = values.threshold !== undefined ? Number(values.threshold) : det.manifest.threshold;
+  if (!(threshold >= 0 && threshold <= 1)) throw new Error(`--threshold must be in [0, 1], got ${values.threshold}`);
+
+  let recs = await loadRecords(values.manifest, values.root);
+  const total = recs.length;
+  let splitInfo: Record<string, unknown> = { split: 'all' };
+  if (values.split === 'test') {
+    const s = splitFromProvenance(det.manifest.provenance);
+    if (s.seed === undefined) log('warning: model provenance has no split seed; using the split module default (1234)');
+    recs = splitRecords(recs, s).test;
+    splitInfo = { split: 'test', ...s };
+  }
+  if (values.limit) recs = recs.slice(0, Number(values.limit));
+  log(`${recs.length} of ${total} images, degradation ${level}, threshold ${threshold}`);
+
+  const progress = createProgress(recs.length, `evaluate ${level}`, values.quiet ? null : process.stderr);
+  const t0 = Date.now();
+  const { predictions, errors } = await scoreRecords(recs, detectorScoreFn(det), { level, batchSize: Number(values.batch), progress });
+  progress.done();
+  det.dispose();
+  if (predictions.length === 0) throw new Error(`no image could be scored (${errors.length} errors; first: ${errors[0]?.error ?? 'none'})`);
+  const report = buildReport(predictions, errors, threshold, {
+    model: det.id,
+    model_manifest: manifestPath,
+    manifest: values.manifest,
+    root: values.root ?? null,
+    degrade: level,
+    ...splitInfo,
+    backend,
+    command: `npm run evaluate -- ${argv.join(' ')}`,
+    seconds: (Date.now() - t0) / 1000,
+    date: new Date().toISOString(),
+  });
+  await mkdir(dirname(resolve(values.out)), { recursive: true });
+  await writeFile(values.out, JSON.stringify(report, null, 1) + '\n');
+  if (values.plots) {
+    const files = await writeEvalPlots(values.plots, predictions.map((p) => (p.label === 'synthetic' ? 1 : 0)), predictions.map((p) => p.probability), threshold, { prefix: `${level}-`, title: `(${det.id}, ${level})` });
+    log(`plots: ${files.join(', ')}`);
+  }
+  if (!values.quiet) {
+    console.log(reportTable(report));
+    if (errors.length > 0) console.log(`\n${errors.length} image(s) failed:\n` + errors.slice(0, 10).map((e) => `  ${e.path}: ${e.error}`).join('\n'));
+    console.log(`\nreport: ${values.out}`);
+  }
+  return report;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main(process.argv.slice(2)).catch((e: Error) => {
+    console.error(`evaluate: ${e.message}`);
+    process.exit(1);
+  });
+}

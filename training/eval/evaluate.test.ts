@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFixtureSet, standardSpecs } from '../data/fixtures';
+import { initTf } from '../node/backend';
+import { exportModel } from '../export/export';
+import { main, splitFromProvenance } from '../cli/evaluate';
+import { buildReport, reportTable } from './evaluate';
+import { assignSplits } from '../data/split';
+import { loadRecords } from '../data/manifest';
+
+test('buildReport: overall, per-source (single-class sources get only defined metrics)', () => {
+  const preds = [
+    { path: 'a/1', label: 'real' as const, source: 'a', generator: 'real', probability: 0.2 },
+    { path: 'a/2', label: 'synthetic' as const, source: 'a', generator: 'g1', probability: 0.7 },
+    { path: 'b/1', label: 'real' as const, source: 'b', generator: 'real', probability: 0.6 },
+    { path: 'b/2', label: 'real' as const, source: 'b', generator: 'real', probability: 0.1 },
+  ];
+  const r = buildReport(preds, [], 0.5);
+  assert.equal(r.n, 4);
+  assert.equal(r.accuracy, 0.75);
+  assert.equal(r.roc_auc, 1);
+  assert.equal(r.fpr, 1 / 3);
+  assert.deepEqual(Object.keys(r.per_source), ['a', 'b']);
+  assert.equal(r.per_source.b!.accuracy, 0.5);
+  assert.equal(r.per_source.b!.roc_auc, undefined);
+  assert.equal('roc_auc' in r.per_source.b!, false);
+  assert.equal(r.per_generator.g1!.n, 1);
+  assert.match(reportTable(r), /^group\s+n\s+real/);
+  assert.deepEqual(splitFromProvenance({ split: { seed: 9, fractions: [0.8, 0.1, 0.1] } }), { seed: 9, fractions: [0.8, 0.1, 0.1] });
+  assert.deepEqual(splitFromProvenance({ split_seed: 3 }), { seed: 3 });
+});
+
+test('evaluate CLI end to end on fixtures: a model that reads the checkerboard, a broken file, crops, --split test', async () => {
+  const { tf } = await initTf({ want: 'inference', quiet: true });
+  const specs = standardSpecs(['srcA', 'srcB'], 5, 40);
+  specs.push({ path: 'srcA/real/broken.jpg', label: 'real', bytes: new TextEncoder().encode('definitely not a jpeg') });
+  specs.push({ path: 'srcB/synthetic/cropped.png', label: 'synthetic', width: 80, height: 60, crop: '10,10,40,40' });
+  const fx = await writeFixtureSet(specs);
+  const work = await mkdtemp(join(tmpdir(), 'ss-eval-'));
+  try {
+    // A fixed "detector": mean |horizontal difference| of the green channel, minus 20. The synthetic
+    // fixtures carry a ±40 checkerboard (mean |diff| ≈ 80), the real ones a smooth gradient (≈ 5).
+    const model = tf.sequential({ layers: [
+      tf.layers.conv2d({ inputShape: [32, 32, 3], filters: 1, kernelSize: [1, 2], useBias: false, weights: [tf.tensor4d([0, 1, 0, 0, -1, 0], [1, 2, 3, 1])] }),
+      tf.layers.activation({ activation: 'relu' }),
+      tf.layers.globalAveragePooling2d({}),
+      tf.layers.dense({ units: 1, weights: [tf.tensor2d([[2]]), tf.tensor1d([-20])] }),
+    ] });
+    const modelDir = join(work, 'model');
+    await exportModel(tf, model, {
+      dir: modelDir, name: 'fixture-detector', version: '1.0.0', arch: 'diff-probe', output: 'logit', quantize: 'none',
+      preprocess: { inputSize: 32, geometry: 'center-crop', normalization: 'raw' },
+      calibration: { type: 'none' }, threshold: 0.5, unsureBand: 0, provenance: { split: { seed: 77, fractions: [0.6, 0.2, 0.2] } },
+    });
+    // `models/default`-style pointer file
+    await writeFile(join(work, 'default'), 'model\n');
+    const out = join(work, 'report.json');
+    const r = await main(['--model', join(work, 'default'), '--manifest', fx.manifestPath, '--out', out, '--quiet', '--plots', join(work, 'plots')]);
+    assert.equal(r.n, 21);
+    assert.equal(r.errors.length, 1);
+    assert.equal(r.errors[0]!.path, 'srcA/real/broken.jpg');
+    assert.equal(r.accuracy, 1);
+    assert.equal(r.roc_auc, 1);
+    assert.deepEqual(Object.keys(r.per_source), ['srcA', 'srcB']);
+    const saved = JSON.parse(await readFile(out, 'utf8'));
+    for (const k of ['n', 'accuracy', 'balanced_accuracy', 'precision', 'recall', 'f1', 'average_precision', 'roc_auc', 'fpr', 'fnr', 'ece', 'per_generator', 'per_source', 'predictions', 'errors']) assert.ok(k in saved, k);
+    const p0 = saved.predictions.find((p: { path: string }) => p.path === 'srcB/synthetic/cropped.png');
+    assert.ok(p0.probability > 0.99 && Number.isFinite(p0.logit));
+    // avatar degradation still runs (the images are below 256 px, so only JPEG q75 applies)
+    const av = await main(['--model', modelDir, '--manifest', fx.manifestPath, '--out', join(work, 'av.json'), '--quiet', '--degrade', 'avatar']);
+    assert.equal(av.n, 21);
+    // --split test uses the provenance seed 77 and fractions 0.6/0.2/0.2
+    const t = await main(['--model', modelDir, '--manifest', fx.manifestPath, '--out', join(work, 't.json'), '--quiet', '--split', 'test']);
+    const recs = await loadRecords(fx.manifestPath);
+    const m = assignSplits(recs, { seed: 77, fractions: [0.6, 0.2, 0.2] });
+    const want = recs.filter((x) => m.get(x.path) === 'test').map((x) => x.path).filter((p) => !p.includes('broken')).sort();
+    assert.deepEqual(t.predictions.map((p) => p.path).sort(), want);
+    assert.equal(t.meta.seed, 77);
+    await assert.rejects(main(['--manifest', fx.manifestPath, '--out', out, '--quiet', '--model', modelDir, '--degrade', 'blurry']), /--degrade must be one of/);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+    await fx.cleanup();
+  }
+});

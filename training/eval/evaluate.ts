@@ -1,0 +1,196 @@
+/**
+ * Evaluation core shared by `npm run evaluate` and the LOSO harness: decode → crop → degrade → score
+ * for a list of records, then metrics overall, per source and per generator.
+ */
+import { cropRgba, type RgbaImage } from '../../extension/shared/preprocess';
+import type { Detector } from '../../extension/shared/detector';
+import type { Rec } from '../data/manifest';
+import { degrade, type DegradeLevel } from '../data/degrade';
+import { decodeFile } from '../node/decode';
+import { computeMetrics, metricsByGroup, type Metrics } from './metrics';
+import type { Progress } from './progress';
+
+/** One scored image (the `predictions` entries of a report). */
+export interface Prediction {
+  path: string;
+  label: 'real' | 'synthetic';
+  source: string;
+  generator: string;
+  /** Calibrated probability of synthetic, [0, 1]. */
+  probability: number;
+  /** Raw model logit (mean over test-time crops), when the scorer has one. */
+  logit?: number;
+}
+
+/** An image that could not be scored. */
+export interface EvalError {
+  path: string;
+  error: string;
+}
+
+/**
+ * Loads the pixels a scorer sees for a record under a condition: decode (sharp, EXIF-rotated) → the
+ * manifest's `crop` (in source pixels) → `degrade(level)`.
+ * @throws {DecodeError} for unreadable files; {RangeError} for a crop outside the image
+ */
+export async function loadForEval(rec: Rec, level: DegradeLevel): Promise<RgbaImage> {
+  let img = await decodeFile(rec.file);
+  if (rec.crop) img = cropRgba(img, rec.crop);
+  return degrade(img, level);
+}
+
+/** Scores decoded images: returns one `{probability, logit?}` per image. */
+export type ImageScoreFn = (images: RgbaImage[]) => Promise<Array<{ probability: number; logit?: number }>>;
+
+/** Adapts a `Detector` (extension/shared/detector.ts) to `ImageScoreFn`. */
+export function detectorScoreFn(det: Detector): ImageScoreFn {
+  return (images) => det.score(images.map((image) => ({ image })));
+}
+
+/**
+ * Scores records in batches, decoding up to `concurrency` files at once. Failures to decode or score an
+ * image are collected, not thrown.
+ * @param opts.batchSize images per scorer call (default 16)
+ * @param opts.concurrency parallel decodes (default 2)
+ * @returns predictions in input order (failed images omitted) and errors
+ */
+export async function scoreRecords(
+  recs: Rec[],
+  score: ImageScoreFn,
+  opts: { level?: DegradeLevel; batchSize?: number; concurrency?: number; progress?: Progress } = {},
+): Promise<{ predictions: Prediction[]; errors: EvalError[] }> {
+  const level = opts.level ?? 'clean';
+  const batchSize = opts.batchSize ?? 16;
+  const conc = Math.max(1, opts.concurrency ?? 2);
+  const predictions: Prediction[] = [];
+  const errors: EvalError[] = [];
+  for (let b = 0; b < recs.length; b += batchSize) {
+    const batch = recs.slice(b, b + batchSize);
+    const imgs: Array<RgbaImage | undefined> = new Array(batch.length);
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(conc, batch.length) }, async () => {
+      while (next < batch.length) {
+        const i = next++;
+        try {
+          imgs[i] = await loadForEval(batch[i]!, level);
+        } catch (e) {
+          errors.push({ path: batch[i]!.path, error: (e as Error).message });
+        }
+      }
+    }));
+    const ok = batch.map((r, i) => ({ r, img: imgs[i] })).filter((x): x is { r: Rec; img: RgbaImage } => x.img !== undefined);
+    let scores: Array<{ probability: number; logit?: number }> | undefined;
+    if (ok.length > 0) {
+      try {
+        scores = await score(ok.map((x) => x.img));
+      } catch (e) {
+        // Score one by one so a single bad input does not lose the batch.
+        scores = [];
+        for (const x of ok) {
+          try { scores.push((await score([x.img]))[0]!); } catch (e2) {
+            errors.push({ path: x.r.path, error: `scoring failed: ${(e2 as Error).message}` });
+            scores.push({ probability: NaN });
+          }
+        }
+        void e;
+      }
+      ok.forEach((x, i) => {
+        const s = scores![i]!;
+        if (!Number.isFinite(s.probability)) return;
+        predictions.push({
+          path: x.r.path, label: x.r.label, source: x.r.source, generator: x.r.generator,
+          probability: s.probability, ...(s.logit !== undefined ? { logit: s.logit } : {}),
+        });
+      });
+    }
+    opts.progress?.tick(batch.length);
+  }
+  const order = new Map(recs.map((r, i) => [r.path, i]));
+  errors.sort((a, b) => order.get(a.path)! - order.get(b.path)!);
+  return { predictions, errors };
+}
+
+/** Metrics of a subset, without the bookkeeping fields, and only those defined. */
+export type MetricSummary = { n: number } & Partial<Omit<Metrics, 'n' | 'nReal' | 'nSynthetic' | 'threshold'>> & { n_real: number; n_synthetic: number };
+
+/** Strips undefined metrics and renames counts for JSON. */
+export function summarize(m: Metrics): MetricSummary {
+  const { n, nReal, nSynthetic, threshold: _t, ...rest } = m;
+  const out: Record<string, unknown> = { n, n_real: nReal, n_synthetic: nSynthetic };
+  for (const [k, v] of Object.entries(rest)) if (v !== undefined) out[k] = v;
+  return out as MetricSummary;
+}
+
+/** The JSON report of `npm run evaluate`. */
+export interface EvalReport {
+  n: number;
+  accuracy: number;
+  balanced_accuracy?: number;
+  precision?: number;
+  recall?: number;
+  f1?: number;
+  average_precision?: number;
+  roc_auc?: number;
+  fpr?: number;
+  fnr?: number;
+  ece: number;
+  threshold: number;
+  confusion: Metrics['confusion'];
+  per_source: Record<string, MetricSummary>;
+  per_generator: Record<string, MetricSummary>;
+  predictions: Prediction[];
+  errors: EvalError[];
+  /** Run context: model id, manifest, degradation, split, command, times. */
+  meta: Record<string, unknown>;
+}
+
+/**
+ * Builds the report from predictions.
+ * @param threshold decision threshold on the probability (`p ≥ t` → synthetic)
+ * @throws {RangeError} when there are no predictions
+ */
+export function buildReport(predictions: Prediction[], errors: EvalError[], threshold: number, meta: Record<string, unknown> = {}): EvalReport {
+  const y = predictions.map((p) => (p.label === 'synthetic' ? 1 : 0));
+  const prob = predictions.map((p) => p.probability);
+  const m = summarize(computeMetrics(y, prob, threshold));
+  const per = (key: (p: Prediction) => string) => {
+    const g = metricsByGroup(predictions.map(key), y, prob, threshold);
+    return Object.fromEntries(Object.entries(g).map(([k, v]) => [k, summarize(v)]));
+  };
+  return {
+    n: m.n,
+    accuracy: m.accuracy!,
+    ...(m.balanced_accuracy !== undefined ? { balanced_accuracy: m.balanced_accuracy } : {}),
+    ...(m.precision !== undefined ? { precision: m.precision } : {}),
+    ...(m.recall !== undefined ? { recall: m.recall } : {}),
+    ...(m.f1 !== undefined ? { f1: m.f1 } : {}),
+    ...(m.average_precision !== undefined ? { average_precision: m.average_precision } : {}),
+    ...(m.roc_auc !== undefined ? { roc_auc: m.roc_auc } : {}),
+    ...(m.fpr !== undefined ? { fpr: m.fpr } : {}),
+    ...(m.fnr !== undefined ? { fnr: m.fnr } : {}),
+    ece: m.ece!,
+    threshold,
+    confusion: m.confusion!,
+    per_source: per((p) => p.source),
+    per_generator: per((p) => p.generator),
+    predictions,
+    errors,
+    meta,
+  };
+}
+
+const fmt = (v: number | undefined, pct = false) => (v === undefined ? '—' : pct ? `${(v * 100).toFixed(1)}%` : v.toFixed(3));
+
+/**
+ * A plain-text table of the overall and per-source metrics (for the terminal).
+ * @returns lines joined with `\n`
+ */
+export function reportTable(r: EvalReport): string {
+  const head = ['group', 'n', 'real', 'synth', 'acc', 'bAcc', 'AUC', 'AP', 'FPR', 'FNR', 'ECE'];
+  const row = (name: string, m: Partial<MetricSummary> & { n: number }) => [
+    name, String(m.n), String(m.n_real ?? ''), String(m.n_synthetic ?? ''), fmt(m.accuracy), fmt(m.balanced_accuracy), fmt(m.roc_auc), fmt(m.average_precision), fmt(m.fpr, true), fmt(m.fnr, true), fmt(m.ece),
+  ];
+  const rows = [head, row('ALL', { ...r, n_real: r.confusion.tn + r.confusion.fp, n_synthetic: r.confusion.tp + r.confusion.fn }), ...Object.entries(r.per_source).map(([k, v]) => row(k, v))];
+  const w = head.map((_, c) => Math.max(...rows.map((x) => x[c]!.length)));
+  return rows.map((x) => x.map((v, c) => (c === 0 ? v.padEnd(w[c]!) : v.padStart(w[c]!))).join('  ')).join('\n');
+}
