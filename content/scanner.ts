@@ -1,0 +1,211 @@
+/**
+ * Image discovery on a page: every `<img>` now and later (MutationObserver on the subtree), following
+ * `src` / `srcset` / lazy-load `data-src` swaps (attribute observer) and using `currentSrc` once loaded.
+ * One request per distinct URL; one badge per image element.
+ */
+import type { ImageError, Priority, Result, TabImage, Verdict } from '../extension/shared/messages';
+import { MIN_SIDE_PIXELS } from '../extension/shared/preprocess';
+import { Badge } from './badge';
+import { send } from './client';
+
+/** How long to wait for an image's own load before asking the background anyway (it fetches itself). */
+const LOAD_WAIT_MS = 2500;
+const MAX_PAGE_BYTES = 32 * 1024 * 1024;
+
+interface Tracked {
+  url: string;
+  badge: Badge;
+  isProfile: boolean;
+}
+
+/** Heuristic: avatars and profile photos get the `profile` queue lane. */
+export function looksLikeProfile(img: HTMLImageElement): boolean {
+  const hay = `${img.alt} ${img.className} ${img.getAttribute('src') ?? ''} ${img.closest('[data-testid],[class]')?.className ?? ''}`;
+  return /avatar|profile|pfp|user-?pic/i.test(hay);
+}
+
+/** The URL an image shows (or will show): `currentSrc`, else `src`, else a lazy `data-src`. */
+export function imageUrl(img: HTMLImageElement): string | undefined {
+  const raw = img.currentSrc || img.src || img.getAttribute('data-src') || '';
+  if (!raw) return undefined;
+  try {
+    const u = new URL(raw, document.baseURI);
+    return u.href;
+  } catch {
+    return undefined;
+  }
+}
+
+export class Scanner {
+  private readonly tracked = new Map<HTMLImageElement, Tracked>();
+  private readonly results = new Map<string, Promise<Result<Verdict>>>();
+  private readonly outcome = new Map<string, { verdict?: Verdict; error?: ImageError }>();
+  private observer?: MutationObserver;
+  private resize?: ResizeObserver;
+  private rule = { threshold: 0.5, band: 0 };
+  private reportTimer?: ReturnType<typeof setTimeout>;
+  private placeQueued = false;
+
+  /** Starts observing `document` (call once). */
+  start(): void {
+    this.observer = new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.type === 'attributes' && r.target instanceof HTMLImageElement) this.consider(r.target);
+        for (const n of Array.from(r.addedNodes)) {
+          if (n instanceof HTMLImageElement) this.consider(n);
+          else if (n instanceof Element) n.querySelectorAll('img').forEach((i) => this.consider(i));
+        }
+        for (const n of Array.from(r.removedNodes)) {
+          if (n instanceof HTMLImageElement) this.untrack(n);
+          else if (n instanceof Element && !(n.tagName.toLowerCase() === 'synthscreen-badge')) n.querySelectorAll('img').forEach((i) => this.untrack(i));
+        }
+      }
+    });
+    this.observer.observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['src', 'srcset', 'data-src', 'sizes'] });
+    this.resize = new ResizeObserver(() => this.queuePlace());
+    window.addEventListener('scroll', () => this.queuePlace(), { passive: true, capture: true });
+    window.addEventListener('resize', () => this.queuePlace(), { passive: true });
+    this.scan();
+  }
+
+  /** Looks at every image currently in the document. */
+  scan(): void {
+    document.querySelectorAll('img').forEach((img) => this.consider(img));
+  }
+
+  /** Sets the decision rule for all badges, now and later (live settings). */
+  setRule(threshold: number, band: number): void {
+    this.rule = { threshold, band };
+    for (const t of this.tracked.values()) t.badge.setRule(threshold, band);
+    this.queueReport();
+  }
+
+  /** Checks the images showing `srcUrl` (context menu), even where auto-scan is off. */
+  checkUrl(srcUrl: string): void {
+    document.querySelectorAll('img').forEach((img) => {
+      if (imageUrl(img) === srcUrl || img.src === srcUrl) this.consider(img);
+    });
+  }
+
+  /** Waits for an image to settle (load, error, or a timeout), then handles it. */
+  private consider(img: HTMLImageElement): void {
+    if (img.complete || !img.getAttribute('src')) {
+      this.handle(img);
+      return;
+    }
+    let done = false;
+    const go = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      img.removeEventListener('load', go);
+      img.removeEventListener('error', go);
+      this.handle(img);
+    };
+    const timer = setTimeout(go, LOAD_WAIT_MS);
+    img.addEventListener('load', go);
+    img.addEventListener('error', go);
+  }
+
+  private untrack(img: HTMLImageElement): void {
+    const t = this.tracked.get(img);
+    if (!t) return;
+    t.badge.remove();
+    this.resize?.unobserve(img);
+    this.tracked.delete(img);
+    this.queueReport();
+  }
+
+  private handle(img: HTMLImageElement): void {
+    if (!img.isConnected) return;
+    const url = imageUrl(img);
+    if (!url) return;
+    const prev = this.tracked.get(img);
+    if (prev && prev.url === url) return; // same image as before: one badge, one verdict
+    prev?.badge.remove();
+    const badge = new Badge(url);
+    badge.setRule(this.rule.threshold, this.rule.band);
+    const t: Tracked = { url, badge, isProfile: looksLikeProfile(img) };
+    this.tracked.set(img, t);
+    (document.body ?? document.documentElement).appendChild(badge.host);
+    this.resize?.observe(img);
+    badge.place(img);
+
+    const loaded = img.complete && img.naturalWidth > 0;
+    if (loaded && Math.min(img.naturalWidth, img.naturalHeight) < MIN_SIDE_PIXELS) {
+      const error: ImageError = { code: 'too-small', message: `${img.naturalWidth}x${img.naturalHeight}: shorter side below ${MIN_SIDE_PIXELS} px` };
+      badge.set({ kind: 'error', ...error });
+      this.outcome.set(url, { error });
+      this.queueReport();
+      return;
+    }
+    let p = this.results.get(url);
+    if (!p) {
+      p = this.request(url, t.isProfile ? 'profile' : 'normal');
+      this.results.set(url, p);
+    }
+    this.queueReport();
+    void p.then((r) => {
+      if (this.tracked.get(img) !== t) return; // swapped or removed meanwhile
+      if (r.ok) {
+        badge.set({ kind: 'verdict', probability: r.value.probability, model: r.value.model, backend: r.value.backend });
+        this.outcome.set(url, { verdict: r.value });
+      } else {
+        badge.set({ kind: 'error', ...r.error });
+        this.outcome.set(url, { error: r.error });
+        if (r.error.code === 'cancelled' || r.error.code === 'timeout') this.results.delete(url); // may retry later
+      }
+      badge.place(img);
+      this.queueReport();
+    });
+  }
+
+  private async request(url: string, priority: Priority): Promise<Result<Verdict>> {
+    const pageUrl = location.href;
+    if (url.startsWith('blob:') || url.startsWith('data:')) {
+      // The background cannot fetch these: read the bytes here.
+      try {
+        const buf = await (await fetch(url)).arrayBuffer();
+        if (buf.byteLength > MAX_PAGE_BYTES) return { ok: false, error: { code: 'too-large', message: `${buf.byteLength} bytes` } };
+        return send({ type: 'classify-bytes', url: url.slice(0, 2048), bytes: Array.from(new Uint8Array(buf)), priority, pageUrl });
+      } catch (e) {
+        return { ok: false, error: { code: 'fetch-failed', message: (e as Error).message } };
+      }
+    }
+    return send({ type: 'classify', url, priority, pageUrl });
+  }
+
+  private queuePlace(): void {
+    if (this.placeQueued) return;
+    this.placeQueued = true;
+    requestAnimationFrame(() => {
+      this.placeQueued = false;
+      for (const [img, t] of this.tracked) t.badge.place(img);
+    });
+  }
+
+  /** The tab's images for the popup: one entry per distinct URL. */
+  images(): TabImage[] {
+    const seen = new Map<string, TabImage>();
+    for (const t of this.tracked.values()) {
+      if (seen.has(t.url)) continue;
+      const o = this.outcome.get(t.url);
+      seen.set(t.url, {
+        url: t.url,
+        status: o?.verdict ? 'done' : o?.error ? 'error' : 'pending',
+        verdict: o?.verdict,
+        error: o?.error,
+        isProfile: t.isProfile,
+      });
+    }
+    return [...seen.values()];
+  }
+
+  private queueReport(): void {
+    if (this.reportTimer) return;
+    this.reportTimer = setTimeout(() => {
+      this.reportTimer = undefined;
+      void send({ type: 'report-images', images: this.images() });
+    }, 300);
+  }
+}
