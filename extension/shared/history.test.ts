@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  HISTORY_KEY, HistoryStore, addHistoryEntry, compactUrl, memoryStore, normalizeHistory, removeHistoryEntry, storageAreaStore,
+  type HistoryEntry,
+} from './history';
+
+const e = (i: number, over: Partial<HistoryEntry> = {}): HistoryEntry => ({
+  url: `https://cdn.test/${i}.jpg`, pageUrl: 'https://site.test/feed', probability: 0.25, label: 'real', model: 'effb0@1.0.0', time: 1000 + i, ...over,
+});
+
+test('addHistoryEntry: newest first, same URL replaced, capped', () => {
+  let l: HistoryEntry[] = [];
+  l = addHistoryEntry(l, e(1));
+  l = addHistoryEntry(l, e(2));
+  l = addHistoryEntry(l, e(1, { probability: 0.9, label: 'synthetic', time: 2000 }));
+  assert.deepEqual(l.map((x) => [x.url, x.probability, x.label]), [
+    ['https://cdn.test/1.jpg', 0.9, 'synthetic'],
+    ['https://cdn.test/2.jpg', 0.25, 'real'],
+  ]);
+  for (let i = 0; i < 10; i++) l = addHistoryEntry(l, e(100 + i), 4);
+  assert.deepEqual(l.map((x) => x.url), [109, 108, 107, 106].map((i) => `https://cdn.test/${i}.jpg`));
+  assert.throws(() => addHistoryEntry(l, e(5, { probability: 1.5 })), TypeError);
+  assert.throws(() => addHistoryEntry(l, e(5, { label: 'maybe' as 'real' })), TypeError);
+});
+
+test('removeHistoryEntry and compactUrl', () => {
+  const l = [e(1), e(2)];
+  assert.deepEqual(removeHistoryEntry(l, 'https://cdn.test/1.jpg'), [e(2)]);
+  assert.equal(compactUrl('data:image/png;base64,' + 'A'.repeat(3000)), 'data:image/png;base64,…[3022 chars]');
+  assert.equal(compactUrl('https://a.test/' + 'x'.repeat(10), 12), 'https://a.t…');
+  assert.equal(compactUrl('https://short.test/a.png'), 'https://short.test/a.png');
+  const big = 'data:image/png;base64,' + 'B'.repeat(5000);
+  const l2 = addHistoryEntry([], e(0, { url: big }));
+  assert.equal(l2[0]!.url, 'data:image/png;base64,…[5022 chars]');
+  assert.deepEqual(removeHistoryEntry(l2, big), []);
+});
+
+test('normalizeHistory: drops malformed, extra fields, duplicates; sorts newest first; caps', () => {
+  const stored = [e(1), { ...e(2), extra: 'x' }, { url: 5 }, null, e(1, { time: 500 }), e(3, { time: Number.NaN }), e(4)];
+  assert.deepEqual(normalizeHistory(stored), [e(4), e(2), e(1)]);
+  assert.deepEqual(normalizeHistory(stored, 2), [e(4), e(2)]);
+  assert.deepEqual(normalizeHistory({ not: 'an array' }), []);
+  assert.deepEqual(normalizeHistory(undefined), []);
+});
+
+test('HistoryStore: persists through a KeyValueStore, serialises concurrent adds, clears', async () => {
+  const kv = memoryStore();
+  const h = new HistoryStore(kv, 3);
+  await Promise.all([h.add(e(1)), h.add(e(2)), h.add(e(3)), h.add(e(4))]);
+  assert.deepEqual((await h.list()).map((x) => x.time), [1004, 1003, 1002]);
+  assert.deepEqual(((await kv.get(HISTORY_KEY)) as HistoryEntry[]).length, 3);
+  assert.deepEqual((await h.remove('https://cdn.test/3.jpg')).map((x) => x.time), [1004, 1002]);
+  await h.clear();
+  assert.equal(await kv.get(HISTORY_KEY), undefined);
+  assert.deepEqual(await h.list(), []);
+});
+
+test('storageAreaStore: adapts a browser.storage-shaped area', async () => {
+  const data: Record<string, unknown> = {};
+  const area = {
+    get: async (k: string) => (k in data ? { [k]: data[k] } : {}),
+    set: async (items: Record<string, unknown>) => void Object.assign(data, items),
+    remove: async (k: string) => void delete data[k],
+  };
+  const h = new HistoryStore(storageAreaStore(area));
+  await h.add(e(7));
+  assert.deepEqual(data[HISTORY_KEY], [e(7)]);
+  await h.clear();
+  assert.equal(HISTORY_KEY in data, false);
+});
