@@ -78,7 +78,9 @@ export type ContentToBackground =
   | { type: 'classify'; url: string; priority: Priority; pageUrl: string }
   /** Bytes read in the page for `blob:` / `data:` URLs the background cannot fetch itself. */
   | { type: 'classify-bytes'; url: string; bytes: ArrayBuffer | number[]; priority: Priority; pageUrl: string }
-  | { type: 'report-images'; images: TabImage[] };
+  | { type: 'report-images'; images: TabImage[] }
+  /** The model's default threshold / band, for badges (read-only). */
+  | { type: 'get-status' };
 
 /** What the popup lists for a tab. */
 export interface TabImage {
@@ -91,8 +93,11 @@ export interface TabImage {
 
 export interface BackendStatus {
   ready: boolean;
-  model?: { name: string; version: string; arch: string };
+  /** The loaded model; `threshold` / `unsureBand` are its defaults (used when the user set none). */
+  model?: { name: string; version: string; arch: string; threshold?: number; unsureBand?: number };
   backend?: string;
+  /** Backends tried at start-up and why each was skipped. */
+  backendAttempts?: Array<{ backend: string; ok: boolean; reason?: string }>;
   error?: string;
   queueLength: number;
 }

@@ -1,0 +1,267 @@
+/**
+ * The classification pipeline of the service worker:
+ * URL → cache? → fetch (host permissions, timeout) → header check → sha256 → content cache? → decode →
+ * preprocess → priority queue (batched inference) → calibrated verdict.
+ *
+ * Requests in progress are mirrored to `storage.session` (`pending`) and re-run when a stopped worker
+ * starts again; verdicts are mirrored there too (`verdicts`), so content scripts that re-send a request
+ * after losing their connection get the answer without new work. No image is lost.
+ */
+import browser from 'webextension-polyfill';
+import { inputsForImage } from '../extension/shared/detector';
+import { err, ok, type ImageErrorCode, type Priority, type Result, type Verdict } from '../extension/shared/messages';
+import { DEFAULT_SETTINGS, normalizeSettings, SETTINGS_KEY, type BackendPreference } from '../extension/shared/settings';
+import { sha256Hex } from '../extension/shared/detector';
+import { LruCache, Semaphore } from './cache';
+import { DecodeImageError, decodeBytes, checkHeader } from './decode';
+import { fetchImageBytes, FetchImageError, FETCH_TIMEOUT_MS } from './fetch-image';
+import { loadModel, scoreGroups, type LoadedModel } from './model';
+import { BatchQueue, QueueError } from './queue';
+import type { BackendFlags } from './tf-backend';
+import { tf } from './tf-backend';
+
+type Scored = { logit: number; probability: number };
+/** One image's model inputs (1..crops of them). */
+interface Job { inputs: Float32Array[] }
+
+const urlCache = new LruCache<Verdict>(2000);
+const hashCache = new LruCache<Omit<Verdict, 'url' | 'cached'>>(2000);
+/** Errors are remembered briefly (not timeouts), so a broken image is not fetched again and again. */
+const errorCache = new LruCache<{ code: ImageErrorCode; message: string; at: number }>(2000);
+const ERROR_TTL_MS = 5 * 60_000;
+const inflight = new Map<string, Promise<Result<Verdict>>>();
+const fetchSlots = new Semaphore(6);
+const decodeSlots = new Semaphore(2);
+
+let modelPromise: Promise<LoadedModel> | undefined;
+let modelError: string | undefined;
+let forced: { backend: BackendPreference; exact: boolean } | undefined;
+
+/** Counters for tests and the bench. */
+export const stats = { inferences: 0, batches: 0, fetches: 0, cacheHits: 0 };
+
+async function readFlags(): Promise<BackendFlags & { testFetchTimeoutMs?: number }> {
+  const s = await browser.storage.local.get(['testAllowFallbackWebGPU', 'testAllowSoftwareWebGL', 'testFetchTimeoutMs']);
+  return s as BackendFlags & { testFetchTimeoutMs?: number };
+}
+
+/**
+ * The loaded model, loading it on first use (backend from settings unless a test forced one).
+ * @throws the load error (also kept for `get-status`)
+ */
+export function getModel(): Promise<LoadedModel> {
+  if (!modelPromise) {
+    modelPromise = (async () => {
+      const flags = await readFlags();
+      const stored = await browser.storage.sync.get(SETTINGS_KEY).catch(() => ({} as Record<string, unknown>));
+      const settings = normalizeSettings(stored[SETTINGS_KEY]);
+      const preference = forced?.backend ?? settings.backend ?? DEFAULT_SETTINGS.backend;
+      return loadModel({ preference, flags, exact: forced?.exact });
+    })();
+    modelPromise.then(() => { modelError = undefined; }, (e: unknown) => {
+      modelError = (e as Error).message ?? String(e);
+      modelPromise = undefined; // try again on the next request
+    });
+  }
+  return modelPromise;
+}
+
+/** The loaded model if ready, without starting a load. */
+export async function peekModel(): Promise<LoadedModel | undefined> {
+  if (!modelPromise) return undefined;
+  return modelPromise.catch(() => undefined);
+}
+
+export function lastModelError(): string | undefined {
+  return modelError;
+}
+
+/**
+ * Drops the model and caches and loads again, e.g. with another backend (tests, bench, settings).
+ * @param opts.backend backend to use; `opts.exact` to try only that one
+ */
+export async function reloadModel(opts: { backend?: BackendPreference; exact?: boolean } = {}): Promise<LoadedModel> {
+  const old = await peekModel();
+  await waitIdle();
+  old?.detector.dispose();
+  forced = opts.backend ? { backend: opts.backend, exact: opts.exact ?? false } : undefined;
+  modelPromise = undefined;
+  clearCaches();
+  return getModel();
+}
+
+/** Empties the verdict caches (memory and `storage.session`). */
+export function clearCaches(): void {
+  urlCache.clear();
+  hashCache.clear();
+  errorCache.clear();
+  void browser.storage.session?.remove('verdicts').catch(() => undefined);
+}
+
+const queue = new BatchQueue<Job, Scored>(async (jobs) => {
+  const m = await getModel();
+  stats.batches++;
+  stats.inferences += jobs.length;
+  return scoreGroups(m.detector, jobs.map((j) => j.inputs));
+}, 8, 512);
+
+export function queueLength(): number {
+  return queue.length;
+}
+
+async function waitIdle(): Promise<void> {
+  for (let i = 0; i < 600 && (inflight.size > 0 || queue.length > 0); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
+// ---- persistence in storage.session ----------------------------------------------------------------
+
+interface PendingEntry { priority: Priority; pageUrl: string; since: number }
+let pendingMirror: Record<string, PendingEntry> = {};
+let persistTimer: ReturnType<typeof setTimeout> | undefined;
+
+function session() {
+  return browser.storage.session as typeof browser.storage.local | undefined;
+}
+
+function schedulePersist(): void {
+  if (persistTimer) return;
+  persistTimer = setTimeout(() => {
+    persistTimer = undefined;
+    const verdicts = Object.fromEntries(urlCache.entries().slice(-500));
+    void session()?.set({ pending: pendingMirror, verdicts }).catch(() => undefined);
+  }, 100);
+}
+
+/**
+ * Restores cached verdicts and re-runs requests that were in progress when the worker stopped.
+ * Call once at start-up.
+ */
+export async function restoreFromSession(): Promise<number> {
+  const s = session();
+  if (!s) return 0;
+  const got = await s.get(['pending', 'verdicts']).catch(() => ({} as Record<string, unknown>));
+  const verdicts = (got.verdicts ?? {}) as Record<string, Verdict>;
+  for (const [url, v] of Object.entries(verdicts)) if (!urlCache.get(url)) urlCache.set(url, v);
+  const pending = (got.pending ?? {}) as Record<string, PendingEntry>;
+  const urls = Object.keys(pending).filter((u) => !urlCache.get(u));
+  for (const url of urls) void classifyUrl(url, pending[url]!.priority, pending[url]!.pageUrl);
+  return urls.length;
+}
+
+// ---- the pipeline --------------------------------------------------------------------------------
+
+function fromError(e: unknown): Result<Verdict> {
+  if (e instanceof FetchImageError || e instanceof DecodeImageError) return err(e.code, e.message);
+  if (e instanceof QueueError) return err('cancelled', e.message);
+  return err('model-failed', (e as Error)?.message ?? String(e));
+}
+
+async function scoreBytes(url: string, bytes: Uint8Array, mime: string, priority: Priority, t0: number): Promise<Result<Verdict>> {
+  checkHeader(bytes); // too-large / svg / truncated before hashing or decoding
+  const contentHash = await sha256Hex(bytes);
+  const hit = hashCache.get(contentHash);
+  if (hit) {
+    stats.cacheHits++;
+    return ok({ ...hit, url, cached: true });
+  }
+  const m = await getModel();
+  const { image, groups } = await decodeSlots.run(async () => {
+    const { image } = await decodeBytes(bytes, mime);
+    return { image: { width: image.width, height: image.height }, groups: inputsForImage(image, m.detector.manifest) };
+  });
+  const s = await queue.push({ inputs: groups }, priority, url);
+  const loaded = await getModel();
+  const v: Verdict = {
+    url,
+    logit: s.logit,
+    probability: s.probability,
+    model: loaded.detector.id,
+    backend: loaded.backend,
+    width: image.width,
+    height: image.height,
+    contentHash,
+    ms: Math.round(performance.now() - t0),
+    cached: false,
+  };
+  const { url: _u, cached: _c, ...rest } = v;
+  hashCache.set(contentHash, rest);
+  return ok(v);
+}
+
+function remember(url: string, r: Result<Verdict>): void {
+  if (r.ok) urlCache.set(url, r.value);
+  else if (!['timeout', 'cancelled', 'model-failed'].includes(r.error.code)) errorCache.set(url, { ...r.error, at: Date.now() });
+}
+
+/**
+ * Classifies the image at `url` (fetched by the worker itself).
+ * @param priority queue lane
+ * @param pageUrl the page showing it (kept with pending requests)
+ * @returns a verdict, or an error whose code says why there is none (never a disguised verdict)
+ */
+export function classifyUrl(url: string, priority: Priority, pageUrl = ''): Promise<Result<Verdict>> {
+  const cached = urlCache.get(url);
+  if (cached) {
+    stats.cacheHits++;
+    return Promise.resolve(ok({ ...cached, cached: true }));
+  }
+  const e = errorCache.get(url);
+  if (e && Date.now() - e.at < ERROR_TTL_MS) return Promise.resolve(err(e.code, e.message));
+  const running = inflight.get(url);
+  if (running) return running;
+  const t0 = performance.now();
+  pendingMirror[url] = { priority, pageUrl, since: Date.now() };
+  schedulePersist();
+  const p = (async (): Promise<Result<Verdict>> => {
+    try {
+      const flags = await readFlags();
+      const { bytes, contentType } = await fetchSlots.run(() => {
+        stats.fetches++;
+        return fetchImageBytes(url, flags.testFetchTimeoutMs ?? FETCH_TIMEOUT_MS);
+      });
+      return await scoreBytes(url, bytes, contentType, priority, t0);
+    } catch (e) {
+      return fromError(e);
+    }
+  })().then((r) => {
+    remember(url, r);
+    inflight.delete(url);
+    delete pendingMirror[url];
+    schedulePersist();
+    return r;
+  });
+  inflight.set(url, p);
+  return p;
+}
+
+/**
+ * Classifies bytes read by the content script (`blob:` / `data:` images the worker cannot fetch).
+ * @param bytes encoded image (≤ 64 MiB)
+ */
+export async function classifyBytes(url: string, bytes: Uint8Array, priority: Priority): Promise<Result<Verdict>> {
+  const cached = urlCache.get(url);
+  if (cached && !url.startsWith('blob:')) return ok({ ...cached, cached: true });
+  try {
+    const r = await scoreBytes(url, bytes, '', priority, performance.now());
+    if (r.ok && !url.startsWith('blob:')) urlCache.set(url, r.value);
+    return r;
+  } catch (e) {
+    return fromError(e);
+  }
+}
+
+/**
+ * For the parity test: the first model input computed from the image at `url`.
+ * @returns HWC float32 values of the first crop, plus the decoded size
+ */
+export async function inputForUrl(url: string): Promise<{ input: Float32Array; width: number; height: number }> {
+  const m = await getModel();
+  const { bytes, contentType } = await fetchImageBytes(url);
+  const { image } = await decodeBytes(bytes, contentType);
+  return { input: inputsForImage(image, m.detector.manifest)[0]!, width: image.width, height: image.height };
+}
+
+/** Live tensor count of the tfjs engine (leak checks). */
+export function numTensors(): number {
+  return tf.memory().numTensors;
+}

@@ -1,0 +1,92 @@
+/**
+ * Browser decoding: encoded bytes → straight 8-bit RGBA (`RgbaImage`), with the header checked first.
+ * Uses `createImageBitmap` + `OffscreenCanvas` (available in service workers); the Node side decodes
+ * the same files with sharp (`training/node/decode.ts`) and both then share `preprocess.ts`.
+ */
+import { sniffImageHeader, type ImageHeader } from '../extension/shared/image-header';
+import type { ImageErrorCode } from '../extension/shared/messages';
+import { MAX_DECODE_PIXELS, MIN_SIDE_PIXELS, type RgbaImage } from '../extension/shared/preprocess';
+
+export class DecodeImageError extends Error {
+  override name = 'DecodeImageError';
+  constructor(readonly code: ImageErrorCode, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * Checks the header before decoding.
+ * @returns the sniffed header
+ * @throws {DecodeImageError} `unsupported-format` for SVG, `too-large` above `MAX_DECODE_PIXELS`,
+ *   `too-small` when the header's shorter side is below `MIN_SIDE_PIXELS`
+ */
+export function checkHeader(bytes: Uint8Array): ImageHeader {
+  const h = sniffImageHeader(bytes);
+  if (h.format === 'svg') throw new DecodeImageError('unsupported-format', 'SVG (vector) images are not screened');
+  if (h.width !== undefined && h.height !== undefined) {
+    if (h.width * h.height > MAX_DECODE_PIXELS) {
+      throw new DecodeImageError('too-large', `${h.width}x${h.height} is above the ${MAX_DECODE_PIXELS / 1e6} MP decode limit`);
+    }
+    if (Math.min(h.width, h.height) < MIN_SIDE_PIXELS) {
+      throw new DecodeImageError('too-small', `${h.width}x${h.height}: shorter side below ${MIN_SIDE_PIXELS} px`);
+    }
+  }
+  if (isTruncated(bytes, h)) throw new DecodeImageError('decode-failed', `truncated ${h.format} file (no end marker)`);
+  return h;
+}
+
+/**
+ * True when a JPEG has no EOI marker (0xFFD9) or a PNG no IEND chunk: the file was cut off. Entropy-coded
+ * JPEG data cannot contain 0xFFD9 (0xFF is byte-stuffed), so its absence is conclusive.
+ */
+export function isTruncated(bytes: Uint8Array, h: ImageHeader): boolean {
+  if (h.format === 'jpeg') {
+    for (let i = bytes.length - 2; i >= 2; i--) if (bytes[i] === 0xff && bytes[i + 1] === 0xd9) return false;
+    return true;
+  }
+  if (h.format === 'png') {
+    const from = Math.max(0, bytes.length - 4096);
+    for (let i = bytes.length - 4; i >= from; i--) {
+      if (bytes[i] === 0x49 && bytes[i + 1] === 0x45 && bytes[i + 2] === 0x4e && bytes[i + 3] === 0x44) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Decodes bytes to RGBA (first frame of animations; EXIF orientation applied; straight alpha).
+ * @param bytes encoded image
+ * @param mime Content-Type hint for the Blob (optional)
+ * @returns the image and its sniffed header
+ * @throws {DecodeImageError} as `checkHeader`; `decode-failed` for broken or truncated files of a known
+ *   format, `unsupported-format` for unknown ones; `too-small`/`too-large` on the decoded size
+ */
+export async function decodeBytes(bytes: Uint8Array, mime = ''): Promise<{ image: RgbaImage; header: ImageHeader }> {
+  const header = checkHeader(bytes);
+  let bitmap: ImageBitmap | undefined;
+  try {
+    const type = header.format !== 'unknown' ? `image/${header.format}` : mime;
+    bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }), {
+      premultiplyAlpha: 'none',
+      colorSpaceConversion: 'default',
+      imageOrientation: 'from-image',
+    });
+  } catch (e) {
+    const code: ImageErrorCode = header.format === 'unknown' ? 'unsupported-format' : 'decode-failed';
+    throw new DecodeImageError(code, `could not decode ${header.format} image (${(e as Error).message || 'invalid data'})`);
+  }
+  try {
+    const { width, height } = bitmap;
+    if (width * height > MAX_DECODE_PIXELS) throw new DecodeImageError('too-large', `${width}x${height} is above the decode limit`);
+    if (Math.min(width, height) < MIN_SIDE_PIXELS) throw new DecodeImageError('too-small', `${width}x${height}: shorter side below ${MIN_SIDE_PIXELS} px`);
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true, alpha: true }) as OffscreenCanvasRenderingContext2D | null;
+    if (!ctx) throw new DecodeImageError('decode-failed', 'no 2D context');
+    ctx.drawImage(bitmap, 0, 0);
+    const data = ctx.getImageData(0, 0, width, height).data;
+    return { image: { width, height, data }, header };
+  } finally {
+    bitmap.close();
+  }
+}

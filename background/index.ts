@@ -1,0 +1,106 @@
+/**
+ * SynthScreen background (Chromium: MV3 service worker; Firefox: event page). Registers every listener
+ * at the top level so a stopped worker is woken for them, and wires the feature modules together.
+ */
+import browser from 'webextension-polyfill';
+import { err, ok, type BackendStatus, type Result, type Verdict } from '../extension/shared/messages';
+import { SETTINGS_KEY, normalizeSettings } from '../extension/shared/settings';
+import {
+  classifyBytes, classifyUrl, clearCaches, getModel, inputForUrl, lastModelError, numTensors, peekModel, queueLength,
+  reloadModel, restoreFromSession, stats,
+} from './classifier';
+import { createContextMenu, MENU_ID, onMenuClick } from './context-menu';
+import { installMessenger } from './messenger';
+import { forgetTab, getTabImages, setTabImages } from './tabs';
+import type { BackendPreference } from '../extension/shared/settings';
+
+const MAX_BYTES_FROM_PAGE = 32 * 1024 * 1024;
+
+async function status(): Promise<BackendStatus> {
+  const m = await peekModel();
+  if (!m) {
+    // Start loading (first call) and report what is known now.
+    void getModel().catch(() => undefined);
+    return { ready: false, error: lastModelError(), queueLength: queueLength() };
+  }
+  const man = m.detector.manifest;
+  return {
+    ready: true,
+    model: { name: man.name, version: man.version, arch: man.arch, threshold: man.threshold, unsureBand: man.unsureBand },
+    backend: m.backend,
+    backendAttempts: m.attempts,
+    queueLength: queueLength(),
+  };
+}
+
+installMessenger({
+  classify: (m) => classifyUrl(m.url, m.priority, m.pageUrl),
+  'classify-bytes': async (m) => {
+    const bytes = m.bytes instanceof ArrayBuffer ? new Uint8Array(m.bytes) : Array.isArray(m.bytes) ? Uint8Array.from(m.bytes) : undefined;
+    if (!bytes) return err('decode-failed', 'no bytes');
+    if (bytes.byteLength > MAX_BYTES_FROM_PAGE) return err('too-large', `${bytes.byteLength} bytes`);
+    return classifyBytes(m.url, bytes, m.priority);
+  },
+  'report-images': async (m, ctx) => {
+    if (ctx.tabId !== undefined) await setTabImages(ctx.tabId, m.images);
+    return ok(null);
+  },
+  'get-status': async () => ok(await status()),
+  'get-tab-images': async (m) => ok(await getTabImages(m.tabId)),
+  explain: async () => err('model-failed', 'explanations are not available in this build'),
+  'cancel-explain': async () => ok(null),
+});
+
+browser.runtime.onInstalled.addListener(() => {
+  void createContextMenu().catch((e: unknown) => console.warn('[synthscreen] context menu:', e));
+});
+browser.contextMenus?.onClicked.addListener((info, tab) => {
+  void onMenuClick(info, tab);
+});
+browser.tabs.onRemoved.addListener((tabId) => void forgetTab(tabId));
+browser.storage.onChanged.addListener((changes, area) => {
+  if (area !== 'sync' || !changes[SETTINGS_KEY]) return;
+  const before = normalizeSettings(changes[SETTINGS_KEY].oldValue);
+  const after = normalizeSettings(changes[SETTINGS_KEY].newValue);
+  if (before.backend !== after.backend) void reloadModel().catch(() => undefined);
+});
+
+// Start loading the model at once (the worker is usually woken by a content script wanting verdicts),
+// then re-run whatever a stopped worker left unfinished.
+void getModel().catch((e: unknown) => console.warn('[synthscreen] model:', (e as Error).message));
+void restoreFromSession();
+
+/** Hooks for e2e tests and the bench (reachable only by code evaluated inside this worker). */
+const testApi = {
+  MENU_ID,
+  onMenuClick,
+  classifyUrl: (url: string): Promise<Result<Verdict>> => classifyUrl(url, 'normal', ''),
+  /** First model input for `url` as base64 of its float32 bytes, for the parity test. */
+  async inputForUrl(url: string): Promise<{ base64: string; width: number; height: number }> {
+    const { input, width, height } = await inputForUrl(url);
+    const u8 = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+    let s = '';
+    for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode(...u8.subarray(i, i + 0x8000));
+    return { base64: btoa(s), width, height };
+  },
+  numTensors,
+  stats: () => ({ ...stats }),
+  status,
+  clearCaches,
+  /** Reloads the model on `backend` (exactly that one when `exact`). @returns the active backend and timings */
+  async reload(backend?: BackendPreference, exact = true) {
+    const m = await reloadModel({ backend, exact });
+    return { backend: m.backend, attempts: m.attempts, loadMs: m.loadMs, warmupMs: m.warmupMs, model: m.detector.id };
+  },
+  /** Runs `n` batches of `batch` zero inputs and returns the mean ms per image (bench). */
+  async timeInference(n = 10, batch = 1) {
+    const m = await getModel();
+    const s = m.detector.manifest.preprocess.inputSize;
+    const inputs = Array.from({ length: batch }, (_, i) => new Float32Array(s * s * 3).fill(i / batch));
+    await m.detector.logits(inputs);
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await m.detector.logits(inputs);
+    return { backend: m.backend, msPerImage: (performance.now() - t0) / (n * batch), batch, n, inputSize: s, model: m.detector.id };
+  },
+};
+(globalThis as unknown as { __synthscreenTest: typeof testApi }).__synthscreenTest = testApi;

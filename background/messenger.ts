@@ -1,0 +1,48 @@
+/**
+ * Routes messages to handlers. No business logic: it checks who is asking, validates the shape with
+ * `isMessage`, dispatches by `type` and always answers a `Result`.
+ *
+ * Allowed senders: this extension's content scripts (a `sender.tab` and a page URL outside the
+ * extension) for `ContentToBackground`, and this extension's own pages (URL under
+ * `runtime.getURL('')`) for `PageToBackground`. Everything else gets `permission-needed`.
+ */
+import browser, { type Runtime } from 'webextension-polyfill';
+import { err, isMessage, type ContentToBackground, type PageToBackground, type Result } from '../extension/shared/messages';
+
+export type Handlers = {
+  [K in ContentToBackground['type'] | PageToBackground['type']]: (
+    msg: Extract<ContentToBackground | PageToBackground, { type: K }>,
+    ctx: { tabId?: number; fromPage: boolean },
+  ) => Promise<Result<unknown>>;
+};
+
+const CONTENT_TYPES = new Set(['classify', 'classify-bytes', 'report-images', 'get-status']);
+const PAGE_TYPES = new Set(['get-status', 'get-tab-images', 'explain', 'cancel-explain', 'classify']);
+
+/** Who sent a message: `page` (extension page), `content` (content script in a tab) or `null` (reject). */
+export function senderKind(sender: Runtime.MessageSender, extensionId: string, extensionOrigin: string): 'page' | 'content' | null {
+  if (sender.id !== extensionId) return null;
+  if (sender.url?.startsWith(extensionOrigin)) return 'page';
+  if (sender.tab && sender.tab.id !== undefined) return 'content';
+  return null;
+}
+
+/**
+ * Installs the `runtime.onMessage` listener (call at the worker's top level).
+ * @param handlers one async handler per request type
+ */
+export function installMessenger(handlers: Handlers): void {
+  const origin = browser.runtime.getURL('');
+  browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
+    if (!isMessage(message)) return undefined; // not ours (e.g. a reply channel of another listener)
+    const kind = senderKind(sender, browser.runtime.id, origin);
+    const allowed = kind === 'page' ? PAGE_TYPES : kind === 'content' ? CONTENT_TYPES : undefined;
+    if (!allowed || !allowed.has(message.type)) {
+      return Promise.resolve(err('permission-needed', `message "${message.type}" not accepted from this sender`));
+    }
+    const handler = handlers[message.type as keyof Handlers] as (m: unknown, c: { tabId?: number; fromPage: boolean }) => Promise<Result<unknown>>;
+    return handler(message, { tabId: sender.tab?.id, fromPage: kind === 'page' }).catch((e: unknown) =>
+      err('model-failed', (e as Error)?.message ?? String(e)),
+    );
+  });
+}

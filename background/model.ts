@@ -1,0 +1,83 @@
+/**
+ * The detector in the service worker: loads the packaged model (`model/manifest.json`, verified by
+ * sha256 through `loadDetector`) on the active backend, warms it up once, and scores preprocessed inputs.
+ *
+ * Tests (and only tests) can replace the packaged model with one stored in `storage.local` under
+ * `testModelOverride` (`{ manifest, files: { [path]: base64 } }`), e.g. a tiny model for the WebGPU
+ * check; it is verified exactly like the packaged one.
+ */
+import browser from 'webextension-polyfill';
+import { loadDetector, type Detector } from '../extension/shared/detector';
+import { calibrate } from '../extension/shared/model-manifest';
+import type { BackendPreference } from '../extension/shared/settings';
+import { chooseBackend, tf, type BackendAttempt, type BackendFlags, type BackendName } from './tf-backend';
+
+export interface TestModelOverride {
+  manifest: unknown;
+  files: Record<string, string>;
+}
+
+export interface LoadedModel {
+  detector: Detector;
+  backend: BackendName;
+  attempts: BackendAttempt[];
+  /** Milliseconds spent loading + verifying and on the warm-up run. */
+  loadMs: number;
+  warmupMs: number;
+}
+
+function fromBase64(b64: string): Uint8Array {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+async function readPackaged(path: string): Promise<Uint8Array> {
+  const res = await fetch(browser.runtime.getURL(`model/${path}`));
+  if (!res.ok) throw new Error(`model file ${path}: HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/**
+ * Picks a backend, loads and verifies the model, runs one warm-up inference.
+ * @param opts.preference backend preference (settings); `opts.exact` tries only that backend
+ * @throws when no backend works, the manifest is invalid or a file's sha256 differs (ModelIntegrityError)
+ */
+export async function loadModel(opts: { preference: BackendPreference; flags: BackendFlags; exact?: boolean }): Promise<LoadedModel> {
+  const { backend, attempts } = await chooseBackend(opts.preference, opts.flags, opts.exact);
+  const t0 = performance.now();
+  const stored = (await browser.storage.local.get('testModelOverride')).testModelOverride as TestModelOverride | undefined;
+  let detector: Detector;
+  if (stored && stored.manifest && stored.files) {
+    detector = await loadDetector(tf, stored.manifest, async (p) => {
+      const b64 = stored.files[p];
+      if (b64 === undefined) throw new Error(`test model lacks ${p}`);
+      return fromBase64(b64);
+    });
+  } else {
+    const res = await fetch(browser.runtime.getURL('model/manifest.json')).catch(() => undefined);
+    if (!res || !res.ok) throw new Error('no model is packaged (model/manifest.json missing); build with MODEL_DIR');
+    detector = await loadDetector(tf, await res.json(), readPackaged);
+  }
+  const t1 = performance.now();
+  const s = detector.manifest.preprocess.inputSize;
+  await detector.logits([new Float32Array(s * s * 3)]);
+  const t2 = performance.now();
+  return { detector, backend, attempts, loadMs: t1 - t0, warmupMs: t2 - t1 };
+}
+
+/**
+ * Scores groups of inputs (one group per image, 1..crops inputs each) in one batch.
+ * @returns per group the mean logit over its crops and the calibrated probability in [0, 1]
+ */
+export async function scoreGroups(detector: Detector, groups: Float32Array[][]): Promise<Array<{ logit: number; probability: number }>> {
+  const z = await detector.logits(groups.flat());
+  let k = 0;
+  return groups.map((g) => {
+    let sum = 0;
+    for (let i = 0; i < g.length; i++) sum += z[k++]!;
+    const mean = sum / g.length;
+    return { logit: mean, probability: calibrate(mean, detector.manifest.calibration) };
+  });
+}

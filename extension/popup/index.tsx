@@ -1,0 +1,95 @@
+/**
+ * Popup: the verdicts for the current tab (thumbnail, probability, verdict), the model's name and
+ * version and the active backend. `popup.html?tabId=N` shows tab N (used by tests, which open the popup
+ * as a page).
+ */
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import type { BackendStatus, Result, TabImage } from '../shared/messages';
+import { effectiveThreshold, normalizeSettings, SETTINGS_KEY, type Settings } from '../shared/settings';
+import { verdictFor, verdictText } from '../shared/verdict';
+
+const ERROR_TEXT: Record<string, string> = {
+  'too-small': 'Too small to check', 'too-large': 'Too large to check', 'fetch-failed': 'Could not fetch image',
+  timeout: 'Timed out', 'permission-needed': 'Permission needed', 'unsupported-format': 'Unsupported format',
+  'decode-failed': 'Could not decode image', 'model-failed': 'Detector unavailable', cancelled: 'Not checked',
+};
+
+async function ask<T>(msg: unknown): Promise<Result<T> | undefined> {
+  return (await browser.runtime.sendMessage(msg).catch(() => undefined)) as Result<T> | undefined;
+}
+
+async function currentTabId(): Promise<number | undefined> {
+  const q = new URLSearchParams(location.search).get('tabId');
+  if (q && /^\d+$/.test(q)) return Number(q);
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  return tab?.id;
+}
+
+function Row({ img, rule }: { img: TabImage; rule: { threshold: number; unsureBand: number } }) {
+  let text: string, cls: string;
+  if (img.verdict) {
+    const label = verdictFor(img.verdict.probability, rule.threshold, rule.unsureBand);
+    text = verdictText(label, img.verdict.probability);
+    cls = label;
+  } else if (img.error) {
+    text = ERROR_TEXT[img.error.code] ?? img.error.code;
+    cls = 'error';
+  } else {
+    text = 'Analysing…';
+    cls = 'pending';
+  }
+  return (
+    <li data-url={img.url} data-status={img.status} data-label={cls} data-probability={img.verdict?.probability}>
+      <img src={img.url} alt="" loading="lazy" referrerpolicy="no-referrer" />
+      <div class="info">
+        <div class={`v ${cls}`}>{text}{img.isProfile ? ' · profile photo' : ''}</div>
+        <div class="url" title={img.url}>{img.url}</div>
+      </div>
+    </li>
+  );
+}
+
+function Popup() {
+  const [status, setStatus] = useState<BackendStatus | undefined>();
+  const [images, setImages] = useState<TabImage[] | undefined>();
+  const [settings, setSettings] = useState<Settings>(normalizeSettings(undefined));
+  useEffect(() => {
+    let alive = true;
+    const refresh = async () => {
+      const tabId = await currentTabId();
+      const st = await ask<BackendStatus>({ type: 'get-status' });
+      if (st?.ok && alive) setStatus(st.value);
+      if (tabId !== undefined) {
+        const r = await ask<TabImage[]>({ type: 'get-tab-images', tabId });
+        if (r?.ok && alive) setImages(r.value);
+      } else if (alive) setImages([]);
+      const s = await browser.storage.sync.get(SETTINGS_KEY);
+      if (alive) setSettings(normalizeSettings(s[SETTINGS_KEY]));
+    };
+    void refresh();
+    const timer = setInterval(() => void refresh(), 1000);
+    return () => { alive = false; clearInterval(timer); };
+  }, []);
+  const rule = effectiveThreshold(settings, { threshold: status?.model?.threshold ?? 0.5, unsureBand: status?.model?.unsureBand ?? 0 });
+  return (
+    <>
+      <header>
+        <h1>SynthScreen</h1>
+        <div class="meta" id="model">
+          {status?.model ? `Model ${status.model.name} ${status.model.version}` : status?.error ? `Model unavailable: ${status.error}` : 'Loading model…'}
+        </div>
+        <div class="meta" id="backend">{status?.backend ? `Backend: ${status.backend}` : ''}</div>
+      </header>
+      {images === undefined ? <div class="empty">Loading…</div> : images.length === 0 ? (
+        <div class="empty">No images checked on this page yet.</div>
+      ) : (
+        <ul id="images">{images.map((img) => <Row key={img.url} img={img} rule={rule} />)}</ul>
+      )}
+      <footer><a onClick={() => void browser.runtime.openOptionsPage()}>Options</a></footer>
+    </>
+  );
+}
+
+render(<Popup />, document.getElementById('app')!);
