@@ -80,7 +80,7 @@ test('runLoso: folds, pooling, leakage drop, failed images, per-source metrics',
   assert.equal(result.matched_sources.length, 0);
   const md = losoMarkdown(result);
   assert.match(md, /\| A \| 41 \(21\/20\) \| [01]\.\d{3} \/ [01]\.\d{3} \| [01]\.\d{3} \/ [01]\.\d{3} \|/);
-  assert.ok(result.pooled.clean!.ece < 0.2, `ECE ${result.pooled.clean!.ece}`);
+  assert.ok(result.pooled.clean!.ece! < 0.2, `ECE ${result.pooled.clean!.ece}`);
   assert.match(md, /\*\*pooled\*\*/);
 });
 
