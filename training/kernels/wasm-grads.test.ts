@@ -65,6 +65,44 @@ test('Conv2DBackpropFilter on wasm matches cpu on random shapes', async () => {
   }
 });
 
+test('Conv2DBackpropInput (fast replacement) on wasm matches cpu on random shapes', async () => {
+  await useWasmBackend();
+  const r = rng(5);
+  for (let trial = 0; trial < 40; trial++) {
+    const n = 1 + Math.floor(r() * 3), H = 5 + Math.floor(r() * 12), W = 5 + Math.floor(r() * 12);
+    const cin = pick(r, [1, 2, 3, 5, 8]), cout = pick(r, [1, 3, 4, 7]);
+    const k = pick(r, [1, 2, 3, 5]), s = pick(r, [1, 1, 2, 3]);
+    const pad = pick(r, ['same', 'valid', 1] as const);
+    if (pad === 'valid' && (H < k || W < k)) continue;
+    const info = tf.backend_util.computeConv2DInfo([n, H, W, cin], [k, k, cin, cout], [s, s], [1, 1], pad);
+    const [, oh, ow] = info.outShape;
+    const dy = { v: randArr(r, n * oh * ow * cout), s: [n, oh, ow, cout] };
+    const filter = { v: randArr(r, k * k * cin * cout), s: [k, k, cin, cout] };
+    const attrs = { strides: [s, s], pad, dataFormat: 'NHWC', inputShape: [n, H, W, cin] };
+    const cpu = await runOn('cpu', 'Conv2DBackpropInput', { dy, filter }, attrs);
+    const wasm = await runOn('wasm', 'Conv2DBackpropInput', { dy, filter }, attrs);
+    assert.deepEqual(wasm.shape, [n, H, W, cin]);
+    assertClose(wasm.v, cpu.v, `conv input trial ${trial} n${n} ${H}x${W} c${cin}->${cout} k${k} s${s} ${pad}`);
+  }
+});
+
+test('Tile (fast replacement) on wasm matches cpu', async () => {
+  await useWasmBackend();
+  const r = rng(9);
+  for (const [shape, reps] of [[[1, 1, 1, 5], [2, 3, 4, 1]], [[2, 3], [3, 2]], [[4], [3]], [[2, 1, 3], [1, 4, 2]]] as Array<[number[], number[]]>) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const x = { v: randArr(r, n), s: shape };
+    const cpu = await runOn('cpu', 'Tile', { x }, { reps });
+    const wasm = await runOn('wasm', 'Tile', { x }, { reps });
+    assert.deepEqual(wasm.shape, cpu.shape);
+    assert.deepEqual(Array.from(wasm.v), Array.from(cpu.v));
+  }
+  await tf.setBackend('wasm');
+  const ints = tf.tile(tf.tensor1d([1, 2, 3], 'int32'), [2]);
+  assert.deepEqual(Array.from(await ints.data()), [1, 2, 3, 1, 2, 3]);
+  ints.dispose();
+});
+
 test('Conv2DBackpropFilter on wasm handles dilation (checked against a direct sum)', async () => {
   await useWasmBackend();
   const r = rng(7);
