@@ -19,7 +19,7 @@ import { FeatureCache } from '../data/feature-cache';
 import { BUILTIN_EXTRACTORS, type ExtractorFactory, type FeatureExtractor } from '../eval/extractors';
 import { loadForEval } from '../eval/evaluate';
 import { createProgress } from '../eval/progress';
-import { importRef } from './module-ref';
+import { importRef } from '../node/module-ref';
 import type { RgbaImage } from '../../extension/shared/preprocess';
 
 /** Parses `clean,web,avatar` into levels. @throws {Error} for unknown names */

@@ -23,7 +23,7 @@ import { loadRecords, type Rec } from '../data/manifest';
 import { FeatureCache } from '../data/feature-cache';
 import { runLoso, logisticTrainer, writeLosoReport, losoMarkdown, type TrainFn, type LosoResult } from '../eval/loso';
 import { parseLevels } from './features';
-import { importRef } from './module-ref';
+import { importRef } from '../node/module-ref';
 
 export { runLoso, imageScorer, featureScorer, logisticTrainer, fitLogistic, writeLosoReport, losoMarkdown } from '../eval/loso';
 export type { Scorer, TrainFn, FoldContext, LosoOptions, LosoResult } from '../eval/loso';

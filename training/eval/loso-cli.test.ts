@@ -4,9 +4,9 @@ import { mkdtemp, rm, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFixtureSet, standardSpecs, makeImage } from '../data/fixtures';
-import { main as features } from './features';
-import { main as loso } from './loso';
-import { residualStats, residualMoments } from '../eval/extractors';
+import { main as features } from '../cli/features';
+import { main as loso } from '../cli/loso';
+import { residualStats, residualMoments } from './extractors';
 
 test('residual features: moments pinned on a tiny residual; checkerboard raises |Δx| and lag-1 anticorrelation', () => {
   // r = [−1, 1, −1, 1]: mean|r| 1, std 1, kurtosis 1 − 3 = −2, fraction |r|<1 = 0
