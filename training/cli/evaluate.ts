@@ -13,7 +13,7 @@
  */
 import { parseArgs } from 'node:util';
 import { writeFile, mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { initTf } from '../node/backend';
 import { loadDetectorFromDir, resolveManifestPath } from '../node/model-dir';
@@ -96,7 +96,7 @@ export async function main(argv: string[]): Promise<EvalReport> {
   if (predictions.length === 0) throw new Error(`no image could be scored (${errors.length} errors; first: ${errors[0]?.error ?? 'none'})`);
   const report = buildReport(predictions, errors, threshold, {
     model: det.id,
-    model_manifest: manifestPath,
+    model_manifest: relative(process.cwd(), manifestPath) || manifestPath,
     manifest: values.manifest,
     root: values.root ?? null,
     degrade: level,
