@@ -198,7 +198,7 @@ export const BLUESKY: SiteAdapter = {
   imageHosts: ['*://cdn.bsky.app/*'],
   avatars: [
     {
-      selector: '[data-testid="userAvatarImage"] img, img[src*="/img/avatar_thumbnail/"], img[src*="/img/avatar/"]',
+      selector: '[data-testid="userAvatarImage"] img, [data-testid="userAvatarImage"] [style*="background-image"], img[src*="/img/avatar_thumbnail/"], img[src*="/img/avatar/"]',
       urlMatch: /\/img\/avatar(?:_thumbnail)?\//,
       anchor: '[data-testid="userAvatarImage"]',
     },
