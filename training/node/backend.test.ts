@@ -11,3 +11,12 @@ test('initTf(inference) gives a working backend (wasm here, native where install
   y.dispose();
   assert.equal(await initTf({ want: 'inference', quiet: true }), h);
 });
+
+test('initTf(training) without native packages uses cpu; backend: wasm forces wasm', async () => {
+  const t = await initTf({ want: 'training', quiet: true, forcePure: true });
+  assert.equal(t.backend, 'cpu');
+  assert.equal(t.tf.getBackend(), 'cpu');
+  const w = await initTf({ want: 'training', quiet: true, backend: 'wasm' });
+  assert.equal(w.backend, 'wasm');
+  assert.equal(w.tf.getBackend(), 'wasm');
+});

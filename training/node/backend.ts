@@ -22,25 +22,37 @@ export interface TfHandle {
 let cached: Promise<TfHandle> | undefined;
 let cachedWant: string | undefined;
 
+export interface InitOptions {
+  want: 'inference' | 'training';
+  quiet?: boolean;
+  forcePure?: boolean;
+  /**
+   * Force the pure-JS backend (`wasm` or `cpu`), skipping the native packages. For training on wasm,
+   * register the gradient kernels of `training/kernels/wasm-grads.ts` first.
+   */
+  backend?: 'wasm' | 'cpu';
+}
+
 /**
  * Initialises tfjs once per process and prints the choice on stderr.
  * @param opts.want `inference` (native → wasm → cpu) or `training` (native → cpu)
  * @param opts.quiet do not print the choice
  * @param opts.forcePure skip the native packages (tests, reproducibility with the browser)
+ * @param opts.backend force `wasm` or `cpu` (implies `forcePure`)
  * @returns the tf namespace and the backend name; repeated calls return the first result
  * @throws {Error} when no backend can be set
  */
-export function initTf(opts: { want: 'inference' | 'training'; quiet?: boolean; forcePure?: boolean }): Promise<TfHandle> {
-  const key = `${opts.want}:${opts.forcePure ? 1 : 0}`;
+export function initTf(opts: InitOptions): Promise<TfHandle> {
+  const key = `${opts.want}:${opts.forcePure ? 1 : 0}:${opts.backend ?? ''}`;
   if (cached && cachedWant === key) return cached;
   cachedWant = key;
   cached = doInit(opts);
   return cached;
 }
 
-async function doInit(opts: { want: 'inference' | 'training'; quiet?: boolean; forcePure?: boolean }): Promise<TfHandle> {
+async function doInit(opts: InitOptions): Promise<TfHandle> {
   const log = (m: string) => { if (!opts.quiet) process.stderr.write(`[tf] ${m}\n`); };
-  if (!opts.forcePure) {
+  if (!opts.forcePure && !opts.backend) {
     for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const) {
       try {
         const tf = require(pkg) as Tf;
@@ -53,7 +65,7 @@ async function doInit(opts: { want: 'inference' | 'training'; quiet?: boolean; f
     }
   }
   const tf = (await import('@tensorflow/tfjs')) as unknown as Tf;
-  if (opts.want === 'inference') {
+  if (opts.backend === 'wasm' || (opts.want === 'inference' && opts.backend !== 'cpu')) {
     try {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       const dir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + '/';
