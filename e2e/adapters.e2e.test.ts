@@ -92,12 +92,13 @@ window.__e2e = {
     const hit = ss.imageAtPoint(document, r.left + r.width / 2, r.top + r.height / 2);
     return { roots, atPoint: hit && hit.url, site: this.siteCheck() };
   },
-  scrollInit() { window.__seen = new window.__ss.SeenSet(5000, document.baseURI); window.__checked = []; window.__attempts = 0; },
+  scrollInit() { window.__seen = new window.__ss.SeenSet(5000, document.baseURI); window.__checked = []; window.__attempts = 0; window.__beforeSwap = 0; },
   scrollScan() {
     const imgs = document.querySelectorAll('#feed img');
     for (const img of imgs) {
       const u = window.__ss.currentImageUrl(img);
       if (!u) continue;
+      if (img.getAttribute('src').startsWith('data:')) window.__beforeSwap++;
       window.__attempts++;
       if (window.__seen.add(u)) window.__checked.push(u);
     }
@@ -220,6 +221,8 @@ describe('site adapters and capture helpers in Chromium', { skip: SKIP }, () => 
       assert.equal(new Set(checked).size, 300);
       const want = Array.from({ length: 300 }, (_, i) => `${server.origin}/img/feed/post-${i}.png`);
       assert.deepEqual([...checked].sort(), want.sort());
+      const beforeSwap = await page.evaluate('window.__beforeSwap') as number;
+      assert.ok(beforeSwap > 0, 'some images were scanned while still showing the lazy placeholder (data-src path)');
       assert.ok(attempts > 600, `re-scans offered already-seen images (${attempts} attempts) and SeenSet refused them`);
     } finally {
       await page.close();
