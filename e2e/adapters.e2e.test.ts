@@ -71,6 +71,13 @@ window.__e2e = {
       return { at: p.at, got: hit && hit.url, kind: hit && hit.kind, want, wantKind: p.kind || null, covered: document.elementFromPoint(x, y) !== el };
     });
   },
+  async srcChangeCheck() {
+    const img = document.getElementById('photo');
+    const before = img.currentSrc;
+    img.src = '/img/slow/photo-v2.png';
+    await new Promise((r) => setTimeout(r, 200));
+    return { before, complete: img.complete, currentSrc: img.currentSrc, got: window.__ss.currentImageUrl(img) };
+  },
   async bytesCheck() {
     const c = document.createElement('canvas');
     c.width = 70; c.height = 70;
@@ -91,6 +98,30 @@ window.__e2e = {
     const r = nested.getBoundingClientRect();
     const hit = ss.imageAtPoint(document, r.left + r.width / 2, r.top + r.height / 2);
     return { roots, atPoint: hit && hit.url, site: this.siteCheck() };
+  },
+  observeStart() {
+    window.__changed = [];
+    window.__obs = window.__ss.observeDeep(document, (els) => { window.__changed.push(...els); });
+    return window.__obs.rootCount;
+  },
+  observeMutate1() {
+    document.querySelector('people-list').shadowRoot.querySelector('ul')
+      .insertAdjacentHTML('beforeend', '<li><user-card data-src="/img/shadow/avatar-b3.png" data-name="Dora"></user-card></li>');
+    document.querySelector('user-card').shadowRoot.querySelector('img').src = '/img/shadow/avatar-a1-v2.png';
+    const c = document.createElement('user-card');
+    c.id = 'fresh'; c.dataset.src = '/img/shadow/avatar-new.png'; c.dataset.name = 'New';
+    document.body.append(c);
+  },
+  observeMutate2() {
+    document.getElementById('fresh').shadowRoot.querySelector('.card')
+      .insertAdjacentHTML('beforeend', '<img class="avatar" src="/img/shadow/avatar-new-inner.png" width="64" height="64" alt="second avatar">');
+  },
+  observeCollect() {
+    const urls = new Set();
+    const generic = window.__ss.adapterById('generic');
+    for (const el of window.__changed) for (const p of window.__ss.findProfilePhotos(el, generic)) urls.add(p.url);
+    window.__obs.disconnect();
+    return { urls: [...urls].sort(), rootCount: window.__obs.rootCount };
   },
   scrollInit() { window.__seen = new window.__ss.SeenSet(5000, document.baseURI); window.__checked = []; window.__attempts = 0; window.__beforeSwap = 0; },
   scrollScan() {
@@ -178,6 +209,12 @@ describe('site adapters and capture helpers in Chromium', { skip: SKIP }, () => 
         assert.equal(row.covered, true, `${row.at} is really covered by an overlay`);
       }
       assert.match(rows[1]!.want!, /\/img\/overlay\/pic-200\.png$/, 'the browser showed the 200w candidate at DPR 1');
+      const sc = await page.evaluate('__e2e.srcChangeCheck()') as { before: string; complete: boolean; currentSrc: string; got: string };
+      assert.equal(sc.complete, false, 'the new src is still loading');
+      // Chromium empties currentSrc while the new request is pending (the spec keeps the old one until it
+      // completes); either way currentImageUrl must name the new image.
+      assert.ok(sc.currentSrc === '' || sc.currentSrc === sc.before, `currentSrc while loading: ${sc.currentSrc}`);
+      assert.equal(sc.got, `${server.origin}/img/slow/photo-v2.png`, 'currentImageUrl names the image being loaded, not the stale currentSrc');
       const b = await page.evaluate('__e2e.bytesCheck()') as { blobSize: number; blobLen: number; blobSig: number[]; dataSig: number[]; revoked: string | null };
       const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
       assert.equal(b.blobLen, b.blobSize);
@@ -197,6 +234,23 @@ describe('site adapters and capture helpers in Chromium', { skip: SKIP }, () => 
       assert.equal(r.roots, 5);
       assert.deepEqual(r.site.foundKeys, r.site.expectedKeys);
       assert.equal(r.atPoint, `${server.origin}/img/shadow/avatar-b1.png`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shadow: observeDeep reports changes inside open shadow roots, including roots that arrive later', async () => {
+    const page = await open('shadow');
+    try {
+      await page.waitForFunction('window.__lateAdded === true', { timeout: 5000 });
+      assert.equal(await page.evaluate('__e2e.observeStart()'), 6, 'document + 5 open shadow roots');
+      await page.evaluate('__e2e.observeMutate1()');
+      await page.evaluate('new Promise((r) => setTimeout(r, 20))');
+      await page.evaluate('__e2e.observeMutate2()');
+      await page.evaluate('new Promise((r) => setTimeout(r, 20))');
+      const r = await page.evaluate('__e2e.observeCollect()') as { urls: string[]; rootCount: number };
+      assert.deepEqual(r.urls, ['avatar-a1-v2', 'avatar-b3', 'avatar-new', 'avatar-new-inner'].map((n) => `${server.origin}/img/shadow/${n}.png`).sort());
+      assert.equal(r.rootCount, 8, 'the two new user-card roots are observed too');
     } finally {
       await page.close();
     }

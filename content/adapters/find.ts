@@ -2,7 +2,7 @@
  * The interpreter for `sites.ts`: finds profile photos in a DOM tree with a site adapter (or the generic
  * heuristic) and resolves each one's largest URL and badge anchor.
  */
-import { backgroundImageUrl, currentImageUrl, largestImageUrl, queryAllDeep, svgImageUrl } from '../capture/dom';
+import { backgroundImageUrl, currentImageUrl, largestImageUrl, queryAllDeep, selfMatch, svgImageUrl } from '../capture/dom';
 import { isPlaceholderUrl, normalizeImageUrl, resolveUrl } from '../capture/urls';
 import { GENERIC, SITE_ADAPTERS, type AvatarRule, type GenericRule, type SiteAdapter } from './sites';
 import { upgradeUrl } from './upgrade';
@@ -114,11 +114,14 @@ export function looksLikeAvatar(el: Element, rule: GenericRule, url: string): bo
  * selectors counts once, and two elements showing the same URL count once when one contains the other or
  * they share a badge anchor (X and Bluesky render a background `div` and an `<img>` of the same photo).
  * Placeholder-only elements (lazy images not started) are skipped unless a lazy attribute holds the URL.
+ * `root` itself is included when it is a matching element, so `findProfilePhotos(addedImg, adapter)` works
+ * for incremental re-scans (see `observeDeep`).
  * @returns photos in document order of discovery (light DOM first, then open shadow roots)
  */
 export function findProfilePhotos(root: ParentNode, adapter: SiteAdapter, opts: FindOptions = {}): ProfilePhoto[] {
   const deep = opts.shadow ?? true;
-  const query = (sel: string): Element[] => (deep ? queryAllDeep(root, sel) : Array.from(root.querySelectorAll(sel)));
+  const query = (sel: string): Element[] =>
+    deep ? queryAllDeep(root, sel) : selfMatch(root, sel).concat(Array.from(root.querySelectorAll(sel)));
   const out: ProfilePhoto[] = [];
   const claimed = new Set<Element>();
   const byUrl = new Map<string, Array<{ element: Element; anchor: Element }>>();

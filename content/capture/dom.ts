@@ -76,8 +76,8 @@ export function largestImageUrl(img: HTMLImageElement): string | null {
  * The URL of the picture an `<img>` shows, never a lazy-loading placeholder (Q15):
  * 1. after load (`complete` and `naturalWidth > 0`), `currentSrc` unless it is a placeholder;
  * 2. else the real URL from lazy attributes (`data-src`, `data-srcset`, …);
- * 3. else, while loading, `currentSrc` (set when the browser picked a candidate), the largest `srcset` /
- *    `<picture>` candidate, or `src`.
+ * 3. else, while loading, `currentSrc` if it is one of the current `srcset` / `<picture>` candidates (it
+ *    still names the old image while a changed `src` loads), else the largest candidate, else `src`.
  * @returns an absolute URL (may be `data:` or `blob:`), or `null` when the element shows nothing usable
  */
 export function currentImageUrl(img: HTMLImageElement): string | null {
@@ -86,9 +86,15 @@ export function currentImageUrl(img: HTMLImageElement): string | null {
   if (loaded && img.currentSrc && !isPlaceholderUrl(img.currentSrc)) return img.currentSrc;
   const lazy = lazyImageUrl(img);
   if (lazy) return lazy;
-  if (img.currentSrc && !isPlaceholderUrl(img.currentSrc)) return img.currentSrc;
-  const best = largestCandidate(srcsetCandidates(img));
-  if (best) return resolveUrl(best, base);
+  // Loading (or reloading after a src/srcset change): `currentSrc` may still name the previous image until
+  // the pending request completes, so trust it only when it is one of the current candidates.
+  const cands = srcsetCandidates(img);
+  if (cands.length > 0) {
+    const resolved = cands.map((c) => resolveUrl(c.url, base));
+    if (img.currentSrc && resolved.includes(img.currentSrc)) return img.currentSrc;
+    const best = largestCandidate(cands);
+    if (best) return resolveUrl(best, base);
+  }
   const src = img.getAttribute('src');
   return src && !isPlaceholderUrl(src) ? resolveUrl(src, base) : null;
 }
@@ -132,14 +138,20 @@ export function svgImageUrl(el: Element): string | null {
 }
 
 /**
- * Calls `cb` for every open shadow root under `root` (depth-first, including roots nested inside shadow
- * trees). Closed shadow roots are unreachable by design and are skipped (documented limit, Q16).
+ * Calls `cb` for every open shadow root under `root` (`root`'s own first when it is a host; then roots
+ * nested inside shadow trees, too). Closed shadow roots are unreachable by design and are skipped (documented limit, Q16).
  * @param cb receives the shadow root and its host element
  * @returns the number of shadow roots visited
  */
 export function walkOpenShadowRoots(root: ParentNode, cb: (shadow: ShadowRoot, host: Element) => void): number {
   let count = 0;
   const stack: ParentNode[] = [root];
+  const own = root.nodeType === 1 ? (root as Element).shadowRoot : null;
+  if (own) {
+    count++;
+    cb(own, root as Element);
+    stack.push(own);
+  }
   while (stack.length > 0) {
     const node = stack.pop()!;
     for (const el of Array.from(node.querySelectorAll('*'))) {
@@ -155,15 +167,21 @@ export function walkOpenShadowRoots(root: ParentNode, cb: (shadow: ShadowRoot, h
 }
 
 /**
- * `querySelectorAll` over `root` and every open shadow root below it.
- * @returns matching elements, light DOM first, then each shadow root's in visiting order
+ * `querySelectorAll` over `root` and every open shadow root below it; when `root` is an element that
+ * matches, it comes first (so re-scanning one added or changed `<img>` finds that image).
+ * @returns matching elements, root first, then light DOM, then each shadow root's in visiting order
  */
 export function queryAllDeep(root: ParentNode, selector: string): Element[] {
-  const out = Array.from(root.querySelectorAll(selector));
+  const out = selfMatch(root, selector).concat(Array.from(root.querySelectorAll(selector)));
   walkOpenShadowRoots(root, (sr) => {
     out.push(...Array.from(sr.querySelectorAll(selector)));
   });
   return out;
+}
+
+/** `[root]` when `root` is an element matching `selector`, else `[]`. */
+export function selfMatch(root: ParentNode, selector: string): Element[] {
+  return root.nodeType === 1 && (root as Element).matches(selector) ? [root as Element] : [];
 }
 
 /** What `imageAtPoint` found. */

@@ -3,3 +3,4 @@ export * from './urls';
 export * from './dom';
 export * from './bytes';
 export * from './seen';
+export * from './observe';
