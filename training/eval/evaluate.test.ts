@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFixtureSet, standardSpecs } from '../data/fixtures';
+import { writeFixtureSet, standardSpecs, sharedDataSkip, SHARED_DIR } from '../data/fixtures';
 import { initTf } from '../node/backend';
 import { exportModel } from '../export/export';
 import { main, splitFromProvenance } from '../cli/evaluate';
-import { buildReport, reportTable } from './evaluate';
+import { buildReport, reportTable, loadForEval } from './evaluate';
 import { assignSplits } from '../data/split';
 import { loadRecords } from '../data/manifest';
 
@@ -84,4 +84,14 @@ test('evaluate CLI end to end on fixtures: a model that reads the checkerboard, 
     await rm(work, { recursive: true, force: true });
     await fx.cleanup();
   }
+});
+
+test('developer set: crop then degrade (cnndetection frame removed; avatar ≤ 256 px)', { skip: sharedDataSkip() }, async () => {
+  const recs = await loadRecords(join(SHARED_DIR, 'data', 'MANIFEST.tsv'));
+  const cnn = recs.find((r) => r.source === 'cnndetection-ranking')!;
+  const a = await loadForEval(cnn, 'clean');
+  assert.deepEqual([a.width, a.height], [240, 240]); // crop 58,58,240,240 of the 356×356 file
+  const lab = recs.find((r) => r.source === 'laboratoriet-real-or-ai')!;
+  const b = await loadForEval(lab, 'avatar');
+  assert.equal(Math.max(b.width, b.height), 256);
 });
