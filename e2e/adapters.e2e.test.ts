@@ -14,7 +14,6 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { startFixtureServer, type FixtureServer } from './fixtures/sites/server';
 
@@ -33,7 +32,13 @@ function findChromium(): string | null {
 }
 
 const CHROMIUM = findChromium();
-const SKIP = CHROMIUM ? false : 'no Chromium found (set CHROMIUM_PATH to a Chromium/Chrome binary); skipping adapter e2e tests';
+// esbuild comes with tsx; imported dynamically so a tree without it skips instead of failing to load.
+const esbuild = await import('esbuild').catch(() => null);
+const SKIP = !CHROMIUM
+  ? 'no Chromium found (set CHROMIUM_PATH to a Chromium/Chrome binary); skipping adapter e2e tests'
+  : !esbuild
+    ? 'esbuild is not installed (it comes with tsx); skipping adapter e2e tests'
+    : false;
 
 /** Page-side helpers, plain JS (a string, so no transpiler helpers leak into the page). */
 const PAGE_HELPERS = String.raw`
@@ -144,7 +149,7 @@ describe('site adapters and capture helpers in Chromium', { skip: SKIP }, () => 
   let bundle: string;
 
   before(async () => {
-    const out = await build({
+    const out = await esbuild!.build({
       stdin: {
         contents: "import * as c from './content/capture/index';\nimport * as a from './content/adapters/index';\n(globalThis as unknown as { __ss: unknown }).__ss = { ...c, ...a };\n",
         resolveDir: ROOT,
