@@ -207,7 +207,7 @@ describe('site adapters and capture helpers in Chromium', { skip: SKIP }, () => 
     const page = await open('overlay');
     try {
       const rows = await page.evaluate('__e2e.overlayCheck()') as Array<{ at: string; got: string | null; kind: string | null; want: string | null; wantKind: string | null; covered: boolean }>;
-      assert.equal(rows.length, 5);
+      assert.equal(rows.length, 6);
       for (const row of rows) {
         assert.equal(row.got, row.want, `URL at ${row.at}`);
         assert.equal(row.kind, row.wantKind, `kind at ${row.at}`);

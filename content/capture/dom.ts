@@ -216,13 +216,18 @@ export function imageOf(el: Element): ImageHit | null {
  * transparent overlays: walks `elementsFromPoint` from top to bottom and returns the first `<img>`, SVG
  * `<image>` or element with a background image. Descends into open shadow roots of hosts on the stack.
  * The `<html>` and `<body>` backgrounds are ignored (page decoration, not an image the user pointed at).
+ * When the stack holds no image, falls back to geometry (images with `pointer-events: none`).
  * @returns the hit, or `null` when there is no image under the point
  */
 export function imageAtPoint(doc: Document | ShadowRoot, x: number, y: number): ImageHit | null {
+  return imageInStack(doc, x, y) ?? imageByGeometry(doc, x, y);
+}
+
+function imageInStack(doc: Document | ShadowRoot, x: number, y: number): ImageHit | null {
   const stack = doc.elementsFromPoint(x, y);
   for (const el of stack) {
     if (el.shadowRoot && el.shadowRoot !== doc) {
-      const inner = imageAtPoint(el.shadowRoot, x, y);
+      const inner = imageInStack(el.shadowRoot, x, y);
       if (inner) return inner;
     }
     if (isTag(el, 'html') || isTag(el, 'body')) continue;
@@ -230,4 +235,22 @@ export function imageAtPoint(doc: Document | ShadowRoot, x: number, y: number): 
     if (hit) return hit;
   }
   return null;
+}
+
+/**
+ * Fallback for images that hit testing skips (`pointer-events: none` on the image itself, which
+ * `elementsFromPoint` leaves out): the `<img>` / SVG `<image>` whose box contains the point and that is
+ * visible; among several, the last in tree order (usually the top-most).
+ */
+function imageByGeometry(doc: Document | ShadowRoot, x: number, y: number): ImageHit | null {
+  let best: ImageHit | null = null;
+  for (const el of queryAllDeep(doc, 'img, image')) {
+    const r = el.getBoundingClientRect();
+    if (r.width <= 0 || r.height <= 0 || x < r.left || x > r.right || y < r.top || y > r.bottom) continue;
+    const win = el.ownerDocument.defaultView;
+    const cs = win?.getComputedStyle(el);
+    if (cs && (cs.visibility === 'hidden' || cs.display === 'none')) continue;
+    best = imageOf(el) ?? best;
+  }
+  return best;
 }
