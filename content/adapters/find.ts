@@ -5,7 +5,7 @@
 import { backgroundImageUrl, currentImageUrl, largestImageUrl, queryAllDeep, selfMatch, svgImageUrl } from '../capture/dom';
 import { isPlaceholderUrl, normalizeImageUrl, resolveUrl } from '../capture/urls';
 import { GENERIC, SITE_ADAPTERS, type AvatarRule, type GenericRule, type SiteAdapter } from './sites';
-import { upgradeUrl } from './upgrade';
+import { test, upgradeUrl } from './upgrade';
 
 /** One profile photo found on the page. */
 export interface ProfilePhoto {
@@ -97,12 +97,12 @@ export function looksLikeAvatar(el: Element, rule: GenericRule, url: string): bo
   } catch {
     /* data: etc. */
   }
-  if (rule.keyword.test(path)) return true;
+  if (test(rule.keyword, path)) return true;
   let cur: Element | null = el;
   for (let depth = 0; cur && depth <= rule.ancestorDepth; depth++, cur = cur.parentElement) {
     for (const a of rule.attributes) {
       const v = cur.getAttribute(a);
-      if (v && rule.keyword.test(v)) return true;
+      if (v && test(rule.keyword, v)) return true;
     }
   }
   return false;
@@ -130,8 +130,8 @@ export function findProfilePhotos(root: ParentNode, adapter: SiteAdapter, opts: 
     if (claimed.has(el)) return;
     const src = sourceUrls(el, rule?.preferAttrs);
     if (!src) return;
-    if (rule?.urlMatch && !rule.urlMatch.test(src.largest) && !rule.urlMatch.test(src.shown)) return;
-    if (rule?.exclude && (rule.exclude.test(src.largest) || rule.exclude.test(src.shown))) return;
+    if (rule?.urlMatch && !test(rule.urlMatch, src.largest) && !test(rule.urlMatch, src.shown)) return;
+    if (rule?.exclude && (test(rule.exclude, src.largest) || test(rule.exclude, src.shown))) return;
     if (!rule && adapter.generic && !looksLikeAvatar(el, adapter.generic, src.largest)) return;
     const url = upgradeUrl(src.largest, adapter.upgrade);
     const anchor = anchorFor(el, rule?.anchor);
@@ -160,7 +160,7 @@ export function findProfilePhotos(root: ParentNode, adapter: SiteAdapter, opts: 
  */
 export function adapterFor(hostname: string, doc?: ParentNode, enabled?: readonly string[]): SiteAdapter | null {
   const host = hostname.toLowerCase();
-  let hit = SITE_ADAPTERS.find((a) => a.hostnames.test(host));
+  let hit = SITE_ADAPTERS.find((a) => test(a.hostnames, host));
   if (!hit && doc) hit = SITE_ADAPTERS.find((a) => a.detect && doc.querySelector(a.detect));
   if (!hit) return GENERIC;
   return !enabled || enabled.includes(hit.id) ? hit : null;

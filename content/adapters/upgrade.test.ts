@@ -92,3 +92,8 @@ test('every default profile site in settings has an adapter and vice versa', asy
   const { DEFAULT_SETTINGS } = await import('../../extension/shared/settings');
   assert.deepEqual([...DEFAULT_SETTINGS.profileSites].sort(), SITE_ADAPTERS.map((a) => a.id).sort());
 });
+
+test('rules with a g flag behave the same on every call (no lastIndex state)', () => {
+  const rules = [{ kind: 'drop-query' as const, when: /[?&]width=\d+/g }];
+  for (let i = 0; i < 3; i++) assert.equal(upgradeUrl('https://s.test/a.png?width=64', rules), 'https://s.test/a.png');
+});

@@ -47,7 +47,7 @@ export function upgradeUrl(url: string, rules: readonly UpgradeRule[]): string {
   }
   for (const r of rules) {
     if (r.unlessParam && u.searchParams.has(r.unlessParam)) continue;
-    if (r.host && !r.host.test(u.hostname)) continue;
+    if (r.host && !test(r.host, u.hostname)) continue;
     switch (r.kind) {
       case 'replace': {
         if ((r.part ?? 'pathname') === 'href') {
@@ -71,13 +71,13 @@ export function upgradeUrl(url: string, rules: readonly UpgradeRule[]): string {
         break;
       }
       case 'drop-query':
-        if (r.when.test(u.href)) {
+        if (test(r.when, u.href)) {
           u.search = '';
           u.hash = '';
         }
         break;
       case 'set-host':
-        if (r.from.test(u.hostname)) {
+        if (test(r.from, u.hostname)) {
           u.hostname = r.to;
           if (r.dropQuery) u.search = '';
         }
@@ -85,6 +85,14 @@ export function upgradeUrl(url: string, rules: readonly UpgradeRule[]): string {
     }
   }
   return u.href;
+}
+
+/** `re.test(s)` that ignores a `g`/`y` flag's `lastIndex` state (rules are shared data). */
+export function test(re: RegExp, s: string): boolean {
+  re.lastIndex = 0;
+  const hit = re.test(s);
+  re.lastIndex = 0;
+  return hit;
 }
 
 /**
