@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { shellJoin } from '../node/shell';
 import { initTf } from '../node/backend';
 import { loadDetectorFromDir, resolveManifestPath } from '../node/model-dir';
 import { loadRecords } from '../data/manifest';
@@ -102,7 +103,7 @@ export async function main(argv: string[]): Promise<EvalReport> {
     degrade: level,
     ...splitInfo,
     backend,
-    command: `npm run evaluate -- ${argv.join(' ')}`,
+    command: `npm run evaluate -- ${shellJoin(argv)}`,
     seconds: (Date.now() - t0) / 1000,
     date: new Date().toISOString(),
   });

@@ -19,6 +19,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { shellJoin } from '../node/shell';
 import { loadRecords, type Rec } from '../data/manifest';
 import { FeatureCache } from '../data/feature-cache';
 import { runLoso, logisticTrainer, writeLosoReport, losoMarkdown, type TrainFn, type LosoResult } from '../eval/loso';
@@ -62,7 +63,7 @@ export async function main(argv: string[]): Promise<LosoResult> {
     seed: Number(values.seed), valFraction: Number(values.val), threshold: Number(values.threshold),
     log: values.quiet ? () => {} : undefined,
   });
-  await writeLosoReport(result, String(values.out), { command: `npx tsx training/cli/loso.ts ${argv.join(' ')}`, date: new Date().toISOString(), features: values.features ?? null });
+  await writeLosoReport(result, String(values.out), { command: `npx tsx training/cli/loso.ts ${shellJoin(argv)}`, date: new Date().toISOString(), features: values.features ?? null });
   if (!values.quiet) console.log(losoMarkdown(result));
   return result;
 }
