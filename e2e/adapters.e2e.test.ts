@@ -106,7 +106,9 @@ window.__e2e = {
   },
   observeStart() {
     window.__changed = [];
-    window.__obs = window.__ss.observeDeep(document, (els) => { window.__changed.push(...els); });
+    window.__removed = [];
+    window.__obs = window.__ss.observeDeep(document, (els) => { window.__changed.push(...els); },
+      { onRemoved: (els) => { window.__removed.push(...els.map((e) => e.localName)); } });
     return window.__obs.rootCount;
   },
   observeMutate1() {
@@ -120,13 +122,14 @@ window.__e2e = {
   observeMutate2() {
     document.getElementById('fresh').shadowRoot.querySelector('.card')
       .insertAdjacentHTML('beforeend', '<img class="avatar" src="/img/shadow/avatar-new-inner.png" width="64" height="64" alt="second avatar">');
+    document.querySelector('people-list').shadowRoot.querySelector('li').remove();
   },
   observeCollect() {
     const urls = new Set();
     const generic = window.__ss.adapterById('generic');
     for (const el of window.__changed) for (const p of window.__ss.findProfilePhotos(el, generic)) urls.add(p.url);
     window.__obs.disconnect();
-    return { urls: [...urls].sort(), rootCount: window.__obs.rootCount };
+    return { urls: [...urls].sort(), rootCount: window.__obs.rootCount, removed: window.__removed };
   },
   scrollInit() { window.__seen = new window.__ss.SeenSet(5000, document.baseURI); window.__checked = []; window.__attempts = 0; window.__beforeSwap = 0; },
   scrollScan() {
@@ -253,7 +256,8 @@ describe('site adapters and capture helpers in Chromium', { skip: SKIP }, () => 
       await page.evaluate('new Promise((r) => setTimeout(r, 20))');
       await page.evaluate('__e2e.observeMutate2()');
       await page.evaluate('new Promise((r) => setTimeout(r, 20))');
-      const r = await page.evaluate('__e2e.observeCollect()') as { urls: string[]; rootCount: number };
+      const r = await page.evaluate('__e2e.observeCollect()') as { urls: string[]; rootCount: number; removed: string[] };
+      assert.deepEqual(r.removed, ['li'], 'removal inside a shadow root is reported');
       assert.deepEqual(r.urls, ['avatar-a1-v2', 'avatar-b3', 'avatar-new', 'avatar-new-inner'].map((n) => `${server.origin}/img/shadow/${n}.png`).sort());
       assert.equal(r.rootCount, 8, 'the two new user-card roots are observed too');
     } finally {

@@ -21,19 +21,27 @@ export interface DeepObserver {
   readonly rootCount: number;
 }
 
+/** Options for `observeDeep`. */
+export interface ObserveDeepOptions {
+  /** Attribute names to watch (default `IMAGE_ATTRIBUTES`). */
+  attributes?: readonly string[];
+  /** Called (batched) with the roots of removed subtrees (elements only), e.g. to drop their badges. */
+  onRemoved?: (removed: Element[]) => void;
+}
+
 /**
  * Observes `root` and all open shadow roots below it.
  * @param onChange called (batched, once per MutationObserver callback) with the elements to re-scan: the
  *   roots of added subtrees (elements only) and elements whose image attributes changed; each element
- *   once per batch, in record order. Re-scan each with e.g. `findProfilePhotos(el, adapter)`, which also
- *   matches the element itself.
- * @param attributes attribute names to watch (default `IMAGE_ATTRIBUTES`)
+ *   once per batch, in record order. Re-scan each with e.g. `findProfilePhotos(el, adapter)` or
+ *   `queryAllDeep(el, 'img')`, which also match the element itself.
  */
 export function observeDeep(
   root: Document | Element | ShadowRoot,
   onChange: (changed: Element[]) => void,
-  attributes: readonly string[] = IMAGE_ATTRIBUTES,
+  opts: ObserveDeepOptions = {},
 ): DeepObserver {
+  const attributes = opts.attributes ?? IMAGE_ATTRIBUTES;
   const observed = new WeakSet<Node>();
   let count = 0;
   const options: MutationObserverInit = { childList: true, subtree: true, attributes: true, attributeFilter: [...attributes] };
@@ -53,6 +61,7 @@ export function observeDeep(
   };
   const mo = new MutationObserver((records) => {
     const changed: Element[] = [];
+    const removed: Element[] = [];
     const seen = new Set<Element>();
     const push = (el: Element): void => {
       if (!seen.has(el)) {
@@ -67,10 +76,12 @@ export function observeDeep(
           watchShadowsUnder(n as Element);
           push(n as Element);
         }
+        if (opts.onRemoved) for (const n of Array.from(r.removedNodes)) if (n.nodeType === 1) removed.push(n as Element);
       } else if (r.type === 'attributes' && r.target.nodeType === 1) {
         push(r.target as Element);
       }
     }
+    if (removed.length > 0) opts.onRemoved?.(removed);
     if (changed.length > 0) onChange(changed);
   });
   watch(root);
