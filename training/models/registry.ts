@@ -1,0 +1,65 @@
+/**
+ * Backbone registry: architecture name → builder, default preprocessing and training regime.
+ *
+ * - `npr-patch-cnn` (`npr-patch.ts`): NPR residual + small fully convolutional patch CNN, trained from
+ *   scratch on native-resolution patches; the default detector.
+ * - `efficientnet-b4` (`efficientnet-b4.ts`): Keras-compatible EfficientNetB4 + the seed paper's head,
+ *   for GPU users with Keras' ImageNet `notop` weights (`h5-weights.ts`).
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { PreprocessSpec } from '../../extension/shared/preprocess';
+import { buildNprPatch, type NprPatchOptions } from './npr-patch';
+import { buildEfficientNetB4, type EfficientNetOptions } from './efficientnet-b4';
+
+export interface ArchEntry {
+  name: string;
+  /** Builds an uncompiled LayersModel; options are architecture-specific. */
+  build(opts?: Record<string, unknown>): tf.LayersModel;
+  /** Preprocessing the exported model expects (stored in the model manifest). */
+  preprocess: PreprocessSpec;
+  /** Test-time crops (manifest `crops`). */
+  crops: number;
+  /** What the model outputs. */
+  output: 'logit' | 'probability';
+  /** `patch`: trained on cached native-resolution patches (`trainer.ts`); `image`: whole-image recipe. */
+  regime: 'patch' | 'image';
+  description: string;
+}
+
+export const REGISTRY: Record<string, ArchEntry> = {
+  'npr-patch-cnn': {
+    name: 'npr-patch-cnn',
+    build: (o) => buildNprPatch(o as NprPatchOptions),
+    preprocess: { inputSize: 128, geometry: 'center-crop', normalization: 'zero-one' },
+    crops: 5,
+    output: 'logit',
+    regime: 'patch',
+    description: 'NPR residual (Tan et al. CVPR 2024) → 4-conv patch CNN → averaged patch logits (LaDeDa-style)',
+  },
+  'efficientnet-b4': {
+    name: 'efficientnet-b4',
+    build: (o) => buildEfficientNetB4(o as EfficientNetOptions),
+    preprocess: { inputSize: 256, geometry: 'shorter-side-center-crop', normalization: 'raw' },
+    crops: 1,
+    output: 'probability',
+    regime: 'image',
+    description: 'Keras EfficientNetB4 (ImageNet notop by name) + GAP → Dense256 ReLU → BN → Dropout 0.5 → Dense1 sigmoid (seed paper)',
+  },
+};
+
+/**
+ * Builds a registered architecture.
+ * @throws {Error} for an unknown name (the message lists the known ones)
+ */
+export function buildArch(name: string, opts: Record<string, unknown> = {}): tf.LayersModel {
+  const e = REGISTRY[name];
+  if (!e) throw new Error(`unknown arch "${name}"; known: ${Object.keys(REGISTRY).join(', ')}`);
+  return e.build(opts);
+}
+
+/** The registry entry. @throws {Error} for an unknown name */
+export function archEntry(name: string): ArchEntry {
+  const e = REGISTRY[name];
+  if (!e) throw new Error(`unknown arch "${name}"; known: ${Object.keys(REGISTRY).join(', ')}`);
+  return e;
+}

@@ -1,0 +1,179 @@
+/**
+ * Trainer for patch-level detectors (`npr-patch-cnn`) on the tfjs wasm backend with the gradient
+ * kernels of `training/kernels/wasm-grads.ts`.
+ *
+ * Samples: random `patch × patch` windows of the cached augmented regions (`patch-cache.ts`), with
+ * random horizontal/vertical flips, class-balanced batches (half real, half synthetic; images uniform
+ * within a class). Every patch of an image comes from that image's records only, and the split is by
+ * image (and `group`), so patches of one image never straddle train and validation.
+ * Optimiser: Adam, cosine learning-rate decay to 5 % over `steps`; sigmoid cross-entropy on the image
+ * label. Validation: every `evalEvery` steps the model scores each validation image (the full cached
+ * regions of `valVariants` variants, logits averaged) and the weights with the lowest validation
+ * log-loss are kept (best-val checkpoint). Finally Platt scaling and a balanced-accuracy threshold are
+ * fitted on the validation logits of the kept weights (`calibration.ts`).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rec } from '../data/manifest';
+import { mulberry32, hashString } from '../data/rng';
+import { rocAuc, expectedCalibrationError } from '../eval/metrics';
+import { sigmoid } from '../../extension/shared/verdict';
+import type { Calibration } from '../../extension/shared/model-manifest';
+import { regionOffset, type PatchCache } from './patch-cache';
+import { fitPlatt, bestBalancedThreshold } from './calibration';
+import { buildArch } from '../models/registry';
+
+export interface PatchTrainConfig {
+  arch: string;
+  /** Training patch side (even), default 64. */
+  patch: number;
+  batch: number;
+  steps: number;
+  lr: number;
+  evalEvery: number;
+  /** Variants per validation image scored at each evaluation (default 2). */
+  valVariants: number;
+  seed: number;
+  /** Extra options passed to the architecture builder. */
+  archOptions?: Record<string, unknown>;
+}
+
+export const DEFAULT_PATCH_TRAIN: PatchTrainConfig = {
+  arch: 'npr-patch-cnn', patch: 64, batch: 32, steps: 1500, lr: 2e-3, evalEvery: 150, valVariants: 2, seed: 1,
+};
+
+export interface PatchTrainResult {
+  model: tf.LayersModel;
+  /** Step of the kept weights and its validation metrics. */
+  best: { step: number; valLoss: number; valAuc: number };
+  history: Array<{ step: number; trainLoss: number; valLoss: number; valAuc: number; seconds: number }>;
+  calibration: Calibration & { type: 'platt' };
+  /** Decision threshold on the calibrated probability (best balanced accuracy on validation). */
+  threshold: number;
+  /** Validation summary of the kept weights after calibration. */
+  val: { n: number; auc: number; balancedAccuracy: number; ece: number };
+  seconds: number;
+  imgPerSec: number;
+}
+
+/** Fills `out` (offset `o`) with a `p × p` window of cached region (i, v) at (x, y), flipped, in [0, 1]. */
+function writePatch(cache: PatchCache, i: number, v: number, x: number, y: number, p: number, flipH: boolean, flipV: boolean, out: Float32Array, o: number): void {
+  const R = cache.region;
+  const base = regionOffset(cache, i, v);
+  const d = cache.data;
+  for (let r = 0; r < p; r++) {
+    const sy = y + (flipV ? p - 1 - r : r);
+    for (let c = 0; c < p; c++) {
+      const sx = x + (flipH ? p - 1 - c : c);
+      const s = base + (sy * R + sx) * 3;
+      const t = o + (r * p + c) * 3;
+      out[t] = d[s]! / 255; out[t + 1] = d[s + 1]! / 255; out[t + 2] = d[s + 2]! / 255;
+    }
+  }
+}
+
+/**
+ * Mean logit per record over the first `variants` cached regions (whole `R × R` region, no flip).
+ * @returns Float32Array of logits, in the order of `recs`
+ */
+export function cachedLogits(model: tf.LayersModel, cache: PatchCache, recs: Rec[], variants: number, batch = 16): Float32Array {
+  const R = cache.region;
+  const out = new Float32Array(recs.length);
+  const items: Array<[number, number]> = [];
+  recs.forEach((r, k) => { for (let v = 0; v < Math.min(variants, cache.variants); v++) items.push([k, v]); });
+  const counts = new Float32Array(recs.length);
+  for (let s = 0; s < items.length; s += batch) {
+    const part = items.slice(s, s + batch);
+    const buf = new Float32Array(part.length * R * R * 3);
+    part.forEach(([k, v], j) => writePatch(cache, cache.index.get(recs[k]!.path)!, v, 0, 0, R, false, false, buf, j * R * R * 3));
+    const z = tf.tidy(() => (model.predict(tf.tensor4d(buf, [part.length, R, R, 3])) as tf.Tensor).dataSync());
+    part.forEach(([k], j) => { out[k]! += z[j]!; counts[k]! += 1; });
+  }
+  for (let k = 0; k < out.length; k++) out[k]! /= counts[k]!;
+  return out;
+}
+
+function logLoss(z: ArrayLike<number>, y: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < z.length; i++) {
+    const p = Math.min(1 - 1e-7, Math.max(1e-7, sigmoid(z[i]!)));
+    s -= y[i] ? Math.log(p) : Math.log(1 - p);
+  }
+  return s / z.length;
+}
+
+/**
+ * Trains a patch model. The tfjs backend must already be set (wasm with `useWasmBackend()`).
+ * @param train, val records present in `cache` (both classes in each)
+ * @returns the best-validation model, its calibration and threshold, and the training history
+ * @throws {Error} when a record is missing from the cache or a split lacks a class
+ */
+export async function trainPatchModel(train: Rec[], val: Rec[], cache: PatchCache, config: Partial<PatchTrainConfig> = {}, log: (m: string) => void = (m) => process.stderr.write(m + '\n')): Promise<PatchTrainResult> {
+  const cfg = { ...DEFAULT_PATCH_TRAIN, ...config };
+  for (const r of [...train, ...val]) if (!cache.index.has(r.path)) throw new Error(`${r.path} is not in the patch cache`);
+  const byClass: [number[], number[]] = [[], []];
+  for (const r of train) byClass[r.y].push(cache.index.get(r.path)!);
+  if (byClass[0].length === 0 || byClass[1].length === 0) throw new Error('training data needs both classes');
+  const yVal = val.map((r) => r.y);
+  if (!yVal.includes(0) || !yVal.includes(1)) throw new Error('validation data needs both classes');
+  const rng = mulberry32(hashString(`train:${cfg.seed}`));
+  const model = buildArch(cfg.arch, { inputSize: null, seed: cfg.seed, ...(cfg.archOptions ?? {}) });
+  const opt = tf.train.adam(cfg.lr);
+  const P = cfg.patch, B = cfg.batch, R = cache.region;
+  const xBuf = new Float32Array(B * P * P * 3);
+  const yBuf = new Float32Array(B);
+  const history: PatchTrainResult['history'] = [];
+  let best = { step: 0, valLoss: Infinity, valAuc: NaN };
+  let bestWeights: tf.Tensor[] | undefined;
+  const t0 = Date.now();
+  let trainTime = 0, lossSum = 0, lossN = 0;
+  for (let step = 1; step <= cfg.steps; step++) {
+    const ts = Date.now();
+    for (let b = 0; b < B; b++) {
+      const cls = b % 2;
+      const list = byClass[cls as 0 | 1];
+      const i = list[Math.floor(rng() * list.length)]!;
+      const v = Math.floor(rng() * cache.variants);
+      const x = Math.floor(rng() * (R - P + 1)), y = Math.floor(rng() * (R - P + 1));
+      writePatch(cache, i, v, x, y, P, rng() < 0.5, rng() < 0.5, xBuf, b * P * P * 3);
+      yBuf[b] = cls;
+    }
+    (opt as unknown as { learningRate: number }).learningRate = cfg.lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * (step - 1) / cfg.steps)));
+    const loss = tf.tidy(() => {
+      const xs = tf.tensor4d(xBuf, [B, P, P, 3]);
+      const ys = tf.tensor2d(yBuf, [B, 1]);
+      return opt.minimize(() => tf.losses.sigmoidCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, true)!;
+    });
+    lossSum += (await loss.data())[0]!; lossN++;
+    loss.dispose();
+    trainTime += Date.now() - ts;
+    if (step % cfg.evalEvery === 0 || step === cfg.steps) {
+      const z = cachedLogits(model, cache, val, cfg.valVariants);
+      const valLoss = logLoss(z, yVal);
+      const valAuc = rocAuc(yVal, z);
+      const entry = { step, trainLoss: lossSum / lossN, valLoss, valAuc, seconds: (Date.now() - t0) / 1000 };
+      history.push(entry);
+      lossSum = 0; lossN = 0;
+      const better = valLoss < best.valLoss;
+      if (better) {
+        best = { step, valLoss, valAuc };
+        bestWeights?.forEach((w) => w.dispose());
+        bestWeights = model.getWeights().map((w) => w.clone());
+      }
+      log(`  step ${step}/${cfg.steps} train ${entry.trainLoss.toFixed(4)} val loss ${valLoss.toFixed(4)} AUC ${valAuc.toFixed(3)}${better ? ' *' : ''} (${entry.seconds.toFixed(0)} s)`);
+    }
+  }
+  if (bestWeights) { model.setWeights(bestWeights); bestWeights.forEach((w) => w.dispose()); }
+  opt.dispose();
+  const zVal = cachedLogits(model, cache, val, cache.variants);
+  const platt = fitPlatt(zVal, yVal);
+  const pVal = Array.from(zVal, (z) => sigmoid(platt.a * z + platt.b));
+  const th = bestBalancedThreshold(pVal, yVal);
+  return {
+    model, best, history,
+    calibration: { type: 'platt', a: platt.a, b: platt.b },
+    threshold: th.threshold,
+    val: { n: val.length, auc: rocAuc(yVal, zVal), balancedAccuracy: th.balancedAccuracy, ece: expectedCalibrationError(yVal, pVal) },
+    seconds: (Date.now() - t0) / 1000,
+    imgPerSec: (cfg.steps * B) / (trainTime / 1000),
+  };
+}
