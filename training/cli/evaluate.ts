@@ -29,13 +29,19 @@ const USAGE = `usage: npm run evaluate -- [--model models/default] --manifest <t
        [--degrade clean|web|avatar] [--split test|all] [--threshold <p>] [--limit <n>]
        [--batch <n>] [--plots <dir>] [--quiet] --out <report.json>`;
 
-/** Reads the split settings a model was trained with from its manifest provenance. */
+/**
+ * Reads the split settings a model was trained with from its manifest provenance. Accepted spellings:
+ * `split: {seed, fractions}`, `split_seed` / `split_fractions`, `splitSeed` / `splitFractions`
+ * (what training/cli/train.ts writes).
+ * @returns seed and fractions when present (fractions must be three numbers)
+ */
 export function splitFromProvenance(prov: Record<string, unknown> | undefined): { seed?: number; fractions?: [number, number, number] } {
   if (!prov) return {};
-  const s = prov.split as { seed?: unknown; fractions?: unknown } | undefined;
-  const seed = typeof s?.seed === 'number' ? s.seed : typeof prov.split_seed === 'number' ? prov.split_seed : undefined;
-  const fr = Array.isArray(s?.fractions) && s!.fractions.length === 3 && s!.fractions.every((v: unknown) => typeof v === 'number')
-    ? (s!.fractions as [number, number, number]) : undefined;
+  const s = (typeof prov.split === 'object' && prov.split !== null ? prov.split : {}) as { seed?: unknown; fractions?: unknown };
+  const seed = [s.seed, prov.split_seed, prov.splitSeed].find((v): v is number => typeof v === 'number');
+  const fr = [s.fractions, prov.split_fractions, prov.splitFractions].find(
+    (v): v is [number, number, number] => Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number'),
+  );
   return { ...(seed !== undefined ? { seed } : {}), ...(fr ? { fractions: fr } : {}) };
 }
 
@@ -83,7 +89,8 @@ export async function main(argv: string[]): Promise<EvalReport> {
   if (values.split === 'test') {
     const s = splitFromProvenance(det.manifest.provenance);
     if (s.seed === undefined) log('warning: model provenance has no split seed; using the split module default (1234)');
-    recs = splitRecords(recs, s).test;
+    // A seeded training split ignores folder-given splits (training/cli/train.ts uses respectGiven: false).
+    recs = splitRecords(recs, { ...s, respectGiven: s.seed === undefined }).test;
     splitInfo = { split: 'test', ...s };
   }
   if (values.limit) recs = recs.slice(0, Number(values.limit));

@@ -31,6 +31,8 @@ test('buildReport: overall, per-source (single-class sources get only defined me
   assert.match(reportTable(r), /^group\s+n\s+real/);
   assert.deepEqual(splitFromProvenance({ split: { seed: 9, fractions: [0.8, 0.1, 0.1] } }), { seed: 9, fractions: [0.8, 0.1, 0.1] });
   assert.deepEqual(splitFromProvenance({ split_seed: 3 }), { seed: 3 });
+  assert.deepEqual(splitFromProvenance({ splitSeed: 5, splitFractions: [0.8, 0.1, 0.1] }), { seed: 5, fractions: [0.8, 0.1, 0.1] });
+  assert.deepEqual(splitFromProvenance({ split: 'random', splitFractions: [1, 2] }), {});
 });
 
 test('evaluate CLI end to end on fixtures: a model that reads the checkerboard, a broken file, crops, --split test', async () => {
