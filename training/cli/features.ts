@@ -9,7 +9,7 @@
  * are stored by (path, level) in a `FeatureCache` file. An existing `--out` file is resumed (entries
  * already present are skipped) when its extractor name matches. Images that fail are listed on stderr.
  */
-import { parseArgs } from 'node:util';
+import { parseLooseArgs } from '../node/args';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -34,14 +34,10 @@ export function parseLevels(text: string): DegradeLevel[] {
  * @returns the cache (also saved to `--out`)
  */
 export async function main(argv: string[]): Promise<FeatureCache> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const values = parseLooseArgs(argv, {
       manifest: { type: 'string' }, root: { type: 'string' }, extractor: { type: 'string', default: 'residual-stats' },
       degrade: { type: 'string', default: 'clean,web,avatar' }, limit: { type: 'string' }, out: { type: 'string' },
       batch: { type: 'string', default: '8' }, quiet: { type: 'boolean', default: false }, 'save-every': { type: 'string', default: '200' },
-    },
-    strict: false,
   });
   if (!values.manifest || !values.out) throw new Error('usage: features.ts --manifest <tsv> --extractor <name|module#export> --out <cache.bin>');
   const levels = parseLevels(String(values.degrade));

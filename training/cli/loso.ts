@@ -16,7 +16,7 @@
  * Image models return `imageScorer(fn)`; feature models `featureScorer(cache, logitOf)`.
  * Programmatic use: `import { runLoso } from './loso'` (re-exported here from training/eval/loso.ts).
  */
-import { parseArgs } from 'node:util';
+import { parseLooseArgs } from '../node/args';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { shellJoin } from '../node/shell';
@@ -34,15 +34,11 @@ export type TrainerFactory = (ctx: { cache?: FeatureCache; args: Record<string, 
 
 /** Runs the CLI; returns the result (also written to `--out`). */
 export async function main(argv: string[]): Promise<LosoResult> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const values = parseLooseArgs(argv, {
       manifest: { type: 'string' }, root: { type: 'string' }, trainer: { type: 'string', default: 'logreg' },
       features: { type: 'string' }, degrade: { type: 'string', default: 'clean,web,avatar' }, sources: { type: 'string' },
       seed: { type: 'string', default: '1234' }, val: { type: 'string', default: '0.15' }, threshold: { type: 'string', default: '0.5' },
       'train-levels': { type: 'string', default: 'clean' }, name: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean', default: false },
-    },
-    strict: false,
   });
   if (!values.manifest || !values.out) throw new Error('usage: loso.ts --manifest <tsv> --trainer logreg|<module#export> [--features <cache>] --out <dir>');
   const records = await loadRecords(String(values.manifest), values.root as string | undefined);

@@ -34,8 +34,8 @@ test('features CLI → loso CLI (built-in logreg and a custom trainer module) on
     assert.match(await readFile(join(dir, 'lr', 'loso.md'), 'utf8'), /Reproduce: `npx tsx training\/cli\/loso\.ts --manifest/);
     // custom trainer module: a constant scorer → AUC 0.5 everywhere
     const mod = join(dir, 'trainer.ts');
-    await writeFile(mod, `export const make = async () => async () => ({ score: async (recs: unknown[]) => recs.map(() => ({ probability: 0.7 })) });\n`);
-    const k = await loso(['--manifest', fx.manifestPath, '--trainer', `${mod}#make`, '--degrade', 'clean', '--out', join(dir, 'k'), '--quiet']);
+    await writeFile(mod, `export const make = async ({ args }: { args: Record<string, unknown> }) => {\n  if (args.arch !== 'foo' || args.steps !== '5') throw new Error('plug-in options not passed: ' + JSON.stringify(args));\n  return async () => ({ score: async (recs: unknown[]) => recs.map(() => ({ probability: 0.7 })) });\n};\n`);
+    const k = await loso(['--manifest', fx.manifestPath, '--trainer', `${mod}#make`, '--arch', 'foo', '--steps', '5', '--degrade', 'clean', '--out', join(dir, 'k'), '--quiet']);
     assert.equal(k.pooled.clean!.roc_auc, 0.5);
     assert.equal(k.pooled.clean!.fpr, 1);
   } finally {
