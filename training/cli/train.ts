@@ -21,7 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadRecords, type Rec } from '../data/manifest';
 import { splitRecords } from '../data/split';
 import { useWasmBackend } from '../kernels/wasm-backend';
-import { buildPatchCache } from '../train/patch-cache';
+import { buildPatchCache, defaultCacheFile } from '../train/patch-cache';
 import { trainPatchModel } from '../train/trainer';
 import { patchModelScoreFn } from '../train/scorer';
 import { archEntry } from '../models/registry';
@@ -42,7 +42,7 @@ export async function main(argv: string[]): Promise<TrainCliResult> {
       manifest: { type: 'string' }, root: { type: 'string' }, arch: { type: 'string', default: 'npr-patch-cnn' },
       frozen: { type: 'boolean', default: false }, epochs: { type: 'string' }, steps: { type: 'string' },
       seed: { type: 'string', default: '1234' }, out: { type: 'string' }, name: { type: 'string' }, version: { type: 'string', default: '0.1.0' },
-      cache: { type: 'string' }, weights: { type: 'string' }, batch: { type: 'string' }, 'no-test': { type: 'boolean', default: false },
+      cache: { type: 'string' }, 'p-native': { type: 'string', default: '0' }, widths: { type: 'string' }, lr: { type: 'string' }, weights: { type: 'string' }, batch: { type: 'string' }, 'no-test': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -67,12 +67,14 @@ export async function main(argv: string[]): Promise<TrainCliResult> {
     return { out, report: { manifest } };
   }
   await useWasmBackend();
-  const cacheFile = values.cache ?? 'training/.cache/patches-r128-v6-s1.bin';
-  const cache = await buildPatchCache(records, cacheFile, { region: 128, variants: 6, seed: 1 });
+  const pNative = Number(values['p-native']);
+  const cacheFile = values.cache ?? defaultCacheFile(pNative);
+  const cache = await buildPatchCache(records, cacheFile, { region: 128, variants: 6, seed: 1, pNative });
+  const archOptions = values.widths ? { widths: values.widths.split(',').map(Number) } : undefined;
   const batch = values.batch ? Number(values.batch) : 32;
   const steps = values.steps ? Number(values.steps) : Math.ceil((Number(values.epochs ?? 12) * split.train.length * cache.variants) / batch);
   const t0 = Date.now();
-  const res = await trainPatchModel(split.train, split.val, cache, { arch: entry.name, steps, batch, seed, evalEvery: Math.max(50, Math.round(steps / 12)) });
+  const res = await trainPatchModel(split.train, split.val, cache, { arch: entry.name, steps, batch, seed, evalEvery: Math.max(50, Math.round(steps / 12)), ...(values.lr ? { lr: Number(values.lr) } : {}), ...(archOptions ? { archOptions } : {}) });
   const trainSeconds = (Date.now() - t0) / 1000;
   process.stderr.write(`[train] done in ${trainSeconds.toFixed(0)} s (${res.imgPerSec.toFixed(0)} img/s); best step ${res.best.step}; val AUC ${res.val.auc.toFixed(3)} bAcc ${res.val.balancedAccuracy.toFixed(3)} ECE ${res.val.ece.toFixed(3)}; threshold ${res.threshold.toFixed(3)}\n`);
   // Test part of the random split, scored through the extension's preprocessing (optimistic: same sources).
@@ -92,8 +94,8 @@ export async function main(argv: string[]): Promise<TrainCliResult> {
     preprocess: entry.preprocess, output: entry.output, crops: entry.crops,
     calibration: res.calibration, threshold: Number(res.threshold.toFixed(4)), unsureBand: 0.1, quantize: 'float16',
     provenance: {
-      command, splitSeed: seed, splitFractions: [0.8, 0.1, 0.1], manifest: String(values.manifest), cache: { file: cacheFile, params: JSON.parse(cache.params) },
-      steps, batch, patch: 64, trainSeconds, imgPerSec: res.imgPerSec, bestStep: res.best.step,
+      command, split: { seed, fractions: [0.8, 0.1, 0.1] }, manifest: String(values.manifest), cache: { file: cacheFile, params: JSON.parse(cache.params) },
+      steps, batch, patch: 64, lr: values.lr ? Number(values.lr) : 2e-3, archOptions: archOptions ?? null, trainSeconds, imgPerSec: res.imgPerSec, bestStep: res.best.step,
       validation: res.val, randomSplitTest: test, backend: tf.getBackend(), tfjs: tf.version.tfjs,
     },
   });

@@ -2,8 +2,10 @@
  * Plugs the patch trainer into the leave-one-source-out harness (`training/cli/loso.ts`):
  *
  *   nice npx tsx training/cli/loso.ts --manifest ../shared/data/MANIFEST.tsv \
- *     --trainer training/train/loso-trainer.ts#makeTrainer [--arch npr-patch-cnn] [--steps 1200] \
- *     [--cache training/.cache/patches-r128-v6-s1.bin] --out out/loso/npr-patch
+ *     --trainer training/train/loso-trainer.ts#makeTrainer [--arch=npr-patch-cnn] [--steps=1200] \
+ *     [--p-native=0.5] [--lr=0.002] [--widths=24,32,48,48] [--cache=<file>] --out out/loso/npr-patch
+ *
+ * (The harness parses unknown options loosely: write them as `--name=value`.)
  *
  * Each fold trains from scratch on the other sources (best-val checkpoint on the fold's validation
  * slice), calibrates with Platt scaling on that slice, and scores the held-out source through the
@@ -13,7 +15,7 @@ import type { TrainerFactory } from '../cli/loso';
 import { imageScorer, type TrainFn } from '../eval/loso';
 import { loadRecords, type Rec } from '../data/manifest';
 import { useWasmBackend } from '../kernels/wasm-backend';
-import { buildPatchCache } from './patch-cache';
+import { buildPatchCache, defaultCacheFile } from './patch-cache';
 import { trainPatchModel } from './trainer';
 import { patchModelScoreFn } from './scorer';
 import { archEntry } from '../models/registry';
@@ -23,11 +25,14 @@ export const makeTrainer: TrainerFactory = async ({ args }) => {
   const arch = String(args.arch ?? 'npr-patch-cnn');
   const entry = archEntry(arch);
   const records = await loadRecords(String(args.manifest), args.root as string | undefined);
-  const cacheFile = String(args.cache ?? 'training/.cache/patches-r128-v6-s1.bin');
-  const cache = await buildPatchCache(records, cacheFile, { region: 128, variants: 6, seed: 1 });
+  const pNative = Number(args['p-native'] ?? 0);
+  const cacheFile = String(args.cache ?? defaultCacheFile(pNative));
+  const cache = await buildPatchCache(records, cacheFile, { region: 128, variants: 6, seed: 1, pNative });
+  const archOptions = typeof args.widths === 'string' ? { widths: args.widths.split(',').map(Number) } : undefined;
+  const lr = typeof args.lr === 'string' ? Number(args.lr) : undefined;
   const steps = Number(args.steps ?? 1200);
   const fn: TrainFn<Rec> = async (train, val, ctx) => {
-    const res = await trainPatchModel(train, val, cache, { arch, steps, seed: ctx.seed, evalEvery: Math.max(50, Math.round(steps / 8)) });
+    const res = await trainPatchModel(train, val, cache, { arch, steps, seed: ctx.seed, evalEvery: Math.max(50, Math.round(steps / 8)), ...(lr ? { lr } : {}), ...(archOptions ? { archOptions } : {}) });
     process.stderr.write(`  fold ${ctx.source}: best step ${res.best.step}, val AUC ${res.val.auc.toFixed(3)} bAcc ${res.val.balancedAccuracy.toFixed(3)} ECE ${res.val.ece.toFixed(3)}, platt a=${res.calibration.a.toFixed(3)} b=${res.calibration.b.toFixed(3)}, ${res.seconds.toFixed(0)} s, ${res.imgPerSec.toFixed(0)} img/s\n`);
     return imageScorer(patchModelScoreFn(res.model, entry.preprocess, entry.crops, res.calibration), { dispose: () => res.model.dispose() });
   };

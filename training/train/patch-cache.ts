@@ -31,9 +31,20 @@ export interface PatchCacheOptions {
   seed?: number;
   /** Augmentation ranges (default `DEFAULT_AUGMENT` with `minSide = region`). */
   augment?: Partial<AugmentOptions>;
+  /**
+   * Probability that a variant keeps the native resolution (no downscale; JPEG etc. still applied),
+   * default 0. Native pixels keep the 2×2 up-sampling traces NPR reads; downscaling keeps the stored
+   * JPEG grid from surviving. See the model card for the trade-off.
+   */
+  pNative?: number;
   /** Parallel images (default 2). */
   concurrency?: number;
   log?: (msg: string) => void;
+}
+
+/** Default cache path (relative to the repo root) for the trainer's settings. */
+export function defaultCacheFile(pNative = 0): string {
+  return `training/.cache/patches-r128-v6-s1${pNative > 0 ? `-native${pNative}` : ''}.bin`;
 }
 
 /** In-memory regions: `data` holds `keys.length × variants × region²·3` bytes. */
@@ -55,14 +66,15 @@ export function regionOffset(c: PatchCache, i: number, v: number): number {
  * Cuts and augments the regions of one image (deterministic for a given path and seed).
  * @returns `variants` buffers of `region²·3` RGB bytes
  */
-export async function augmentedRegions(img: RgbaImage, path: string, region: number, variants: number, seed: number, aug: Partial<AugmentOptions>): Promise<Uint8Array[]> {
+export async function augmentedRegions(img: RgbaImage, path: string, region: number, variants: number, seed: number, aug: Partial<AugmentOptions>, pNative = 0): Promise<Uint8Array[]> {
   const rng = mulberry32(hashString(path) ^ Math.imul(seed, 0x9e3779b1));
   const out: Uint8Array[] = [];
   for (let v = 0; v < variants; v++) {
     const p = drawAugmentParams(rng, aug);
     const posX = rng(), posY = rng();
+    const native = pNative > 0 && rng() < pNative;
     const short = Math.min(img.width, img.height);
-    const scale = Math.min(1, Math.max(p.scale, region / short));
+    const scale = native ? 1 : Math.min(1, Math.max(p.scale, region / short));
     const side = Math.min(Math.ceil(region / scale) + 8, img.width, img.height);
     const x = Math.floor(posX * (img.width - side + 1));
     const y = Math.floor(posY * (img.height - side + 1));
@@ -87,8 +99,8 @@ export async function augmentedRegions(img: RgbaImage, path: string, region: num
   return out;
 }
 
-function paramsKey(region: number, variants: number, seed: number, aug: Partial<AugmentOptions>): string {
-  return JSON.stringify({ region, variants, seed, aug: { ...DEFAULT_AUGMENT, minSide: region, ...aug }, v: 2 });
+function paramsKey(region: number, variants: number, seed: number, aug: Partial<AugmentOptions>, pNative: number): string {
+  return JSON.stringify({ region, variants, seed, aug: { ...DEFAULT_AUGMENT, minSide: region, ...aug }, ...(pNative > 0 ? { pNative } : {}), v: 2 });
 }
 
 /**
@@ -102,7 +114,8 @@ export async function buildPatchCache(recs: Rec[], file: string, opts: PatchCach
   const variants = opts.variants ?? 6;
   const seed = opts.seed ?? 1;
   const aug = { ...opts.augment, minSide: region };
-  const params = paramsKey(region, variants, seed, aug);
+  const pNative = opts.pNative ?? 0;
+  const params = paramsKey(region, variants, seed, aug, pNative);
   const log = opts.log ?? ((m: string) => process.stderr.write(m + '\n'));
   const per = variants * region * region * 3;
   let keys: string[] = [];
@@ -132,7 +145,7 @@ export async function buildPatchCache(recs: Rec[], file: string, opts: PatchCach
         const r = todo[next++]!;
         let img = await decodeFile(r.file);
         if (r.crop) img = cropRgba(img, r.crop);
-        const regs = await augmentedRegions(img, r.path, region, variants, seed, aug);
+        const regs = await augmentedRegions(img, r.path, region, variants, seed, aug, pNative);
         const b = new Uint8Array(per);
         regs.forEach((x, v) => b.set(x, v * region * region * 3));
         results.set(r.path, b);
