@@ -67,3 +67,22 @@ test('single-class groups get only the defined metrics', () => {
   assert.throws(() => computeMetrics([1], [NaN]), RangeError);
   assert.throws(() => rocAuc([1, 1], [0.1, 0.2]), /both classes/);
 });
+
+test('matches scikit-learn on 40 random cases with ties (testdata/sklearn-cases.json)', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const data = JSON.parse(await readFile(new URL('./testdata/sklearn-cases.json', import.meta.url), 'utf8')) as {
+    cases: Array<{ labels: number[]; scores: number[]; threshold: number; roc_auc: number; average_precision: number; accuracy: number; balanced_accuracy: number; precision: number | null; recall: number; f1: number }>;
+  };
+  assert.equal(data.cases.length, 40);
+  for (const [i, c] of data.cases.entries()) {
+    const m = computeMetrics(c.labels, c.scores, c.threshold);
+    const eq = (a: number | undefined, b: number | null, k: string) => assert.ok(b === null ? a === undefined : a !== undefined && Math.abs(a - b) < 1e-12, `case ${i} ${k}: ${a} vs sklearn ${b}`);
+    eq(m.roc_auc, c.roc_auc, 'roc_auc');
+    eq(m.average_precision, c.average_precision, 'average_precision');
+    eq(m.accuracy, c.accuracy, 'accuracy');
+    eq(m.balanced_accuracy, c.balanced_accuracy, 'balanced_accuracy');
+    eq(m.precision, c.precision, 'precision');
+    eq(m.recall, c.recall, 'recall');
+    eq(m.f1, c.f1, 'f1');
+  }
+});
