@@ -113,7 +113,7 @@ export async function main(argv: string[]): Promise<EvalReport> {
     command: `npm run evaluate -- ${shellJoin(argv)}`,
     seconds: (Date.now() - t0) / 1000,
     date: new Date().toISOString(),
-  });
+  }, det.manifest.unsureBand);
   await mkdir(dirname(resolve(values.out)), { recursive: true });
   await writeFile(values.out, JSON.stringify(report, null, 1) + '\n');
   if (values.plots) {
@@ -122,6 +122,7 @@ export async function main(argv: string[]): Promise<EvalReport> {
   }
   if (!values.quiet) {
     console.log(reportTable(report));
+    if (report.unsure) console.log(`\nwith the unsure band ${report.unsure.band}: ${(report.unsure.unsure_rate * 100).toFixed(1)}% unsure, decided accuracy ${report.unsure.decided_accuracy?.toFixed(3) ?? '—'}, real→synthetic ${report.unsure.fpr === null ? '—' : (report.unsure.fpr * 100).toFixed(1) + '%'}, synthetic→real ${report.unsure.fnr === null ? '—' : (report.unsure.fnr * 100).toFixed(1) + '%'}`);
     if (errors.length > 0) console.log(`\n${errors.length} image(s) failed:\n` + errors.slice(0, 10).map((e) => `  ${e.path}: ${e.error}`).join('\n'));
     console.log(`\nreport: ${values.out}`);
   }

@@ -29,6 +29,11 @@ test('buildReport: overall, per-source (single-class sources get only defined me
   assert.equal('roc_auc' in r.per_source.b!, false);
   assert.equal(r.per_generator.g1!.n, 1);
   assert.match(reportTable(r), /^group\s+n\s+real/);
+  // band 0.2 around 0.5: [0.4, 0.6) is unsure → 0.6 (real) is synthetic, 0.2/0.1 real, 0.7 synthetic
+  const u = buildReport(preds, [], 0.5, {}, 0.2).unsure!;
+  assert.deepEqual(u, { threshold: 0.5, band: 0.2, unsure_rate: 0, decided_accuracy: 0.75, fpr: 1 / 3, fnr: 0 });
+  const u2 = buildReport(preds, [], 0.5, {}, 0.3).unsure!; // [0.35, 0.65): 0.6 unsure
+  assert.deepEqual(u2, { threshold: 0.5, band: 0.3, unsure_rate: 0.25, decided_accuracy: 1, fpr: 0, fnr: 0 });
   assert.deepEqual(splitFromProvenance({ split: { seed: 9, fractions: [0.8, 0.1, 0.1] } }), { seed: 9, fractions: [0.8, 0.1, 0.1] });
   assert.deepEqual(splitFromProvenance({ split_seed: 3 }), { seed: 3 });
   assert.deepEqual(splitFromProvenance({ splitSeed: 5, splitFractions: [0.8, 0.1, 0.1] }), { seed: 5, fractions: [0.8, 0.1, 0.1] });

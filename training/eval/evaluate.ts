@@ -8,6 +8,7 @@ import type { Rec } from '../data/manifest';
 import { degrade, type DegradeLevel } from '../data/degrade';
 import { decodeFile } from '../node/decode';
 import { computeMetrics, metricsByGroup, type Metrics } from './metrics';
+import { verdictFor } from '../../extension/shared/verdict';
 import type { Progress } from './progress';
 
 /** One scored image (the `predictions` entries of a report). */
@@ -142,14 +143,54 @@ export interface EvalReport {
   errors: EvalError[];
   /** Run context: model id, manifest, degradation, split, command, times. */
   meta: Record<string, unknown>;
+  /** The extension's three-way verdict with the model's unsure band (absent when no band was given). */
+  unsure?: UnsureSummary;
+}
+
+/**
+ * What a user sees with the unsure band of `verdict.ts`: how many images are called "unsure", and the
+ * error rates among the decided ones.
+ */
+export interface UnsureSummary {
+  threshold: number;
+  band: number;
+  /** Fraction of images whose verdict is `unsure`. */
+  unsure_rate: number;
+  /** Accuracy over images with a `real`/`synthetic` verdict (undefined when none). */
+  decided_accuracy?: number;
+  /** Among real images: fraction called synthetic (unsure ones count as not synthetic). */
+  fpr: number | null;
+  /** Among synthetic images: fraction called real. */
+  fnr: number | null;
+}
+
+/**
+ * Summarises verdicts with an unsure band (`verdictFor` of extension/shared/verdict.ts).
+ * @param band total band width in [0, 1]
+ */
+export function unsureSummary(predictions: Prediction[], threshold: number, band: number): UnsureSummary {
+  let unsure = 0, decided = 0, correct = 0, nReal = 0, nSyn = 0, fp = 0, fn = 0;
+  for (const p of predictions) {
+    const v = verdictFor(p.probability, threshold, band);
+    if (p.label === 'real') { nReal++; if (v === 'synthetic') fp++; } else { nSyn++; if (v === 'real') fn++; }
+    if (v === 'unsure') { unsure++; continue; }
+    decided++;
+    if (v === p.label) correct++;
+  }
+  return {
+    threshold, band, unsure_rate: predictions.length ? unsure / predictions.length : 0,
+    ...(decided > 0 ? { decided_accuracy: correct / decided } : {}),
+    fpr: nReal ? fp / nReal : null, fnr: nSyn ? fn / nSyn : null,
+  };
 }
 
 /**
  * Builds the report from predictions.
  * @param threshold decision threshold on the probability (`p ≥ t` → synthetic)
+ * @param unsureBand when given, adds `unsure` (see `unsureSummary`)
  * @throws {RangeError} when there are no predictions
  */
-export function buildReport(predictions: Prediction[], errors: EvalError[], threshold: number, meta: Record<string, unknown> = {}): EvalReport {
+export function buildReport(predictions: Prediction[], errors: EvalError[], threshold: number, meta: Record<string, unknown> = {}, unsureBand?: number): EvalReport {
   const y = predictions.map((p) => (p.label === 'synthetic' ? 1 : 0));
   const prob = predictions.map((p) => p.probability);
   const m = summarize(computeMetrics(y, prob, threshold));
@@ -176,6 +217,7 @@ export function buildReport(predictions: Prediction[], errors: EvalError[], thre
     predictions,
     errors,
     meta,
+    ...(unsureBand !== undefined ? { unsure: unsureSummary(predictions, threshold, unsureBand) } : {}),
   };
 }
 

@@ -21,7 +21,7 @@ test('model card takes every number from the reports and prints the reproduce co
       { path: 'a/1', label: 'real', source: 'a', generator: 'real', probability: 0.2 },
       { path: 'a/2', label: 'synthetic', source: 'a', generator: 'g', probability: 0.9 },
       { path: 'b/1', label: 'real', source: 'b', generator: 'real', probability: 0.7 },
-    ], [{ path: 'b/2', error: 'broken' }], 0.6, { command: 'npm run evaluate -- --manifest x.tsv --out r.json' });
+    ], [{ path: 'b/2', error: 'broken' }], 0.6, { command: 'npm run evaluate -- --manifest x.tsv --out r.json' }, 0.1);
     await writeFile(join(dir, 'r.json'), JSON.stringify(report));
     await writeFile(join(dir, 'card.json'), JSON.stringify({ model: 'model', summary: 'Test model.', evaluations: [{ title: 'Dev test clean', report: 'r.json' }] }));
     const out = await main(['--config', join(dir, 'card.json')]);
@@ -34,6 +34,8 @@ test('model card takes every number from the reports and prints the reproduce co
     assert.match(md, /\| Dev test clean \| 3 \| 0\.667 \| 0\.750 \| 0\.500 \| 1\.000 \| 0\.667 \| 1\.000 \| 1\.000 \| 50\.0 % \| 0\.0 % \| [0-9.]+ \| 1 \|/);
     assert.match(md, /Reproduce: `npm run evaluate -- --manifest x\.tsv --out r\.json`/);
     assert.match(md, /\| b \| 1 \(1\/0\) \| 0\.000 \| — \| — \| 100\.0 % \| — \|/);
+    // band [0.55, 0.65): no image inside; 0.7 (real) called synthetic
+    assert.match(md, /With the unsure band 0\.1 around 0\.6: 0\.0 % of images unsure; accuracy on the rest 0\.667; real called synthetic 50\.0 %; synthetic called real 0\.0 %\./);
     assert.ok(!/`\//.test(md), 'no absolute paths in the card');
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -85,6 +85,8 @@ export function renderModelCard(inp: CardInputs): string {
     L.push('');
     for (const e of inp.evaluations) {
       L.push(`### ${e.title}`, '', `Source: \`${e.file}\`. Reproduce: \`${String(e.report.meta?.command ?? '(command not recorded)')}\``, '');
+      const u = e.report.unsure;
+      if (u) L.push(`With the unsure band ${u.band} around ${u.threshold}: ${pct(u.unsure_rate)} of images unsure; accuracy on the rest ${f3(u.decided_accuracy)}; real called synthetic ${pct(u.fpr ?? undefined)}; synthetic called real ${pct(u.fnr ?? undefined)}.`, '');
       L.push(...perSourceTable(e.report.per_source), '');
     }
   }
