@@ -40,3 +40,14 @@ test('images above 40 MP are refused before decoding', async () => {
   const big = await sharp({ create: { width: 8000, height: 5001, channels: 3, background: '#000' } }).png({ compressionLevel: 1 }).toBuffer();
   await assert.rejects(decodeImage(big, 'big.png'), /8000x5001 = 40\.0 MP, above the 40 MP decode limit/);
 });
+
+test('16-bit PNG, GIF and lossless WebP decode to 8-bit RGBA with exact colours', async () => {
+  const png16 = await sharp({ create: { width: 4, height: 3, channels: 3, background: { r: 255, g: 128, b: 0 } } }).toColourspace('rgb16').png().toBuffer();
+  assert.equal((await sharp(png16).metadata()).depth, 'ushort');
+  const a = await decodeImage(png16);
+  assert.deepEqual([a.width, a.height, ...a.data.subarray(0, 4)], [4, 3, 255, 128, 0, 255]);
+  const gif = await sharp({ create: { width: 5, height: 5, channels: 4, background: { r: 0, g: 0, b: 255, alpha: 1 } } }).gif().toBuffer();
+  assert.deepEqual(Array.from((await decodeImage(gif)).data.subarray(0, 4)), [0, 0, 255, 255]);
+  const webp = await sharp({ create: { width: 5, height: 5, channels: 3, background: '#00ff00' } }).webp({ lossless: true }).toBuffer();
+  assert.deepEqual(Array.from((await decodeImage(webp)).data.subarray(0, 4)), [0, 255, 0, 255]);
+});
