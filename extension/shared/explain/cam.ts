@@ -162,7 +162,7 @@ export async function scoreCam(
   try { vData = (await variance.data()) as Float32Array; } finally { variance.dispose(); }
   const order = Array.from({ length: k }, (_, i) => i).sort((p, q) => (vData[q]! - vData[p]!) || p - q);
   const selected = order.slice(0, topK);
-  const base = tf.tensor1d(baseline).reshape([1, 1, 1, 3]);
+  const base = tf.tensor4d(baseline, [1, 1, 1, 3]);
   const weights = new Float32Array(k);
   try {
     const yb = tf.tidy(() => parts.logit(tf.add(tf.zeros([1, S, S, 3]), base) as tfjs.Tensor4D));

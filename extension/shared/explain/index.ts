@@ -59,6 +59,8 @@ export interface ExplainOptions {
    * `minus-one-one`, 127.5 for `raw` normalisation).
    */
   fill?: 'mean' | [number, number, number];
+  /** LIME regression target: `logit` (default; robust to a saturated sigmoid) or `probability` (LIME reference). */
+  limeResponse?: 'logit' | 'probability';
   /** LIME sampling seed (default 0x5eed). */
   seed?: number;
   /** Cancels the explanation; the promise then rejects with a DOMException named `AbortError`. */
@@ -167,12 +169,15 @@ export async function explain(tf: Tf, model: tfjs.LayersModel, input: Float32Arr
     if (opts.method === 'lime') {
       const px = limePixels(input, S, opts.image, opts.image ? region : undefined);
       const seg = slic(px, { segments: opts.segments ?? 50, compactness: opts.compactness ?? 10 });
-      const res = await lime(tf, parts, x, seg.labels, seg.count, sign, fill, { ...batched, samples: opts.samples, batch: opts.batch, seed: opts.seed });
+      const res = await lime(tf, parts, x, seg.labels, seg.count, sign, fill, { ...batched, samples: opts.samples, batch: opts.batch, seed: opts.seed, response: opts.limeResponse });
       const raw = new Float32Array(S * S);
-      let maxAbs = 0;
-      for (const v of res.weights) maxAbs = Math.max(maxAbs, Math.abs(v));
+      // Scale of the surrogate: weights, intercept and response spread; weights below 1e-6 of it are noise.
+      let scale = Math.abs(res.intercept), lo = Infinity, hi = -Infinity;
+      for (const v of res.weights) scale = Math.max(scale, Math.abs(v));
+      for (const v of res.responses) { if (v < lo) lo = v; if (v > hi) hi = v; }
+      scale = Math.max(scale, hi - lo);
       for (let p = 0; p < S * S; p++) raw[p] = Math.max(0, res.weights[seg.labels[p]!]!);
-      const { map, empty } = finishMap(raw, maxAbs);
+      const { map, empty } = finishMap(raw, scale);
       return {
         ...common, map, mapWidth: S, mapHeight: S, empty, segments: Array.from(seg.labels), weights: Array.from(res.weights),
         intercept: res.intercept, r2: res.r2, segmentCount: seg.count, ms: Date.now() - t0,

@@ -5,7 +5,10 @@
  * 1. interpretable features = SLIC superpixels of the model input (Achanta et al. 2012, `slic.ts`);
  * 2. `samples` binary vectors z ∈ {0,1}^M, each bit uniform, the first all ones (the image itself);
  *    for each, the superpixels with zᵢ = 0 are filled with `fill` and the model scores the result;
- * 3. the response is the probability of the explained class, σ(s · logit) (s = +1 synthetic, −1 real);
+ * 3. the response is the explained class's score: by default its logit s · z (s = +1 synthetic, −1 real),
+ *    or, with `response: 'probability'`, σ(s · z) as in the reference implementation. The logit is the
+ *    default because the sigmoid saturates for confident verdicts — at p > 0.999 every perturbed sample
+ *    scores ≈ 1 and the regression would find no evidence at all, exactly where users ask for one;
  * 4. sample weight π(z) = √(exp(−d² / width²)), d the cosine distance between z and the all-ones vector,
  *    width 0.25;
  * 5. a weighted ridge regression (α = 1, intercept, `ridge.ts`) on all M features; its coefficients are
@@ -28,6 +31,8 @@ export interface LimeOptions {
   kernelWidth?: number;
   /** Ridge penalty. Default 1 (LIME reference). */
   alpha?: number;
+  /** Regression target: `logit` (default) or `probability` (LIME reference). */
+  response?: 'logit' | 'probability';
   /** Seed of the sampling PRNG (mulberry32), so explanations are reproducible. Default 0x5eed. */
   seed?: number;
   signal?: AbortSignal;
@@ -42,7 +47,7 @@ export interface LimeResult {
   intercept: number;
   /** Weighted R² of the local surrogate on the samples. */
   r2: number;
-  /** Response σ(s·logit) of every sample (the first is the unperturbed image). */
+  /** Response (s·logit or σ(s·logit)) of every sample (the first is the unperturbed image). */
   responses: Float32Array;
 }
 
@@ -89,8 +94,9 @@ export async function lime(
   const data = new Float64Array(n * m);
   for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) data[i * m + j] = i === 0 ? 1 : rand() < 0.5 ? 0 : 1;
   const responses = new Float32Array(n);
+  const useProb = opts.response === 'probability';
   const segT = tf.tensor1d(segments, 'int32');
-  const fillT = tf.tensor1d(fill).reshape([1, 1, 1, 3]);
+  const fillT = tf.tensor4d(fill, [1, 1, 1, 3]);
   const diff = tf.sub(x, fillT);
   try {
     for (let i0 = 0; i0 < n; i0 += batch) {
@@ -103,7 +109,7 @@ export async function lime(
       });
       let zs: Float32Array;
       try { zs = (await z.data()) as Float32Array; } finally { z.dispose(); }
-      for (let i = 0; i < b; i++) responses[i0 + i] = sigmoid(sign * zs[i]!);
+      for (let i = 0; i < b; i++) responses[i0 + i] = useProb ? sigmoid(sign * zs[i]!) : sign * zs[i]!;
       opts.onProgress?.(i0 + b, n);
       if (opts.yieldFn && i0 + b < n) await opts.yieldFn();
     }
