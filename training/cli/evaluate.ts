@@ -7,6 +7,9 @@
  * report (`EvalReport` of training/eval/evaluate.ts): overall metrics, `per_source`, `per_generator`,
  * one prediction per image, and `errors` for images that failed to decode.
  *
+ * Images whose shorter side is below `--min-side` (default `MIN_SIDE_PIXELS` = 64, the extension's
+ * own limit) after crop and degradation are listed under `errors` as not screened.
+ *
  * `--split test` evaluates only the test split defined by training/data/split.ts with the seed and
  * fractions in the model manifest's provenance (`provenance.split = {seed, fractions}`, or
  * `provenance.split_seed`); default `all`.
@@ -17,6 +20,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { shellJoin } from '../node/shell';
 import { initTf } from '../node/backend';
+import { MIN_SIDE_PIXELS } from '../../extension/shared/preprocess';
 import { loadDetectorFromDir, resolveManifestPath } from '../node/model-dir';
 import { loadRecords } from '../data/manifest';
 import { splitRecords } from '../data/split';
@@ -27,7 +31,7 @@ import { writeEvalPlots } from '../eval/plots';
 
 const USAGE = `usage: npm run evaluate -- [--model models/default] --manifest <tsv|folder> [--root <dir>]
        [--degrade clean|web|avatar] [--split test|all] [--threshold <p>] [--limit <n>]
-       [--batch <n>] [--plots <dir>] [--quiet] --out <report.json>`;
+       [--batch <n>] [--min-side <px>] [--plots <dir>] [--quiet] --out <report.json>`;
 
 /**
  * Reads the split settings a model was trained with from its manifest provenance. Accepted spellings:
@@ -62,6 +66,7 @@ export async function main(argv: string[]): Promise<EvalReport> {
       threshold: { type: 'string' },
       limit: { type: 'string' },
       batch: { type: 'string', default: '16' },
+      'min-side': { type: 'string', default: String(MIN_SIDE_PIXELS) },
       plots: { type: 'string' },
       out: { type: 'string' },
       quiet: { type: 'boolean', default: false },
@@ -98,7 +103,7 @@ export async function main(argv: string[]): Promise<EvalReport> {
 
   const progress = createProgress(recs.length, `evaluate ${level}`, values.quiet ? null : process.stderr);
   const t0 = Date.now();
-  const { predictions, errors } = await scoreRecords(recs, detectorScoreFn(det), { level, batchSize: Number(values.batch), progress });
+  const { predictions, errors } = await scoreRecords(recs, detectorScoreFn(det), { level, batchSize: Number(values.batch), progress, minSide: Number(values['min-side']) });
   progress.done();
   det.dispose();
   if (predictions.length === 0) throw new Error(`no image could be scored (${errors.length} errors; first: ${errors[0]?.error ?? 'none'})`);

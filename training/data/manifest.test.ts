@@ -40,6 +40,16 @@ test('group keys follow the data-sources.md caveats', () => {
   assert.equal(groupKeyFor('p', 'whatever', 'shoot-1'), 'col:shoot-1');
 });
 
+test('rows with the same sha256 share a group, transitively with caveat groups', () => {
+  const tsv = 'path\tlabel\toriginal_path\tsha256\n' +
+    'a/1.png\treal\ttestsets/CBSD68/123074.png\tAA\n' +
+    'b/2.jpg\treal\tranking/images/212_san_real.jpg\t\n' +
+    'c/3.png\treal\t\taa\n' +
+    'c/4.png\treal\t\tbb\n';
+  const recs = parseManifestTsv(tsv, '/');
+  assert.deepEqual(recs.map((r) => r.group), ['bsd-photo:123074', 'bsd-photo:123074', 'bsd-photo:123074', 'path:c/4.png']);
+});
+
 test('reads the seed folder layout', async () => {
   const root = await mkdtemp(join(tmpdir(), 'ss-layout-'));
   try {

@@ -10,7 +10,8 @@
  *   or `{real,synthetic}/<files>`.
  *
  * `source` is the first path segment (the source folder of `../shared/data`, e.g. `cnndetection-ranking`)
- * unless a `source` column is given; `group` keeps related images in one split (see `groupKeyFor`).
+ * unless a `source` column is given; `group` keeps related images in one split (see `groupKeyFor`;
+ * rows with equal `sha256` cells are merged into one group as well).
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve, relative, sep } from 'node:path';
@@ -100,6 +101,34 @@ export function groupKeyFor(path: string, originalPath?: string, groupColumn?: s
   return `path:${path}`;
 }
 
+/**
+ * Merges groups so that records with an equal non-empty `key` share one group (union–find over group
+ * names; transitive). The merged group is named after the lexicographically smallest member group.
+ * @returns new records (unchanged objects where nothing merged)
+ */
+export function mergeGroupsBy<R extends Rec>(recs: R[], key: (r: R) => string | undefined): R[] {
+  const parent = new Map<string, string>();
+  const find = (g: string): string => {
+    let p = parent.get(g) ?? g;
+    while (p !== (parent.get(p) ?? p)) p = parent.get(p)!;
+    parent.set(g, p);
+    return p;
+  };
+  const union = (a: string, b: string) => {
+    const ra = find(a), rb = find(b);
+    if (ra === rb) return;
+    if (ra < rb) parent.set(rb, ra); else parent.set(ra, rb);
+  };
+  const first = new Map<string, string>();
+  for (const r of recs) {
+    const k = key(r);
+    if (!k) continue;
+    const g = first.get(k);
+    if (g === undefined) first.set(k, r.group); else union(g, r.group);
+  }
+  return recs.map((r) => { const g = find(r.group); return g === r.group ? r : { ...r, group: g }; });
+}
+
 /** Parses a label cell; accepts `real`/`synthetic` (case-insensitive) and `fake`/`ai` as synthetic. */
 function parseLabel(text: string): Label | undefined {
   const t = text.trim().toLowerCase();
@@ -173,7 +202,8 @@ export function parseManifestTsv(text: string, root: string, name = 'manifest'):
       extra,
     });
   }
-  return recs;
+  // Identical bytes under two paths (the `sha256` column, when present) are one image: one group.
+  return header.includes('sha256') ? mergeGroupsBy(recs, (r) => r.extra.sha256?.toLowerCase() || undefined) : recs;
 }
 
 /**

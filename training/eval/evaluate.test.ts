@@ -42,9 +42,10 @@ test('buildReport: overall, per-source (single-class sources get only defined me
 
 test('evaluate CLI end to end on fixtures: a model that reads the checkerboard, a broken file, crops, --split test', async () => {
   const { tf } = await initTf({ want: 'inference', quiet: true });
-  const specs = standardSpecs(['srcA', 'srcB'], 5, 40);
+  const specs = standardSpecs(['srcA', 'srcB'], 5, 64);
+  specs.push({ path: 'srcB/real/tiny.png', label: 'real', width: 63, height: 100 });
   specs.push({ path: 'srcA/real/broken.jpg', label: 'real', bytes: new TextEncoder().encode('definitely not a jpeg') });
-  specs.push({ path: 'srcB/synthetic/cropped.png', label: 'synthetic', width: 80, height: 60, crop: '10,10,40,40' });
+  specs.push({ path: 'srcB/synthetic/cropped.png', label: 'synthetic', width: 100, height: 90, crop: '10,10,70,64' });
   const fx = await writeFixtureSet(specs);
   const work = await mkdtemp(join(tmpdir(), 'ss-eval-'));
   try {
@@ -67,8 +68,8 @@ test('evaluate CLI end to end on fixtures: a model that reads the checkerboard, 
     const out = join(work, 'report.json');
     const r = await main(['--model', join(work, 'default'), '--manifest', fx.manifestPath, '--out', out, '--quiet', '--plots', join(work, 'plots')]);
     assert.equal(r.n, 21);
-    assert.equal(r.errors.length, 1);
-    assert.equal(r.errors[0]!.path, 'srcA/real/broken.jpg');
+    assert.deepEqual(r.errors.map((e) => e.path), ['srcB/real/tiny.png', 'srcA/real/broken.jpg']); // manifest order
+    assert.match(r.errors[0]!.error, /too small: 63x100 after clean/);
     assert.equal(r.accuracy, 1);
     assert.equal(r.roc_auc, 1);
     assert.deepEqual(Object.keys(r.per_source), ['srcA', 'srcB']);
@@ -79,11 +80,13 @@ test('evaluate CLI end to end on fixtures: a model that reads the checkerboard, 
     // avatar degradation still runs (the images are below 256 px, so only JPEG q75 applies)
     const av = await main(['--model', modelDir, '--manifest', fx.manifestPath, '--out', join(work, 'av.json'), '--quiet', '--degrade', 'avatar']);
     assert.equal(av.n, 21);
+    const all = await main(['--model', modelDir, '--manifest', fx.manifestPath, '--out', join(work, 'all.json'), '--quiet', '--min-side', '0']);
+    assert.equal(all.n, 22);
     // --split test uses the provenance seed 77 and fractions 0.6/0.2/0.2
     const t = await main(['--model', modelDir, '--manifest', fx.manifestPath, '--out', join(work, 't.json'), '--quiet', '--split', 'test']);
     const recs = await loadRecords(fx.manifestPath);
     const m = assignSplits(recs, { seed: 77, fractions: [0.6, 0.2, 0.2] });
-    const want = recs.filter((x) => m.get(x.path) === 'test').map((x) => x.path).filter((p) => !p.includes('broken')).sort();
+    const want = recs.filter((x) => m.get(x.path) === 'test').map((x) => x.path).filter((p) => !p.includes('broken') && !p.includes('tiny')).sort();
     assert.deepEqual(t.predictions.map((p) => p.path).sort(), want);
     assert.equal(t.meta.seed, 77);
     await assert.rejects(main(['--manifest', fx.manifestPath, '--out', out, '--quiet', '--model', modelDir, '--degrade', 'blurry']), /--degrade must be one of/);

@@ -53,12 +53,14 @@ export function detectorScoreFn(det: Detector): ImageScoreFn {
  * image are collected, not thrown.
  * @param opts.batchSize images per scorer call (default 16)
  * @param opts.concurrency parallel decodes (default 2)
+ * @param opts.minSide images whose shorter side (after crop and degradation) is below this are not
+ *   scored but listed as errors, as the extension does not screen them (`MIN_SIDE_PIXELS`); default 0
  * @returns predictions in input order (failed images omitted) and errors
  */
 export async function scoreRecords(
   recs: Rec[],
   score: ImageScoreFn,
-  opts: { level?: DegradeLevel; batchSize?: number; concurrency?: number; progress?: Progress } = {},
+  opts: { level?: DegradeLevel; batchSize?: number; concurrency?: number; progress?: Progress; minSide?: number } = {},
 ): Promise<{ predictions: Prediction[]; errors: EvalError[] }> {
   const level = opts.level ?? 'clean';
   const batchSize = opts.batchSize ?? 16;
@@ -73,7 +75,12 @@ export async function scoreRecords(
       while (next < batch.length) {
         const i = next++;
         try {
-          imgs[i] = await loadForEval(batch[i]!, level);
+          const img = await loadForEval(batch[i]!, level);
+          if (Math.min(img.width, img.height) < (opts.minSide ?? 0)) {
+            errors.push({ path: batch[i]!.path, error: `too small: ${img.width}x${img.height} after ${level}, shorter side below ${opts.minSide} px (not screened)` });
+          } else {
+            imgs[i] = img;
+          }
         } catch (e) {
           errors.push({ path: batch[i]!.path, error: (e as Error).message });
         }
