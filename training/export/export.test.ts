@@ -36,6 +36,11 @@ test('uint8 quantisation: q·scale + min within scale/2', () => {
   assert.equal(qz.min, -1);
   assert.ok(Math.abs(qz.scale! - 4 / 255) < 1e-12);
   assert.deepEqual(Array.from(data), [0, 64, 96, 128, 255]);
+  const big = new Float32Array([1, 70000]);
+  assert.throws(() => quantizeWeights([{ name: 'b', shape: [2], dtype: 'float32' }], new Uint8Array(big.buffer), 'float16'), /b\[1\] = 70000 overflows float16/);
+  const h = quantizeWeights([{ name: 'h', shape: [2], dtype: 'float32' }], new Uint8Array(new Float32Array([1, -0.5]).buffer), 'float16');
+  assert.deepEqual(Array.from(new Uint16Array(h.data.buffer)), [0x3c00, 0xb800]);
+  assert.deepEqual(h.specs[0]!.quantization, { dtype: 'float16' });
 });
 
 test('export → loadDetector gives the same logits (float16 and uint8 tolerance), sha256 pinned', async () => {

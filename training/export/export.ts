@@ -102,7 +102,7 @@ const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
  * @param specs weight specs as saved (no `quantization` fields), in data order
  * @param data concatenated weight bytes matching `specs`
  * @returns new specs (float32 entries gain `quantization`) and the new bytes
- * @throws {Error} for string weights or already-quantised specs
+ * @throws {Error} for string weights or already-quantised specs; {RangeError} for float16 overflow
  */
 export function quantizeWeights(specs: tfjs.io.WeightsManifestEntry[], data: Uint8Array, mode: Quantize): { specs: tfjs.io.WeightsManifestEntry[]; data: Uint8Array } {
   if (mode === 'none') return { specs, data };
@@ -120,7 +120,11 @@ export function quantizeWeights(specs: tfjs.io.WeightsManifestEntry[], data: Uin
     const values = new Float32Array(bytes.buffer, 0, size);
     if (mode === 'float16') {
       const q = new Uint16Array(size);
-      for (let i = 0; i < size; i++) q[i] = float32ToFloat16Bits(values[i]!);
+      for (let i = 0; i < size; i++) {
+        const v = values[i]!;
+        if (Math.abs(v) > 65504) throw new RangeError(`weight ${spec.name}[${i}] = ${v} overflows float16 (|v| ≤ 65504); export with quantize 'none' or 'uint8'`);
+        q[i] = float32ToFloat16Bits(v);
+      }
       chunks.push(new Uint8Array(q.buffer));
       outSpecs.push({ ...spec, quantization: { dtype: 'float16' } });
     } else {
