@@ -7,7 +7,7 @@ import { writeFixtureSet, standardSpecs, sharedDataSkip, SHARED_DIR } from '../d
 import { initTf } from '../node/backend';
 import { exportModel } from '../export/export';
 import { main, splitFromProvenance } from '../cli/evaluate';
-import { buildReport, reportTable, loadForEval } from './evaluate';
+import { buildReport, reportTable, loadForEval, scoreRecords } from './evaluate';
 import { assignSplits } from '../data/split';
 import { loadRecords } from '../data/manifest';
 
@@ -38,6 +38,29 @@ test('buildReport: overall, per-source (single-class sources get only defined me
   assert.deepEqual(splitFromProvenance({ split_seed: 3 }), { seed: 3 });
   assert.deepEqual(splitFromProvenance({ splitSeed: 5, splitFractions: [0.8, 0.1, 0.1] }), { seed: 5, fractions: [0.8, 0.1, 0.1] });
   assert.deepEqual(splitFromProvenance({ split: 'random', splitFractions: [1, 2] }), {});
+});
+
+test('scoreRecords records scorer failures and bad outputs as errors, in manifest order', async () => {
+  const fx = await writeFixtureSet(standardSpecs(['s'], 3, 16));
+  try {
+    const recs = await loadRecords(fx.manifestPath);
+    let calls = 0;
+    const { predictions, errors } = await scoreRecords(recs, async (imgs) => {
+      calls++;
+      if (imgs.length > 1) throw new Error('batch failure');
+      // call 1 is the whole batch (fails); then one call per image: call 3 (image 1) gives NaN, call 5 (image 3) throws
+      if (calls === 3) return [{ probability: NaN }];
+      if (calls === 5) throw new Error('boom');
+      return [{ probability: 0.25, logit: -1 }];
+    }, { batchSize: 6 });
+    assert.equal(predictions.length, 4);
+    assert.deepEqual(errors.map((e) => [e.path, e.error]), [
+      [recs[1]!.path, 'scorer returned probability NaN'],
+      [recs[3]!.path, 'scoring failed: boom'],
+    ]);
+  } finally {
+    await fx.cleanup();
+  }
 });
 
 test('evaluate CLI end to end on fixtures: a model that reads the checkerboard, a broken file, crops, --split test', async () => {

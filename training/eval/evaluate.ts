@@ -91,20 +91,27 @@ export async function scoreRecords(
     if (ok.length > 0) {
       try {
         scores = await score(ok.map((x) => x.img));
-      } catch (e) {
+        if (scores.length !== ok.length) throw new Error(`scorer returned ${scores.length} results for ${ok.length} images`);
+      } catch {
         // Score one by one so a single bad input does not lose the batch.
         scores = [];
         for (const x of ok) {
-          try { scores.push((await score([x.img]))[0]!); } catch (e2) {
+          try {
+            const one = (await score([x.img]))[0];
+            if (!one) throw new Error('scorer returned no result');
+            scores.push(one);
+          } catch (e2) {
             errors.push({ path: x.r.path, error: `scoring failed: ${(e2 as Error).message}` });
-            scores.push({ probability: NaN });
+            scores.push({ probability: NaN, logit: Infinity }); // marker: error already recorded
           }
         }
-        void e;
       }
       ok.forEach((x, i) => {
         const s = scores![i]!;
-        if (!Number.isFinite(s.probability)) return;
+        if (!Number.isFinite(s.probability) || s.probability < 0 || s.probability > 1) {
+          if (s.logit !== Infinity) errors.push({ path: x.r.path, error: `scorer returned probability ${s.probability}` });
+          return;
+        }
         predictions.push({
           path: x.r.path, label: x.r.label, source: x.r.source, generator: x.r.generator,
           probability: s.probability, ...(s.logit !== undefined ? { logit: s.logit } : {}),
