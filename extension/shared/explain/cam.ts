@@ -56,7 +56,7 @@ export const yieldToEventLoop = (): Promise<void> => new Promise((r) => setTimeo
  * @param sign +1 explains "synthetic", −1 explains "real"
  */
 export function gradientCams(tf: Tf, parts: ModelParts, a: tfjs.Tensor4D, sign: 1 | -1): { gradcam: RawCam; layercam: RawCam } {
-  const [h, w, k] = parts.activationShape;
+  const [, h, w, k] = a.shape;
   const [gc, lc, alpha, gScale, lScale] = tf.tidy(() => {
     const g = tf.grad((act: tfjs.Tensor) => tf.mul(parts.head(act as tfjs.Tensor4D), sign).sum())(a) as tfjs.Tensor4D;
     const alphaT = g.mean([0, 1, 2]); // [K]
@@ -116,7 +116,7 @@ function combine(aData: Float32Array, hw: number, k: number, weights: Float32Arr
 export async function ablationCam(
   tf: Tf, parts: ModelParts, a: tfjs.Tensor4D, sign: 1 | -1, y0: number, opts: BatchedCamOptions & { chunk?: number } = {},
 ): Promise<RawCam> {
-  const [h, w, k] = parts.activationShape;
+  const [, h, w, k] = a.shape;
   const chunk = Math.max(1, Math.min(k, opts.chunk ?? (Math.floor(4_000_000 / (h * w * k)) || 1)));
   const weights = new Float32Array(k);
   const denom = Math.max(Math.abs(y0), 1e-6);
@@ -152,8 +152,8 @@ export async function scoreCam(
   tf: Tf, parts: ModelParts, x: tfjs.Tensor4D, a: tfjs.Tensor4D, sign: 1 | -1, baseline: [number, number, number],
   opts: BatchedCamOptions & { topK?: number; batch?: number } = {},
 ): Promise<RawCam> {
-  const [h, w, k] = parts.activationShape;
-  const S = parts.inputSize;
+  const [, h, w, k] = a.shape;
+  const S = x.shape[1];
   const topK = Math.max(1, Math.min(k, Math.round(opts.topK ?? 32)));
   const batch = Math.max(1, Math.round(opts.batch ?? 8));
   // Channel selection by spatial variance.

@@ -145,8 +145,8 @@ export function limePixels(input: Float32Array, size: number, image?: RgbaImage,
 export async function explain(tf: Tf, model: tfjs.LayersModel, input: Float32Array, opts: ExplainOptions): Promise<ExplainResult> {
   const t0 = Date.now();
   const parts = modelParts(tf, model, opts.targetLayer);
-  const S = parts.inputSize;
-  if (input.length !== S * S * 3) throw new RangeError(`input has ${input.length} values, expected ${S}*${S}*3 = ${S * S * 3}`);
+  const S = parts.inputSize ?? Math.round(Math.sqrt(input.length / 3));
+  if (input.length !== S * S * 3 || S < 1) throw new RangeError(`input has ${input.length} values, expected ${S}*${S}*3 = ${S * S * 3}`);
   for (let i = 0; i < input.length; i++) if (!Number.isFinite(input[i]!)) throw new RangeError(`input value ${i} is not finite`);
   if (!['gradcam', 'layercam', 'ablationcam', 'scorecam', 'lime'].includes(opts.method)) throw new RangeError(`unknown method ${String(opts.method)}`);
   throwIfAborted(opts.signal);
@@ -193,7 +193,7 @@ export async function explain(tf: Tf, model: tfjs.LayersModel, input: Float32Arr
     } else {
       cam = await scoreCam(tf, parts, x, a, sign, fill, { ...batched, topK: opts.topK, batch: opts.batch });
     }
-    const [h, w] = parts.activationShape;
+    const [, h, w] = a.shape;
     const { map, empty } = finishMap(cam.raw, cam.scale);
     return { ...common, map, mapWidth: w, mapHeight: h, empty, channelWeights: Array.from(cam.channelWeights), ms: Date.now() - t0 };
   } finally {
@@ -201,3 +201,4 @@ export async function explain(tf: Tf, model: tfjs.LayersModel, input: Float32Arr
     a?.dispose();
   }
 }
+export { DEFAULT_EXPLAIN_LAYERS, explainLayerFor, verdictTarget } from './layers';

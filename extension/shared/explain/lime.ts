@@ -86,7 +86,7 @@ export async function lime(
   tf: Tf, parts: ModelParts, x: tfjs.Tensor4D, segments: Int32Array, m: number, sign: 1 | -1,
   fill: [number, number, number], opts: LimeOptions = {},
 ): Promise<LimeResult> {
-  const S = parts.inputSize;
+  const S = x.shape[1];
   if (segments.length !== S * S) throw new RangeError(`segments has ${segments.length} labels, expected ${S * S}`);
   const n = Math.max(2, Math.round(opts.samples ?? 500));
   const batch = Math.max(1, Math.round(opts.batch ?? 16));

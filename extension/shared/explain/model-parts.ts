@@ -40,10 +40,10 @@ export interface ModelParts {
   logit: (x: tfjs.Tensor4D) => tfjs.Tensor1D;
   /** Name of the target layer. */
   layer: string;
-  /** `[h, w, K]` of the target activation. */
-  activationShape: [number, number, number];
-  /** Side of the square model input, pixels. */
-  inputSize: number;
+  /** `[h, w, K]` of the target activation; h, w are `null` for a fully convolutional model. */
+  activationShape: [number | null, number | null, number];
+  /** Side of the square model input, pixels; `null` when the model accepts any size. */
+  inputSize: number | null;
   logitSource: LogitSource;
 }
 
@@ -80,7 +80,7 @@ export function defaultTargetLayer(model: tfjs.LayersModel): string {
     try { shape = l.outputShape; } catch { continue; }
     if (Array.isArray(shape) && shape.length === 4 && !Array.isArray(shape[0])) {
       const s = shape as Array<number | null>;
-      if ((s[1] ?? 0) >= 2 && (s[2] ?? 0) >= 2 && l.getClassName() !== 'InputLayer') return l.name;
+      if ((s[1] == null || s[1] >= 2) && (s[2] == null || s[2] >= 2) && l.getClassName() !== 'InputLayer') return l.name;
     }
   }
   throw new ExplainModelError('the model has no layer with a spatial [B, h, w, K] output to explain');
@@ -106,10 +106,10 @@ export function modelParts(tf: Tf, model: tfjs.LayersModel, layerName?: string):
     throw new ExplainModelError(`expected one input and one output, got ${model.inputs.length} and ${model.outputs.length}`);
   }
   const inShape = model.inputs[0]!.shape;
-  if (inShape.length !== 4 || inShape[1] !== inShape[2] || inShape[3] !== 3 || inShape[1] == null) {
-    throw new ExplainModelError(`expected a square RGB input [B, S, S, 3], got [${inShape.join(', ')}]`);
+  if (inShape.length !== 4 || inShape[1] !== inShape[2] || inShape[3] !== 3) {
+    throw new ExplainModelError(`expected a square RGB input [B, S, S, 3] (or [B, null, null, 3]), got [${inShape.join(', ')}]`);
   }
-  const inputSize = inShape[1];
+  const inputSize = inShape[1] ?? null;
   let layer: Layer;
   try {
     layer = model.getLayer(name);
@@ -123,7 +123,8 @@ export function modelParts(tf: Tf, model: tfjs.LayersModel, layerName?: string):
   if (Array.isArray(target) || target.shape.length !== 4) {
     throw new ExplainModelError(`layer "${name}" must have one rank-4 output [B, h, w, K], got ${JSON.stringify(layer.outputShape)}`);
   }
-  const [, h, w, k] = target.shape as [null, number, number, number];
+  const [, h, w, k] = target.shape as [null, number | null, number | null, number | null];
+  if (k == null) throw new ExplainModelError(`layer "${name}" has an unknown channel count`);
 
   // Decide how the logit is obtained from the last layer.
   const outLayer = model.outputs[0]!.sourceLayer;
@@ -166,7 +167,7 @@ export function modelParts(tf: Tf, model: tfjs.LayersModel, layerName?: string):
   }
 
   // Re-trace the graph from the target activation to the head's output on a fresh input.
-  const headIn = tf.input({ shape: [h, w, k], name: `explain_head_in_${name}` });
+  const headIn = tf.input({ shape: [h, w, k] as number[], name: `explain_head_in_${name}` });
   const map = new Map<number, SymbolicTensor>([[target.id, headIn]]);
   const end = stopBefore ? (stopBefore.input as SymbolicTensor) : model.outputs[0]!;
   if (Array.isArray(end)) throw new ExplainModelError('the last layer has several inputs');

@@ -1,0 +1,175 @@
+/**
+ * `npm run explain -- [--model <dir>] --image <file> --method gradcam|ablationcam|layercam|scorecam|lime
+ *   --out <file.png> [--json <file>]` — explains one image with the shipped detector and writes the
+ * overlay (PNG, the whole decoded image with the heatmap / LIME regions over the region the model saw)
+ * and optionally the raw map and scores as JSON.
+ *
+ * Preprocessing is the detector's own (`preprocess` with the manifest's spec; the centre input, as the
+ * first of the test-time crops); the map is placed on the image through `explanationRegion`. The target
+ * class defaults to the verdict (calibrated probability vs the manifest's threshold).
+ */
+import { parseArgs } from 'node:util';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { initTf } from '../node/backend';
+import { loadDetectorFromDir } from '../node/model-dir';
+import { decodeFile, encodeImage } from '../node/decode';
+import { preprocess } from '../../extension/shared/preprocess';
+import { calibrate } from '../../extension/shared/model-manifest';
+import { verdictFor } from '../../extension/shared/verdict';
+import {
+  explain, renderOverlay, explanationRegion, explainLayerFor, verdictTarget, topRegions, EXPLAIN_METHODS,
+  type ExplainMethod, type ExplainResult, type Colormap,
+} from '../../extension/shared/explain/index';
+
+const USAGE = `usage: npm run explain -- [--model models/default] --image <file> --method ${EXPLAIN_METHODS.join('|')}
+                          --out <overlay.png> [--json <result.json>]
+  --target predicted|synthetic|real   class to explain (default: the verdict)
+  --layer <name>                      target conv layer (default: manifest explainLayer / registry table)
+  --samples <n>                       LIME samples (default 500)     --segments <n>  LIME superpixels (default 50)
+  --top-k <n>                         Score-CAM channels (default 32)
+  --regions <n>                       LIME regions drawn for / against (default 5)
+  --opacity <0..1>                    overlay opacity (default 0.5)  --colormap jet|viridis (default jet)
+  --backend auto|cpu                  auto: native/wasm, falling back to cpu if a gradient kernel is missing
+  --quiet`;
+
+export interface ExplainCliResult {
+  model: string;
+  image: { path: string; width: number; height: number };
+  backend: string;
+  verdict: string;
+  /** Calibrated probability of "synthetic" for the explained (centre) input. */
+  calibratedProbability: number;
+  explanation: ExplainResult;
+  topRegions?: { for: Array<{ segment: number; weight: number }>; against: Array<{ segment: number; weight: number }> };
+}
+
+function num(v: string | undefined, name: string, lo: number, hi: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < lo || n > hi) throw new RangeError(`--${name} must be a number in [${lo}, ${hi}], got "${v}"`);
+  return n;
+}
+
+/**
+ * Runs the command.
+ * @param argv arguments after `--`
+ * @returns what was written to `--json`
+ * @throws {RangeError|Error} for bad arguments, an unreadable image or model
+ */
+export async function main(argv: string[]): Promise<ExplainCliResult> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string', default: 'models/default' },
+      image: { type: 'string' },
+      method: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'string' },
+      target: { type: 'string' },
+      layer: { type: 'string' },
+      samples: { type: 'string' },
+      segments: { type: 'string' },
+      'top-k': { type: 'string' },
+      regions: { type: 'string' },
+      opacity: { type: 'string' },
+      colormap: { type: 'string' },
+      backend: { type: 'string', default: 'auto' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) { console.log(USAGE); process.exit(0); }
+  if (!values.image || !values.method || !values.out) throw new RangeError(`--image, --method and --out are required\n${USAGE}`);
+  const method = values.method as ExplainMethod;
+  if (!EXPLAIN_METHODS.includes(method)) throw new RangeError(`--method must be one of ${EXPLAIN_METHODS.join(', ')}`);
+  const target = values.target;
+  if (target !== undefined && !['predicted', 'synthetic', 'real'].includes(target)) throw new RangeError('--target must be predicted, synthetic or real');
+  const colormap = (values.colormap ?? 'jet') as Colormap;
+  if (colormap !== 'jet' && colormap !== 'viridis') throw new RangeError('--colormap must be jet or viridis');
+  if (values.backend !== 'auto' && values.backend !== 'cpu') throw new RangeError('--backend must be auto or cpu');
+  const samples = num(values.samples, 'samples', 2, 100_000);
+  const segments = num(values.segments, 'segments', 1, 10_000);
+  const topK = num(values['top-k'], 'top-k', 1, 100_000);
+  const regions = num(values.regions, 'regions', 0, 1000) ?? 5;
+  const opacity = num(values.opacity, 'opacity', 0, 1) ?? 0.5;
+  const log = (m: string) => { if (!values.quiet) process.stderr.write(`${m}\n`); };
+
+  const { tf } = await initTf({ want: values.backend === 'cpu' ? 'training' : 'inference', quiet: values.quiet, forcePure: values.backend === 'cpu' });
+  if (tf.getBackend() === 'wasm') {
+    // tfjs' fused conv gradient computes the filter gradient too, which wasm 4.22 lacks; register the
+    // project's wasm gradient kernels (training/kernels/wasm-grads.ts) when present.
+    try {
+      const { registerWasmGradKernels } = await import('../kernels/wasm-grads');
+      registerWasmGradKernels();
+    } catch (e) {
+      log(`[explain] wasm gradient kernels unavailable (${(e as Error).message}); gradient methods may fall back to cpu`);
+    }
+  }
+  const detector = await loadDetectorFromDir(tf, values.model!);
+  try {
+    const image = await decodeFile(values.image);
+    const spec = detector.manifest.preprocess;
+    const input = preprocess(image, spec);
+    const region = explanationRegion(image.width, image.height, spec);
+    const layer = values.layer ?? explainLayerFor(detector.manifest as typeof detector.manifest & { explainLayer?: unknown });
+    const [z] = await detector.logits([input]);
+    const explainTarget = target === 'synthetic' || target === 'real' ? target : verdictTarget(z!, detector.manifest);
+    let lastPct = -1;
+    const run = () => explain(tf, detector.model, input, {
+      method, targetLayer: layer, target: explainTarget, samples, segments, topK, image, region,
+      onProgress: (done, total) => {
+        const pct = Math.floor((100 * done) / total);
+        if (pct >= lastPct + 10 || done === total) { lastPct = pct; log(`[explain] ${method}: ${done}/${total}`); }
+      },
+    });
+    let result: ExplainResult;
+    try {
+      result = await run();
+    } catch (e) {
+      // The wasm backend lacks some gradient kernels; the cpu backend has all of them.
+      if (tf.getBackend() === 'cpu' || !/kernel|gradient|not (yet )?(registered|implemented)/i.test((e as Error).message)) throw e;
+      log(`[explain] ${tf.getBackend()} failed (${(e as Error).message}); retrying on cpu`);
+      await tf.setBackend('cpu');
+      result = await run();
+    }
+    const calibrated = calibrate(result.logit, detector.manifest.calibration);
+    const verdict = verdictFor(calibrated, detector.manifest.threshold, detector.manifest.unsureBand);
+    const overlay = renderOverlay(image, result, { opacity, colormap, regions });
+    await mkdir(dirname(resolve(values.out)), { recursive: true });
+    await writeFile(values.out, await encodeImage(overlay, 'png'));
+    const out: ExplainCliResult = {
+      model: detector.id,
+      image: { path: values.image, width: image.width, height: image.height },
+      backend: tf.getBackend(),
+      verdict,
+      calibratedProbability: calibrated,
+      explanation: result,
+    };
+    if (result.weights) {
+      const top = topRegions(result.weights, regions);
+      out.topRegions = {
+        for: top.for.map((s) => ({ segment: s, weight: result.weights![s]! })),
+        against: top.against.map((s) => ({ segment: s, weight: result.weights![s]! })),
+      };
+    }
+    if (values.json) {
+      await mkdir(dirname(resolve(values.json)), { recursive: true });
+      await writeFile(values.json, JSON.stringify(out) + '\n');
+    }
+    log(`[explain] ${detector.id} ${method} (layer ${result.layer}, target ${result.target}): verdict ${verdict}, p=${calibrated.toFixed(4)}, ` +
+      `map ${result.mapWidth}x${result.mapHeight}${result.empty ? ' EMPTY (no localised evidence)' : ''}, ${result.ms} ms → ${values.out}`);
+    return out;
+  } finally {
+    detector.dispose();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).catch((e: unknown) => {
+    process.stderr.write(`explain: ${(e as Error).message}\n`);
+    process.exit(1);
+  });
+}
