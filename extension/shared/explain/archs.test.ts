@@ -1,0 +1,42 @@
+/**
+ * Every architecture of the backbone registry (`training/models/registry.ts`) can be explained at its
+ * declared layer by all five methods (cpu backend; EfficientNetB4 built test-sized with the same layer
+ * names and head, the npr-patch CNN fully convolutional at 64 px).
+ */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { REGISTRY } from '../../../training/models/registry';
+import { buildEfficientNetB4 } from '../../../training/models/efficientnet-b4';
+import { buildNprPatch } from '../../../training/models/npr-patch';
+import { explain, modelParts, DEFAULT_EXPLAIN_LAYERS, EXPLAIN_METHODS } from './index';
+
+before(async () => { await tf.setBackend('cpu'); await tf.ready(); });
+
+test('the explain-layer table covers every registry architecture', () => {
+  for (const name of Object.keys(REGISTRY)) assert.ok(DEFAULT_EXPLAIN_LAYERS[name], `no explain layer for ${name}`);
+});
+
+const builds: Array<[string, () => tf.LayersModel, number]> = [
+  ['efficientnet-b4', () => buildEfficientNetB4({ width: 0.2, depth: 0.1, inputSize: 64, seed: 3 }), 64],
+  ['npr-patch-cnn', () => buildNprPatch({ widths: [8, 8, 8, 8], seed: 3 }), 64],
+];
+
+for (const [arch, build, S] of builds) {
+  test(`${arch}: all methods at "${DEFAULT_EXPLAIN_LAYERS[arch]}" give finite maps without leaking`, async () => {
+    const model = build();
+    const layer = DEFAULT_EXPLAIN_LAYERS[arch]!;
+    const parts = modelParts(tf, model, layer);
+    assert.equal(parts.layer, layer);
+    assert.equal(parts.logitSource, arch === 'efficientnet-b4' ? 'pre-activation' : 'output');
+    const input = Float32Array.from({ length: S * S * 3 }, (_, i) => (arch === 'efficientnet-b4' ? 127.5 + 100 * Math.sin(i * 0.37) : 0.5 + 0.4 * Math.sin(i * 0.37)));
+    const start = tf.memory().numTensors;
+    for (const method of EXPLAIN_METHODS) {
+      const r = await explain(tf, model, input, { method, targetLayer: layer, samples: 24, topK: 4, segments: 16 });
+      assert.ok(Number.isFinite(r.logit));
+      assert.ok(r.map.length === r.mapWidth * r.mapHeight && r.map.every((v) => Number.isFinite(v) && v >= 0 && v <= 1), `${arch}/${method}`);
+    }
+    assert.equal(tf.memory().numTensors, start);
+    model.dispose();
+  });
+}
