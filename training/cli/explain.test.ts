@@ -1,0 +1,44 @@
+/**
+ * `npm run explain` end to end on the shipped default model: overlay PNG of the image's size, JSON with
+ * the map, region and scores. Skips when `models/default` is absent.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { main } from './explain';
+import { encodeImage } from '../node/decode';
+import { benchImage } from '../../extension/shared/explain/bench';
+
+const hasModel = await stat('models/default').then(() => true, () => false);
+
+test('explain CLI writes the overlay and the JSON (gradcam, lime)', { skip: hasModel ? false : 'models/default is absent' }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'explain-cli-'));
+  try {
+    const img = benchImage(180); // larger than the 128 px centre crop: the overlay covers only the region
+    const imagePath = join(dir, 'in.png');
+    await writeFile(imagePath, await encodeImage({ ...img, height: 150, data: img.data.subarray(0, 180 * 150 * 4) }, 'png'));
+    for (const method of ['gradcam', 'lime'] as const) {
+      const out = join(dir, `${method}.png`), json = join(dir, `${method}.json`);
+      const r = await main(['--image', imagePath, '--method', method, '--out', out, '--json', json, '--samples', '40', '--quiet']);
+      const meta = await sharp(out).metadata();
+      assert.equal(meta.width, 180); assert.equal(meta.height, 150);
+      const j = JSON.parse(await readFile(json, 'utf8')) as typeof r;
+      assert.equal(j.explanation.method, method);
+      assert.ok(['real', 'synthetic', 'unsure'].includes(j.verdict));
+      const { region, map, mapWidth, mapHeight } = j.explanation;
+      assert.deepEqual(region, { x: 26, y: 11, width: 128, height: 128 }); // centre crop of 180×150 at 128
+      assert.equal(map.length, mapWidth * mapHeight);
+      assert.ok(map.every((v) => Number.isFinite(v) && v >= 0 && v <= 1));
+      if (method === 'lime') assert.ok(j.topRegions && j.explanation.segments!.length === 128 * 128);
+      // Outside the region the image is untouched.
+      const px = await sharp(out).raw().toBuffer();
+      assert.deepEqual([...px.subarray(0, 3)], [...img.data.subarray(0, 3)]);
+    }
+    await assert.rejects(main(['--image', imagePath, '--method', 'nope', '--out', join(dir, 'x.png'), '--quiet']), RangeError);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
