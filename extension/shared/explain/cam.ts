@@ -55,9 +55,9 @@ export const yieldToEventLoop = (): Promise<void> => new Promise((r) => setTimeo
  * @param a target activation `[1, h, w, K]` (not disposed)
  * @param sign +1 explains "synthetic", −1 explains "real"
  */
-export function gradientCams(tf: Tf, parts: ModelParts, a: tfjs.Tensor4D, sign: 1 | -1): { gradcam: RawCam; layercam: RawCam } {
+export async function gradientCams(tf: Tf, parts: ModelParts, a: tfjs.Tensor4D, sign: 1 | -1): Promise<{ gradcam: RawCam; layercam: RawCam }> {
   const [, h, w, k] = a.shape;
-  const [gc, lc, alpha, gScale, lScale] = tf.tidy(() => {
+  const outs = tf.tidy(() => {
     const g = tf.grad((act: tfjs.Tensor) => tf.mul(parts.head(act as tfjs.Tensor4D), sign).sum())(a) as tfjs.Tensor4D;
     const alphaT = g.mean([0, 1, 2]); // [K]
     const gradcam = tf.relu(tf.sum(tf.mul(a, alphaT.reshape([1, 1, 1, k])), -1)).reshape([h * w]);
@@ -68,24 +68,25 @@ export function gradientCams(tf: Tf, parts: ModelParts, a: tfjs.Tensor4D, sign: 
     return [gradcam, layercam, alphaT, gS, lS];
   });
   try {
-    const raw = [gc.dataSync(), lc.dataSync(), alpha.dataSync(), gScale.dataSync(), lScale.dataSync()] as Float32Array[];
+    // Asynchronous reads: no pipeline stall on GPU backends.
+    const [gc, lc, alpha, gScale, lScale] = (await Promise.all(outs.map((t) => t.data()))) as Float32Array[];
     return {
-      gradcam: { raw: Float32Array.from(raw[0]!), scale: raw[3]![0]!, channelWeights: Float32Array.from(raw[2]!) },
-      layercam: { raw: Float32Array.from(raw[1]!), scale: raw[4]![0]!, channelWeights: new Float32Array(k) },
+      gradcam: { raw: Float32Array.from(gc!), scale: gScale![0]!, channelWeights: Float32Array.from(alpha!) },
+      layercam: { raw: Float32Array.from(lc!), scale: lScale![0]!, channelWeights: new Float32Array(k) },
     };
   } finally {
-    tf.dispose([gc, lc, alpha, gScale, lScale]);
+    tf.dispose(outs);
   }
 }
 
 /** Grad-CAM only (see `gradientCams`). */
-export function gradCam(tf: Tf, parts: ModelParts, a: tfjs.Tensor4D, sign: 1 | -1): RawCam {
-  return gradientCams(tf, parts, a, sign).gradcam;
+export async function gradCam(tf: Tf, parts: ModelParts, a: tfjs.Tensor4D, sign: 1 | -1): Promise<RawCam> {
+  return (await gradientCams(tf, parts, a, sign)).gradcam;
 }
 
 /** LayerCAM only (see `gradientCams`). */
-export function layerCam(tf: Tf, parts: ModelParts, a: tfjs.Tensor4D, sign: 1 | -1): RawCam {
-  return gradientCams(tf, parts, a, sign).layercam;
+export async function layerCam(tf: Tf, parts: ModelParts, a: tfjs.Tensor4D, sign: 1 | -1): Promise<RawCam> {
+  return (await gradientCams(tf, parts, a, sign)).layercam;
 }
 
 /** Weighted sum ReLU(Σₖ wₖ Aₖ) on the host, with the term scale Σ|wₖ|·max|A|. */

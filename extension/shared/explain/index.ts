@@ -185,7 +185,7 @@ export async function explain(tf: Tf, model: tfjs.LayersModel, input: Float32Arr
     }
     let cam: RawCam;
     if (opts.method === 'gradcam' || opts.method === 'layercam') {
-      const both = gradientCams(tf, parts, a, sign);
+      const both = await gradientCams(tf, parts, a, sign);
       cam = opts.method === 'gradcam' ? both.gradcam : both.layercam;
       opts.onProgress?.(1, 1);
     } else if (opts.method === 'ablationcam') {
