@@ -1,7 +1,8 @@
 /**
  * Training-speed benchmark of the wasm gradient kernels (`wasm-grads.ts`) against tfjs' cpu backend,
  * on the shipped detector architecture (`npr-patch-cnn`, 64×64 patches, batch 32, Adam).
- * `npm run bench` calls `benchTraining()`; it can also be run alone: `npx tsx training/kernels/bench.ts`.
+ * `npm run bench` calls `benchTraining()`; it can also be run alone:
+ * `npx tsx training/kernels/bench.ts [training|detector|all] [modelDir]` (`benchDetector` times a shipped model).
  */
 import * as tf from '@tensorflow/tfjs';
 import { useWasmBackend } from './wasm-backend';
@@ -60,7 +61,34 @@ export async function benchTraining(opts: { steps?: number; batch?: number; patc
   return { imgPerSec: { wasm, cpu }, speedup: wasm / cpu, batch, patch, wasmInferMs256: inferMs };
 }
 
+/**
+ * Latency of a shipped detector on wasm, end to end after decoding: `inputsForImage` (crop(s) +
+ * normalisation) → model → mean logit → calibration, one 1024×768 image at a time (batch 1).
+ * @param modelDir folder with `manifest.json` (default `models/default`)
+ * @returns mean ms per image over `n` runs after one warm-up
+ */
+export async function benchDetector(modelDir = 'models/default', n = 20): Promise<{ msPerImage: number; crops: number; inputSize: number; weightsBytes: number }> {
+  const { readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { loadDetector } = await import('../../extension/shared/detector');
+  await useWasmBackend();
+  const manifest = JSON.parse(await readFile(join(modelDir, 'manifest.json'), 'utf8'));
+  const det = await loadDetector(tf, manifest, async (p) => new Uint8Array(await readFile(join(modelDir, p))));
+  const w = 1024, h = 768;
+  const data = new Uint8Array(w * h * 4);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
+  const image = { width: w, height: h, data };
+  await det.score([{ image }]);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await det.score([{ image }]);
+  const ms = (performance.now() - t0) / n;
+  const weightsBytes = det.manifest.files.filter((f) => f.path.endsWith('.bin')).reduce((a, f) => a + f.bytes, 0);
+  det.dispose();
+  return { msPerImage: ms, crops: det.manifest.crops ?? 1, inputSize: det.manifest.preprocess.inputSize, weightsBytes };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = await benchTraining();
-  console.log(JSON.stringify(r, null, 2));
+  const which = process.argv[2] ?? 'all';
+  if (which === 'all' || which === 'training') console.log(JSON.stringify(await benchTraining(), null, 2));
+  if (which === 'all' || which === 'detector') console.log(JSON.stringify(await benchDetector(process.argv[3]), null, 2));
 }

@@ -9,7 +9,7 @@ test('npr_residual equals x − nearest-up(nearest-down(x)) in space-to-depth fo
   await tf.setBackend('cpu');
   const m = buildNprPatch({ inputSize: 8 });
   const npr = tf.model({ inputs: m.inputs, outputs: m.getLayer('npr_residual').output as tf.SymbolicTensor });
-  const x = tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 4);
+  const x = tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 4) as tf.Tensor4D;
   const r = tf.tidy(() => tf.sub(x, tf.image.resizeNearestNeighbor(tf.image.resizeNearestNeighbor(x, [4, 4]), [8, 8])));
   const got = (npr.predict(x) as tf.Tensor).arraySync() as number[][][][];
   const want = r.arraySync() as number[][][][];

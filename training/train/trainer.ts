@@ -8,8 +8,9 @@
  * image (and `group`), so patches of one image never straddle train and validation.
  * Optimiser: Adam, cosine learning-rate decay to 5 % over `steps`; sigmoid cross-entropy on the image
  * label. Validation: every `evalEvery` steps the model scores each validation image (the full cached
- * regions of `valVariants` variants, logits averaged) and the weights with the lowest validation
- * log-loss are kept (best-val checkpoint). Finally Platt scaling and a balanced-accuracy threshold are
+ * regions of `valVariants` variants, logits averaged) and the weights with the highest validation
+ * ROC-AUC are kept (best-val checkpoint; the raw log-loss drifts with the logit scale, which the
+ * calibration step fixes anyway). Finally Platt scaling and a balanced-accuracy threshold are
  * fitted on the validation logits of the kept weights (`calibration.ts`).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -38,7 +39,7 @@ export interface PatchTrainConfig {
 }
 
 export const DEFAULT_PATCH_TRAIN: PatchTrainConfig = {
-  arch: 'npr-patch-cnn', patch: 64, batch: 32, steps: 1500, lr: 2e-3, evalEvery: 150, valVariants: 2, seed: 1,
+  arch: 'npr-patch-cnn', patch: 64, batch: 32, steps: 600, lr: 2e-3, evalEvery: 50, valVariants: 3, seed: 1,
 };
 
 export interface PatchTrainResult {
@@ -122,7 +123,7 @@ export async function trainPatchModel(train: Rec[], val: Rec[], cache: PatchCach
   const xBuf = new Float32Array(B * P * P * 3);
   const yBuf = new Float32Array(B);
   const history: PatchTrainResult['history'] = [];
-  let best = { step: 0, valLoss: Infinity, valAuc: NaN };
+  let best = { step: 0, valLoss: Infinity, valAuc: -Infinity };
   let bestWeights: tf.Tensor[] | undefined;
   const t0 = Date.now();
   let trainTime = 0, lossSum = 0, lossN = 0;
@@ -153,7 +154,8 @@ export async function trainPatchModel(train: Rec[], val: Rec[], cache: PatchCach
       const entry = { step, trainLoss: lossSum / lossN, valLoss, valAuc, seconds: (Date.now() - t0) / 1000 };
       history.push(entry);
       lossSum = 0; lossN = 0;
-      const better = valLoss < best.valLoss;
+      // Select by validation ROC-AUC (ranking; Platt scaling fixes the scale afterwards), ties by loss.
+      const better = valAuc > best.valAuc || (valAuc === best.valAuc && valLoss < best.valLoss);
       if (better) {
         best = { step, valLoss, valAuc };
         bestWeights?.forEach((w) => w.dispose());
