@@ -168,7 +168,7 @@ async function trainCornerModel(): Promise<tf.LayersModel> {
   const x = tf.tensor4d(xs, [n, S, S, 3]);
   const y = tf.tensor2d(ys, [n, 1]);
   const hist = await model.fit(x, y, { epochs: 8, batchSize: 16, shuffle: false, verbose: 0 });
-  console.log("# loss", hist.history.loss?.map((v) => Number(v).toFixed(3)).join(" "), "acc", hist.history.acc?.map((v) => Number(v).toFixed(2)).join(" "));
+  console.log("loss", hist.history.loss?.map((v) => Number(v).toFixed(3)).join(" "), "acc", hist.history.acc?.map((v) => Number(v).toFixed(2)).join(" "));
   tf.dispose([x, y]);
   return model;
 }
@@ -180,7 +180,7 @@ before(async () => {
   synthImg = makeImage(rand, true);
   realImg = makeImage(rand, false);
   const p = tf.tidy(() => (trained.predict(tf.tensor4d(Float32Array.from([...toInput(synthImg), ...toInput(realImg)]), [2, S, S, 3])) as tf.Tensor).dataSync());
-  console.log(`# trained corner model in ${Date.now() - t0} ms; p(synthetic test) = ${p[0]!.toFixed(4)}, p(real test) = ${p[1]!.toFixed(4)}`);
+  console.log(`trained corner model in ${Date.now() - t0} ms; p(synthetic test) = ${p[0]!.toFixed(4)}, p(real test) = ${p[1]!.toFixed(4)}`);
 });
 
 function peakXY(r: ExplainResult): [number, number] {
@@ -202,6 +202,7 @@ test('trained model: every CAM peak and LIME\'s top region lie in the planted co
     assert.equal(r.target, 'synthetic');
     assert.equal(r.empty, false, method);
     const [x, y] = peakXY(r);
+    console.log(`${method}: peak at (${x}, ${y}) of ${S}x${S}`);
     assert.ok(x < CORNER && y < CORNER, `${method}: peak at (${x}, ${y})`);
   }
   const r = await explain(tf, trained, input, { method: 'lime', targetLayer: 'feat', image: synthImg, samples: 300, segments: 40 });
@@ -209,6 +210,7 @@ test('trained model: every CAM peak and LIME\'s top region lie in the planted co
   const top = argmax(r.weights!)[0];
   let inside = 0, total = 0;
   r.segments!.forEach((s, p) => { if (s === top) { total++; if (p % S < CORNER && Math.floor(p / S) < CORNER) inside++; } });
+  console.log(`lime: top region ${top} has ${inside}/${total} pixels in the corner; R² ${r.r2?.toFixed(3)}`);
   assert.ok(total > 0 && inside / total >= 0.5, `LIME top region ${top}: ${inside}/${total} pixels in the corner`);
   // The map peaks in the same region.
   const [px, py] = peakXY(r);
