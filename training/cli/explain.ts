@@ -15,12 +15,10 @@ import { pathToFileURL } from 'node:url';
 import { initTf } from '../node/backend';
 import { loadDetectorFromDir } from '../node/model-dir';
 import { decodeFile, encodeImage } from '../node/decode';
-import { preprocess } from '../../extension/shared/preprocess';
-import { calibrate } from '../../extension/shared/model-manifest';
 import { verdictFor } from '../../extension/shared/verdict';
 import {
-  explain, renderOverlay, explanationRegion, explainLayerFor, verdictTarget, topRegions, EXPLAIN_METHODS,
-  type ExplainMethod, type ExplainResult, type Colormap,
+  explainImage, renderOverlay, topRegions, EXPLAIN_METHODS,
+  type ExplainMethod, type ExplainResult, type ExplainTarget, type Colormap,
 } from '../../extension/shared/explain/index';
 
 const USAGE = `usage: npm run explain -- [--model models/default] --image <file> --method ${EXPLAIN_METHODS.join('|')}
@@ -111,15 +109,9 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
   const detector = await loadDetectorFromDir(tf, values.model!);
   try {
     const image = await decodeFile(values.image);
-    const spec = detector.manifest.preprocess;
-    const input = preprocess(image, spec);
-    const region = explanationRegion(image.width, image.height, spec);
-    const layer = values.layer ?? explainLayerFor(detector.manifest as typeof detector.manifest & { explainLayer?: unknown });
-    const [z] = await detector.logits([input]);
-    const explainTarget = target === 'synthetic' || target === 'real' ? target : verdictTarget(z!, detector.manifest);
     let lastPct = -1;
-    const run = () => explain(tf, detector.model, input, {
-      method, targetLayer: layer, target: explainTarget, samples, segments, topK, image, region,
+    const run = () => explainImage(tf, detector, image, {
+      method, targetLayer: values.layer, target: target as ExplainTarget | undefined, samples, segments, topK,
       onProgress: (done, total) => {
         const pct = Math.floor((100 * done) / total);
         if (pct >= lastPct + 10 || done === total) { lastPct = pct; log(`[explain] ${method}: ${done}/${total}`); }
@@ -135,7 +127,7 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
       await tf.setBackend('cpu');
       result = await run();
     }
-    const calibrated = calibrate(result.logit, detector.manifest.calibration);
+    const calibrated = result.probability; // explainImage reports the calibrated probability
     const verdict = verdictFor(calibrated, detector.manifest.threshold, detector.manifest.unsureBand);
     const overlay = renderOverlay(image, result, { opacity, colormap, regions });
     await mkdir(dirname(resolve(values.out)), { recursive: true });

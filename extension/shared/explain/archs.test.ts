@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { REGISTRY } from '../../../training/models/registry';
 import { buildEfficientNetB4 } from '../../../training/models/efficientnet-b4';
 import { buildNprPatch } from '../../../training/models/npr-patch';
-import { explain, modelParts, DEFAULT_EXPLAIN_LAYERS, EXPLAIN_METHODS } from './index';
+import { explain, explainImage, modelParts, DEFAULT_EXPLAIN_LAYERS, EXPLAIN_METHODS } from './index';
+import type { ModelManifest } from '../model-manifest';
 
 before(async () => { await tf.setBackend('cpu'); await tf.ready(); });
 
@@ -40,3 +41,23 @@ for (const [arch, build, S] of builds) {
     model.dispose();
   });
 }
+
+test('explainImage: detector spec, region of the centre crop, verdict target, calibrated probability', async () => {
+  const model = buildNprPatch({ widths: [8, 8, 8, 8], seed: 4 });
+  const manifest = {
+    arch: 'npr-patch-cnn', preprocess: { inputSize: 32, geometry: 'center-crop', normalization: 'zero-one' },
+    calibration: { type: 'platt', a: 2, b: 0.5 }, threshold: 0.5,
+  } as unknown as ModelManifest;
+  const data = new Uint8Array(50 * 40 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 37) % 251));
+  const image = { width: 50, height: 40, data };
+  const start = tf.memory().numTensors;
+  const r = await explainImage(tf, { model, manifest }, image, { method: 'gradcam' });
+  assert.equal(tf.memory().numTensors, start);
+  assert.deepEqual(r.region, { x: 9, y: 4, width: 32, height: 32 });
+  assert.equal(r.layer, 'b4_relu');
+  assert.ok(Math.abs(r.probability - 1 / (1 + Math.exp(-(2 * r.logit + 0.5)))) < 1e-9);
+  assert.equal(r.target, r.probability >= 0.5 ? 'synthetic' : 'real');
+  const other = await explainImage(tf, { model, manifest }, image, { method: 'gradcam', threshold: r.probability >= 0.5 ? 1 : 0 });
+  assert.notEqual(other.target, r.target); // the user's threshold decides the verdict, hence the target
+  model.dispose();
+});

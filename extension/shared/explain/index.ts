@@ -15,12 +15,14 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Explanation, ExplainMethod } from '../messages';
-import { resizeRgba, cropRgba, type CropBox, type RgbaImage } from '../preprocess';
+import { resizeRgba, cropRgba, preprocess, type CropBox, type RgbaImage } from '../preprocess';
+import { calibrate, type ModelManifest } from '../model-manifest';
 import { modelParts, type LogitSource, type Tf } from './model-parts';
 import { gradientCams, ablationCam, scoreCam, sigmoid, throwIfAborted, yieldToEventLoop, type RawCam } from './cam';
 import { lime } from './lime';
 import { slic } from './slic';
-import { finishMap } from './map';
+import { finishMap, explanationRegion } from './map';
+import { explainLayerFor, verdictTarget } from './layers';
 
 export { modelParts, defaultTargetLayer, ExplainModelError, type ModelParts, type LogitSource } from './model-parts';
 export { renderOverlay, heatmapRgba, regionsRgba, colormap, topRegions, type Colormap, type OverlayOptions, type RenderableExplanation } from './overlay';
@@ -202,3 +204,39 @@ export async function explain(tf: Tf, model: tfjs.LayersModel, input: Float32Arr
   }
 }
 export { DEFAULT_EXPLAIN_LAYERS, explainLayerFor, verdictTarget } from './layers';
+
+/**
+ * The whole chain for the extension's background and the CLI: preprocess a decoded image with the
+ * detector's own spec (the centre input — with test-time crops, the first of them), place the map with
+ * `explanationRegion`, pick the layer (`explainLayerFor`) and, unless given, the class of the verdict
+ * (`verdictTarget`: calibrated probability vs the manifest's threshold), and report the calibrated
+ * probability of that input.
+ * @param detector a loaded `Detector` (`detector.ts`)
+ * @param image the decoded source image (straight RGBA)
+ * @param opts as `explain` (method, samples, signal, onProgress…); `crop` = the manifest's crop box, if any;
+ *   `threshold` overrides the manifest's (the user's setting)
+ * @returns the result with `probability` calibrated; add the URL with `toExplanation`
+ * @throws as `preprocess` and `explain`
+ */
+export async function explainImage(
+  tf: Tf,
+  detector: { model: tfjs.LayersModel; manifest: ModelManifest },
+  image: RgbaImage,
+  opts: Omit<ExplainOptions, 'image' | 'region' | 'targetLayer'> & { targetLayer?: string; crop?: CropBox; threshold?: number },
+): Promise<ExplainResult> {
+  const { manifest } = detector;
+  const input = preprocess(image, manifest.preprocess, opts.crop);
+  const region = explanationRegion(image.width, image.height, manifest.preprocess, opts.crop);
+  const targetLayer = opts.targetLayer ?? explainLayerFor(manifest as typeof manifest & { explainLayer?: unknown });
+  let target = opts.target;
+  if (target === undefined || target === 'predicted') {
+    const parts = modelParts(tf, detector.model, targetLayer);
+    const S = manifest.preprocess.inputSize;
+    const z = tf.tidy(() => parts.logit(tf.tensor4d(input, [1, S, S, 3])));
+    let logit: number;
+    try { logit = ((await z.data()) as Float32Array)[0]!; } finally { z.dispose(); }
+    target = verdictTarget(logit, manifest, opts.threshold);
+  }
+  const result = await explain(tf, detector.model, input, { ...opts, targetLayer, target, image, region });
+  return { ...result, probability: calibrate(result.logit, manifest.calibration) };
+}
