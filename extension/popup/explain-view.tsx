@@ -30,6 +30,8 @@ export const METHOD_LABELS: Record<ExplainMethod, string> = {
 export const DISCLAIMER =
   'The highlight shows where the model looked when it scored this image — it is not proof that the image is or is not AI-generated.';
 
+const SWATCH = { display: 'inline-block', width: '0.9em', height: '0.9em', verticalAlign: 'middle', borderRadius: '2px' } as const;
+
 export interface ExplainViewProps {
   /** The image as displayed (any size; the map is placed with `explanation.region`). */
   imageUrl: string;
@@ -130,7 +132,7 @@ export function ExplainView(props: ExplainViewProps) {
         )}
       </figure>
       <p class="disclaimer">{DISCLAIMER}</p>
-      <div class="controls">
+      <div class="controls" style={{ display: 'grid', gridTemplateColumns: 'auto 1fr', gap: '0.4em 0.6em', alignItems: 'center' }}>
         <label for="explain-method">Method</label>
         <select
           id="explain-method"
@@ -164,15 +166,17 @@ export function ExplainView(props: ExplainViewProps) {
                 if (Number.isFinite(v)) setRegions(Math.max(1, Math.min(20, v)));
               }}
             />
-            <p class="legend"><span class="swatch for" aria-hidden="true" style={{ background: 'rgb(0,200,60)' }} /> for the verdict{' '}
-              <span class="swatch against" aria-hidden="true" style={{ background: 'rgb(220,30,30)' }} /> against it</p>
+            <p class="legend" style={{ gridColumn: '1 / -1', margin: 0 }}>
+              <span class="swatch for" aria-hidden="true" style={{ ...SWATCH, background: 'rgb(0,200,60)' }} /> green: for the verdict{' '}
+              <span class="swatch against" aria-hidden="true" style={{ ...SWATCH, background: 'rgb(220,30,30)' }} /> red: against it
+            </p>
           </>
         )}
         {running && (
           <>
             <label for="explain-progress">Progress</label>
             <progress id="explain-progress" max={1} value={pending.progress} />
-            <button type="button" onClick={onCancel}>Cancel</button>
+            <button type="button" onClick={onCancel} style={{ gridColumn: '1 / -1', justifySelf: 'start' }}>Cancel</button>
           </>
         )}
       </div>
