@@ -174,7 +174,7 @@ export async function scoreCam(
       const idx = selected.slice(i0, i0 + batch);
       const z = tf.tidy(() => {
         const chans = tf.gather(a, tf.tensor1d(idx, 'int32'), 3); // [1, h, w, n]
-        const up = tf.image.resizeBilinear(chans as tfjs.Tensor4D, [S, S]); // [1, S, S, n]
+        const up = tf.image.resizeBilinear(chans as tfjs.Tensor4D, [S, S], false, true); // [1, S, S, n], half-pixel centres as in map.ts
         const mn = up.min([0, 1, 2], true), mx = up.max([0, 1, 2], true);
         const range = tf.sub(mx, mn);
         // Flat channels carry no localisation: their mask is 0 (input = baseline).
