@@ -4,6 +4,7 @@
  *
  *   npx tsx training/train/model-card.ts --model models/default --loso out/loso/<run>/loso.json \
  *     [--bench <bench.json from `npx tsx training/kernels/bench.ts detector`>] [--notes <markdown file>]
+ *     [--extra-loso <other loso.json> …]
  *
  * Copies the LOSO summary (predictions dropped) and markdown table into `<model>/reports/`.
  */
@@ -17,9 +18,9 @@ import type { ModelManifest } from '../../extension/shared/model-manifest';
 const f3 = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(3) : '—');
 
 /** Builds the card text. Pure: inputs are the parsed reports. */
-export function modelCard(m: ModelManifest, training: Record<string, any>, loso: (LosoResult & { meta?: Record<string, unknown> }) | undefined, bench: Record<string, any> | undefined, notes: string): string {
+export function modelCard(m: ModelManifest, training: Record<string, any>, loso: (LosoResult & { meta?: Record<string, unknown> }) | undefined, bench: Record<string, any> | undefined, notes: string, extras: string[] = []): string {
   const p = (m.provenance ?? {}) as Record<string, any>;
-  const cal = m.calibration.type === 'platt' ? `Platt: p = σ(${m.calibration.a.toFixed(4)}·z + ${m.calibration.b.toFixed(4)})` : m.calibration.type;
+  const cal = m.calibration.type === 'platt' ? `Platt: p = σ(${m.calibration.a.toFixed(4)}·z ${m.calibration.b < 0 ? '−' : '+'} ${Math.abs(m.calibration.b).toFixed(4)})` : m.calibration.type;
   const bytes = m.files.filter((f) => f.path.endsWith('.bin')).reduce((a, f) => a + f.bytes, 0);
   const L: string[] = [];
   L.push(`# SynthScreen default detector: \`${m.name}@${m.version}\` (${m.arch})`, '');
@@ -52,12 +53,16 @@ export function modelCard(m: ModelManifest, training: Record<string, any>, loso:
     L.push('## Speed', '');
     L.push(`- ${Number(bench.msPerImage).toFixed(1)} ms per image on tfjs wasm in Node (single thread, after decode: ${bench.crops} crops of ${bench.inputSize} px, batch 1, 1024×768 input), measured with \`npx tsx training/kernels/bench.ts detector\` on the shared 2-core machine (load average ${bench.load ?? '?'} at the time).`, '');
   }
+  if (extras.length) {
+    L.push('## Other measurements', '');
+    for (const e of extras) L.push(e.trim(), '');
+  }
   return L.join('\n') + '\n';
 }
 
 /** CLI. @throws {Error} for missing files */
 export async function main(argv: string[]): Promise<string> {
-  const { values } = parseArgs({ args: argv, options: { model: { type: 'string', default: 'models/default' }, loso: { type: 'string' }, bench: { type: 'string' }, notes: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { model: { type: 'string', default: 'models/default' }, loso: { type: 'string' }, bench: { type: 'string' }, notes: { type: 'string' }, 'extra-loso': { type: 'string', multiple: true } } });
   const dir = resolve(String(values.model));
   const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as ModelManifest;
   const training = JSON.parse(await readFile(join(dir, 'training-report.json'), 'utf8'));
@@ -72,7 +77,19 @@ export async function main(argv: string[]): Promise<string> {
   const bench = values.bench ? JSON.parse(await readFile(String(values.bench), 'utf8')) : undefined;
   if (bench) { await mkdir(join(dir, 'reports'), { recursive: true }); await writeFile(join(dir, 'reports', 'bench-detector.json'), JSON.stringify(bench, null, 1) + '\n'); }
   const notes = values.notes ? await readFile(String(values.notes), 'utf8') : '';
-  const text = modelCard(manifest, training, loso, bench, notes);
+  // Further LOSO runs (comparison points): their markdown tables are copied to reports/ and embedded.
+  const extras: string[] = [];
+  for (const file of values['extra-loso'] ?? []) {
+    const r = JSON.parse(await readFile(file, 'utf8')) as LosoResult & { meta?: Record<string, unknown> };
+    const { predictions: _p, ...summary } = r;
+    const slug = r.name.replace(/[^a-z0-9.-]+/gi, '-');
+    await mkdir(join(dir, 'reports'), { recursive: true });
+    await writeFile(join(dir, 'reports', `loso-${slug}.json`), JSON.stringify(summary, null, 1) + '\n');
+    const md = losoMarkdown(r).replace(/^# (.*)\n/, '### LOSO: $1\n') + `\nReproduce: \`${String(r.meta?.command ?? '')}\`\n`;
+    await writeFile(join(dir, 'reports', `loso-${slug}.md`), md);
+    extras.push(md);
+  }
+  const text = modelCard(manifest, training, loso, bench, notes, extras);
   await writeFile(join(dir, 'MODEL_CARD.md'), text);
   return text;
 }
