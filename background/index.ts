@@ -71,8 +71,11 @@ void getModel().catch((e: unknown) => console.warn('[synthscreen] model:', (e as
 void restoreFromSession();
 
 /** Hooks for e2e tests and the bench (reachable only by code evaluated inside this worker). */
+const startedAt = Date.now();
 const testApi = {
   MENU_ID,
+  /** When this worker instance started (changes after a stop/restart). */
+  startedAt,
   onMenuClick,
   classifyUrl: (url: string): Promise<Result<Verdict>> => classifyUrl(url, 'normal', ''),
   /** First model input for `url` as base64 of its float32 bytes, for the parity test. */

@@ -1,0 +1,47 @@
+/** Reading badges from a page (the shadow roots are closed; hosts carry `data-synthscreen-*`). */
+import type { Page } from 'puppeteer-core';
+
+export interface BadgeInfo {
+  url: string;
+  state: string;
+  label: string;
+  probability?: number;
+  error?: string;
+  ariaLabel?: string;
+}
+
+/** Every badge host on the page, in document order. */
+export async function readBadges(page: Page): Promise<BadgeInfo[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('synthscreen-badge')).map((h) => ({
+      url: h.getAttribute('data-synthscreen-url') ?? '',
+      state: h.getAttribute('data-synthscreen-state') ?? '',
+      label: h.getAttribute('data-synthscreen-label') ?? '',
+      probability: h.hasAttribute('data-synthscreen-probability') ? Number(h.getAttribute('data-synthscreen-probability')) : undefined,
+      error: h.getAttribute('data-synthscreen-error') ?? undefined,
+    })),
+  );
+}
+
+/** The URLs of the page's `<img>` elements (resolved `currentSrc || src`). */
+export async function imageUrls(page: Page): Promise<string[]> {
+  return page.evaluate(() => Array.from(document.images).map((i) => i.currentSrc || i.src));
+}
+
+/**
+ * Waits until every image has a badge and no badge is still analysing.
+ * @returns the badges and the milliseconds waited
+ * @throws after `timeoutMs` with the states seen last
+ */
+export async function waitForAllBadges(page: Page, timeoutMs = 120_000): Promise<{ badges: BadgeInfo[]; ms: number }> {
+  const t0 = Date.now();
+  let last: BadgeInfo[] = [];
+  while (Date.now() - t0 < timeoutMs) {
+    last = await readBadges(page).catch(() => last);
+    const n = await page.evaluate(() => document.images.length).catch(() => -1);
+    if (n > 0 && last.length >= n && last.every((b) => b.state !== 'analysing')) return { badges: last, ms: Date.now() - t0 };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const pending = last.filter((b) => b.state === 'analysing').map((b) => b.url);
+  throw new Error(`badges not final after ${timeoutMs} ms: ${last.length} badges, still analysing: ${pending.join(', ')}`);
+}

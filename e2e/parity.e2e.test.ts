@@ -1,0 +1,69 @@
+/**
+ * Decoding + preprocessing parity between Node (sharp → preprocess.ts) and Chromium's service worker
+ * (createImageBitmap + OffscreenCanvas → preprocess.ts) on the same files: the model inputs agree to a
+ * mean absolute difference of at most one 8-bit level (1/255 in [0, 1] units), and the probabilities
+ * to within 0.01.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import sharp from 'sharp';
+import type { PreprocessSpec } from '../extension/shared/preprocess';
+import { inWorker, launchWithExtension } from './helpers/browser';
+import { generatedImages, hasSharedData, sharedImages, startFeedServer, type FeedImage } from './helpers/feed';
+import { loadReference } from './helpers/reference';
+import { EXT_DIR, prepareWorker, skipReason, testModelDir } from './helpers/setup';
+
+/** Model-input units per 8-bit level for a spec (so differences can be read as levels). */
+function unitsPerLevel(spec: PreprocessSpec): number {
+  const n = spec.normalization;
+  if (n === 'zero-one') return 1 / 255;
+  if (n === 'minus-one-one') return 1 / 127.5;
+  if (n === 'raw') return 1;
+  return 1 / ((n.std[0] + n.std[1] + n.std[2]) / 3);
+}
+
+test('Node and Chromium produce the same model inputs and probabilities', { skip: skipReason(), timeout: 600_000 }, async (t) => {
+  const base: FeedImage[] = hasSharedData() ? await sharedImages(5, 2) : await generatedImages(5);
+  if (!hasSharedData()) t.diagnostic('../shared/data is absent: generated images only');
+  // The same pixels in other containers: PNG (lossless), WebP, AVIF, GIF (palette), a JPEG at q75.
+  const extra: FeedImage[] = [];
+  const src = base[0]!.bytes;
+  extra.push({ route: '/p/q75.jpg', bytes: await sharp(src).jpeg({ quality: 75 }).toBuffer(), contentType: 'image/jpeg', source: 'jpeg q75', expect: 'verdict' });
+  extra.push({ route: '/p/lossless.png', bytes: await sharp(src).png().toBuffer(), contentType: 'image/png', source: 'png', expect: 'verdict' });
+  extra.push({ route: '/p/lossy.webp', bytes: await sharp(src).webp({ quality: 80 }).toBuffer(), contentType: 'image/webp', source: 'webp', expect: 'verdict' });
+  extra.push({ route: '/p/image.avif', bytes: await sharp(src).avif({ quality: 60 }).toBuffer(), contentType: 'image/avif', source: 'avif', expect: 'verdict' });
+  extra.push({ route: '/p/alpha.png', bytes: await sharp(src).ensureAlpha(0.5).png().toBuffer(), contentType: 'image/png', source: 'png with 50 % alpha', expect: 'verdict' });
+  const all = [...base, ...extra];
+  const server = await startFeedServer(all);
+  const model = await testModelDir();
+  const ref = await loadReference(model.dir);
+  const perLevel = unitsPerLevel(ref.detector.manifest.preprocess);
+  const l = await launchWithExtension(EXT_DIR);
+  try {
+    await prepareWorker(l, model);
+    let worstLevels = 0, worstP = 0;
+    for (const img of all) {
+      const url = server.origin + img.route;
+      const sw = await inWorker<{ base64: string; width: number; height: number }>(l, `self.__synthscreenTest.inputForUrl(${JSON.stringify(url)})`, 120_000);
+      const buf = Buffer.from(sw.base64, 'base64');
+      const browserInput = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+      const nodeInput = await ref.input(img.bytes);
+      assert.equal(browserInput.length, nodeInput.length, img.source);
+      let sum = 0;
+      for (let i = 0; i < nodeInput.length; i++) sum += Math.abs(nodeInput[i]! - browserInput[i]!);
+      const levels = sum / nodeInput.length / perLevel;
+      worstLevels = Math.max(worstLevels, levels);
+      assert.ok(levels <= 1, `${img.source}: mean |Δinput| = ${levels.toFixed(3)} levels (> 1/255)`);
+      const r = await inWorker<{ ok: boolean; value?: { probability: number }; error?: unknown }>(l, `self.__synthscreenTest.classifyUrl(${JSON.stringify(url)})`, 120_000);
+      assert.equal(r.ok, true, `${img.source}: ${JSON.stringify(r.error)}`);
+      const p = await ref.probability(img.bytes);
+      worstP = Math.max(worstP, Math.abs(p - r.value!.probability));
+      assert.ok(Math.abs(p - r.value!.probability) <= 0.01, `${img.source}: browser ${r.value!.probability} vs node ${p}`);
+    }
+    t.diagnostic(`${all.length} images; worst mean |Δinput| ${worstLevels.toFixed(4)} levels; worst |Δp| ${worstP.toFixed(5)}`);
+  } finally {
+    await l.close();
+    await server.close();
+    ref.detector.dispose();
+  }
+});

@@ -1,0 +1,95 @@
+/**
+ * `npm run bench [-- --quick] [-- --skip-others]`: prints one JSON object per line.
+ *
+ * - Inference ms/img of the default model (dist/chromium/model; a tiny test model when none is
+ *   packaged, flagged in the output) in Chromium's extension service worker on wasm, webgl and cpu, and
+ *   on the WebGPU *fallback* (SwiftShader) adapter, forced through the test flags.
+ * - The same model in Node on tfjs wasm.
+ * - The other engineers' benches when their modules exist: `training/kernels/bench.ts` → benchTraining,
+ *   `extension/shared/explain/bench.ts` → benchExplain (errors are caught and printed as JSON).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { findChromium, inWorker, launchWithExtension } from '../e2e/helpers/browser';
+import { REPO_ROOT } from '../e2e/helpers/feed';
+import { loadReference } from '../e2e/helpers/reference';
+import { EXT_DIR, prepareWorker, testModelDir } from '../e2e/helpers/setup';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'skip-others': { type: 'boolean', default: false }, 'skip-webgpu': { type: 'boolean', default: false } } });
+const line = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
+
+async function browserBench(model: { dir: string; packaged: boolean }): Promise<void> {
+  if (!findChromium() || !existsSync(join(EXT_DIR, 'manifest.json'))) {
+    line({ bench: 'browser-inference', skipped: 'no Chromium or no dist/chromium (run npm run build)' });
+    return;
+  }
+  const l = await launchWithExtension(EXT_DIR, { args: ['--enable-unsafe-webgpu'] });
+  try {
+    await prepareWorker(l, model, { testAllowFallbackWebGPU: true, testAllowSoftwareWebGL: true });
+    const plan: Array<{ backend: string; n: number; batch: number; note?: string }> = [
+      { backend: 'wasm', n: values.quick ? 5 : 20, batch: 1 },
+      { backend: 'wasm', n: values.quick ? 2 : 5, batch: 8 },
+      { backend: 'webgl', n: values.quick ? 2 : 5, batch: 1, note: 'SwiftShader software WebGL on a machine without GPU' },
+      { backend: 'cpu', n: values.quick ? 1 : 3, batch: 1 },
+    ];
+    if (!values['skip-webgpu']) plan.push({ backend: 'webgpu', n: 1, batch: 1, note: 'WebGPU fallback adapter (SwiftShader); skipped by the extension outside tests' });
+    for (const p of plan) {
+      try {
+        const r = await inWorker<{ backend: string; loadMs: number; warmupMs: number; model: string }>(l, `self.__synthscreenTest.reload(${JSON.stringify(p.backend)}, true)`, 600_000);
+        const t = await inWorker<{ msPerImage: number; inputSize: number }>(l, `self.__synthscreenTest.timeInference(${p.n}, ${p.batch})`, 600_000);
+        line({ bench: 'browser-inference', where: 'chromium extension service worker', backend: r.backend, model: r.model, testModel: !model.packaged, inputSize: t.inputSize, batch: p.batch, runs: p.n, msPerImage: +t.msPerImage.toFixed(2), warmupMs: Math.round(r.warmupMs), note: p.note });
+      } catch (e) {
+        line({ bench: 'browser-inference', backend: p.backend, error: String((e as Error).message ?? e).slice(0, 300) });
+      }
+    }
+  } finally {
+    await l.close();
+  }
+}
+
+async function nodeBench(model: { dir: string; packaged: boolean }): Promise<void> {
+  const ref = await loadReference(model.dir);
+  const s = ref.detector.manifest.preprocess.inputSize;
+  for (const batch of [1, 8]) {
+    const inputs = Array.from({ length: batch }, (_, i) => new Float32Array(s * s * 3).fill(i / batch));
+    await ref.detector.logits(inputs);
+    const n = values.quick ? 3 : batch === 1 ? 20 : 5;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await ref.detector.logits(inputs);
+    line({ bench: 'node-inference', backend: 'wasm', model: ref.detector.id, testModel: !model.packaged, inputSize: s, batch, runs: n, msPerImage: +((performance.now() - t0) / (n * batch)).toFixed(2) });
+  }
+  ref.detector.dispose();
+}
+
+async function others(): Promise<void> {
+  const mods: Array<[string, string, () => Record<string, unknown>]> = [
+    ['training/kernels/bench.ts', 'benchTraining', () => (values.quick ? { steps: 3 } : {})],
+    ['extension/shared/explain/bench.ts', 'benchExplain', () => (values.quick ? { runs: 1 } : {})],
+  ];
+  for (const [path, fn, args] of mods) {
+    if (!existsSync(join(REPO_ROOT, path))) { line({ bench: fn, skipped: `${path} not present` }); continue; }
+    try {
+      const mod = (await import(join(REPO_ROOT, path))) as Record<string, unknown>;
+      const f = mod[fn];
+      if (typeof f !== 'function') { line({ bench: fn, skipped: `${path} exports no ${fn}` }); continue; }
+      const result = await (f as (o: Record<string, unknown>) => Promise<unknown>)(args());
+      line({ bench: fn, result });
+    } catch (e) {
+      line({ bench: fn, error: String((e as Error).message ?? e).slice(0, 500) });
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const model = await testModelDir();
+  if (!model.packaged) line({ note: 'no packaged model (dist/chromium/model): timings are for the tiny e2e test model, not the detector' });
+  await browserBench(model);
+  await nodeBench(model);
+  if (!values['skip-others']) await others();
+}
+
+main().catch((e: unknown) => {
+  line({ error: String((e as Error)?.stack ?? e) });
+  process.exit(1);
+});
