@@ -59,7 +59,10 @@ const copy = [
   { from: 'extension/options/options.html', to: 'options.html' },
 ];
 if (existsSync(join(modelDir, 'manifest.json'))) {
-  copy.push({ from: modelDir, to: 'model/', globOptions: { ignore: ['**/*.md', '**/*.h5', '**/*.keras'] } });
+  // Exactly the files the model manifest pins (plus the manifest): no reports or training leftovers.
+  const modelManifest = JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8'));
+  copy.push({ from: join(modelDir, 'manifest.json'), to: 'model/manifest.json' });
+  for (const f of modelManifest.files ?? []) copy.push({ from: join(modelDir, f.path), to: `model/${f.path}` });
 }
 
 export default (_env, argv) => ({

@@ -44,6 +44,7 @@ test('Node and Chromium produce the same model inputs and probabilities', { skip
     let worstLevels = 0, worstP = 0;
     for (const img of all) {
       const url = server.origin + img.route;
+      if (process.env.E2E_VERBOSE) console.error(`parity: ${img.source}`);
       const sw = await inWorker<{ base64: string; width: number; height: number }>(l, `self.__synthscreenTest.inputForUrl(${JSON.stringify(url)})`, 120_000);
       const buf = Buffer.from(sw.base64, 'base64');
       const browserInput = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);

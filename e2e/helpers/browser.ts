@@ -57,6 +57,7 @@ export async function launchWithExtension(extDir: string, opts: { headed?: boole
     headless: !opts.headed,
     pipe: true,
     dumpio: process.env.E2E_DUMPIO === '1',
+    protocolTimeout: 600_000,
     enableExtensions: [extDir],
     userDataDir,
     defaultViewport: { width: 1280, height: 900 },
@@ -97,32 +98,50 @@ export async function launchWithExtension(extDir: string, opts: { headed?: boole
     }, 300);
   };
   const stopResumer = () => { if (resumer) clearInterval(resumer); resumer = undefined; };
-  /** Evaluates an expression in the worker through its own CDP session (survives worker restarts). */
-  const evaluate = async (expression: string): Promise<unknown> => {
-    let targets = await swTargets();
-    if (targets.length === 0) {
-      // A stopped worker only restarts for an event: wake it with an extension page that messages it.
-      const p = await browser.newPage();
-      await p.goto(`chrome-extension://${extensionId}/popup.html`).catch(() => undefined);
-      for (let i = 0; i < 50 && targets.length === 0; i++) {
-        await new Promise((r) => setTimeout(r, 200));
-        targets = await swTargets();
-      }
-      await p.close().catch(() => undefined);
-    }
-    if (targets.length === 0) throw new Error('the extension service worker did not start');
-    const { sessionId } = (await bs.send('Target.attachToTarget', { targetId: targets[0]!.targetId, flatten: true })) as { sessionId: string };
+  /** Runs `expression` in the worker target through a fresh CDP session; rejects after `timeoutMs`. */
+  const evalIn = async (targetId: string, expression: string, timeoutMs: number): Promise<unknown> => {
+    const { sessionId } = (await bs.send('Target.attachToTarget', { targetId, flatten: true })) as { sessionId: string };
     const sess = bs.connection()!.session(sessionId)!;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       await sess.send('Runtime.runIfWaitingForDebugger').catch(() => undefined);
-      const r = (await sess.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true })) as {
-        result: { value?: unknown }; exceptionDetails?: { text: string; exception?: { description?: string } };
-      };
+      const r = (await Promise.race([
+        sess.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }),
+        new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('worker did not answer')), timeoutMs); }),
+      ])) as { result: { value?: unknown }; exceptionDetails?: { text: string; exception?: { description?: string } } };
       if (r.exceptionDetails) throw new Error(`in worker: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
       return r.result.value;
     } finally {
+      clearTimeout(timer);
       await sess.detach().catch(() => undefined);
     }
+  };
+  /**
+   * Evaluates an expression in the worker (survives worker restarts): probes the worker first and, when
+   * it is stopped (idle timeout, test stop), wakes it with an extension page and resumes it.
+   */
+  const evaluate = async (expression: string): Promise<unknown> => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const targets = await swTargets();
+      for (const t of targets.reverse()) {
+        // Alive = its script has run (a worker paused at start answers evaluations before that).
+        for (let i = 0; i < 20; i++) {
+          const ready = await evalIn(t.targetId, 'typeof self.__synthscreenTest', 3000).then((v) => v === 'object', () => undefined);
+          if (ready === undefined) break; // no answer: stopped
+          if (ready) return evalIn(t.targetId, expression, 600_000);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+      // Stopped: wake it with an extension page that messages it, and resume it if it waits for us.
+      const p = await browser.newPage();
+      await p.goto(`chrome-extension://${extensionId}/popup.html`).catch(() => undefined);
+      for (let i = 0; i < 10; i++) {
+        await resume().catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      await p.close().catch(() => undefined);
+    }
+    throw new Error('the extension service worker does not answer');
   };
   const worker = async (): Promise<WebWorker> => {
     const t = await browser.waitForTarget(isSw, { timeout: 30_000 });
