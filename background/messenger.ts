@@ -8,6 +8,7 @@
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import { err, isMessage, type ContentToBackground, type PageToBackground, type Result } from '../extension/shared/messages';
+import { allowed, senderKind } from './sender';
 
 export type Handlers = {
   [K in ContentToBackground['type'] | PageToBackground['type']]: (
@@ -15,17 +16,6 @@ export type Handlers = {
     ctx: { tabId?: number; fromPage: boolean },
   ) => Promise<Result<unknown>>;
 };
-
-const CONTENT_TYPES = new Set(['classify', 'classify-bytes', 'report-images', 'get-status']);
-const PAGE_TYPES = new Set(['get-status', 'get-tab-images', 'explain', 'cancel-explain', 'classify']);
-
-/** Who sent a message: `page` (extension page), `content` (content script in a tab) or `null` (reject). */
-export function senderKind(sender: Runtime.MessageSender, extensionId: string, extensionOrigin: string): 'page' | 'content' | null {
-  if (sender.id !== extensionId) return null;
-  if (sender.url?.startsWith(extensionOrigin)) return 'page';
-  if (sender.tab && sender.tab.id !== undefined) return 'content';
-  return null;
-}
 
 /**
  * Installs the `runtime.onMessage` listener (call at the worker's top level).
@@ -36,8 +26,7 @@ export function installMessenger(handlers: Handlers): void {
   browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
     if (!isMessage(message)) return undefined; // not ours (e.g. a reply channel of another listener)
     const kind = senderKind(sender, browser.runtime.id, origin);
-    const allowed = kind === 'page' ? PAGE_TYPES : kind === 'content' ? CONTENT_TYPES : undefined;
-    if (!allowed || !allowed.has(message.type)) {
+    if (!allowed(kind, message.type)) {
       return Promise.resolve(err('permission-needed', `message "${message.type}" not accepted from this sender`));
     }
     const handler = handlers[message.type as keyof Handlers] as (m: unknown, c: { tabId?: number; fromPage: boolean }) => Promise<Result<unknown>>;

@@ -1,0 +1,23 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { allowed, senderKind } from './sender';
+
+const ID = 'abcdefghijklmnop';
+const ORIGIN = `chrome-extension://${ID}/`;
+const tab = { id: 3, index: 0, highlighted: false, active: true, pinned: false, incognito: false };
+
+test('sender kinds', () => {
+  assert.equal(senderKind({ id: ID, url: `${ORIGIN}popup.html`, tab }, ID, ORIGIN), 'page');
+  assert.equal(senderKind({ id: ID, url: `${ORIGIN}options.html` }, ID, ORIGIN), 'page');
+  assert.equal(senderKind({ id: ID, url: 'https://example.com/', tab }, ID, ORIGIN), 'content');
+  assert.equal(senderKind({ id: 'other-extension', url: 'https://example.com/', tab }, ID, ORIGIN), null);
+  assert.equal(senderKind({ id: ID, url: 'https://example.com/' }, ID, ORIGIN), null);
+});
+
+test('what each sender may ask', () => {
+  assert.equal(allowed('content', 'classify'), true);
+  assert.equal(allowed('content', 'get-tab-images'), false);
+  assert.equal(allowed('page', 'get-tab-images'), true);
+  assert.equal(allowed('page', 'report-images'), false);
+  assert.equal(allowed(null, 'get-status'), false);
+});
