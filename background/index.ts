@@ -3,13 +3,14 @@
  * at the top level so a stopped worker is woken for them, and wires the feature modules together.
  */
 import browser from 'webextension-polyfill';
-import { err, ok, type BackendStatus, type Result, type Verdict } from '../extension/shared/messages';
+import { err, ok, type BackendStatus, type ExplainMethod, type Result, type Verdict } from '../extension/shared/messages';
 import { SETTINGS_KEY, normalizeSettings } from '../extension/shared/settings';
 import {
   classifyBytes, classifyUrl, clearCaches, getModel, inputForUrl, lastModelError, numTensors, peekModel, queueLength,
   reloadModel, restoreFromSession, stats,
 } from './classifier';
 import { createContextMenu, MENU_ID, onMenuClick } from './context-menu';
+import { cancelExplain, explainUrl } from './explain';
 import { installMessenger } from './messenger';
 import { forgetTab, getTabImages, setTabImages } from './tabs';
 import type { BackendPreference } from '../extension/shared/settings';
@@ -47,8 +48,15 @@ installMessenger({
   },
   'get-status': async () => ok(await status()),
   'get-tab-images': async (m) => ok(await getTabImages(m.tabId)),
-  explain: async () => err('model-failed', 'explanations are not available in this build'),
-  'cancel-explain': async () => ok(null),
+  explain: async (m) => {
+    const stored = await browser.storage.sync.get(SETTINGS_KEY).catch(() => ({} as Record<string, unknown>));
+    const settings = normalizeSettings(stored[SETTINGS_KEY]);
+    return explainUrl(m.url, m.method, m.requestId, m.samples ?? settings.limeSamples, settings.threshold ?? undefined);
+  },
+  'cancel-explain': async (m) => {
+    cancelExplain(m.requestId);
+    return ok(null);
+  },
 });
 
 browser.runtime.onInstalled.addListener(() => {
@@ -78,6 +86,7 @@ const testApi = {
   startedAt,
   onMenuClick,
   classifyUrl: (url: string): Promise<Result<Verdict>> => classifyUrl(url, 'normal', ''),
+  explainUrl: (url: string, method: ExplainMethod, samples?: number) => explainUrl(url, method, `test-${Date.now()}`, samples),
   /** First model input for `url` as base64 of its float32 bytes, for the parity test. */
   async inputForUrl(url: string): Promise<{ base64: string; width: number; height: number }> {
     const { input, width, height } = await inputForUrl(url);
