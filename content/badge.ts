@@ -122,7 +122,7 @@ export class Badge {
   }
 
   /** Moves the host over the image's top-left corner (document coordinates); hides it for unrendered images. */
-  place(img: HTMLImageElement): void {
+  place(img: Element): void {
     const r = img.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) {
       this.host.style.visibility = 'hidden';

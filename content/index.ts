@@ -39,7 +39,7 @@ async function main(): Promise<void> {
 
   const enabled = settings.autoScan && !settings.disabledSites.includes(location.hostname);
   if (!enabled) return; // the context menu still works through 'check-image-at'
-  scanner.start();
+  scanner.start(settings.profileSites);
   // The model's own threshold and band (used when the user set none); the worker may still be loading.
   for (let i = 0; i < 30; i++) {
     const st = (await browser.runtime.sendMessage({ type: 'get-status' }).catch(() => undefined)) as Result<BackendStatus> | undefined;

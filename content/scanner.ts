@@ -5,6 +5,8 @@
  */
 import type { ImageError, Priority, Result, TabImage, Verdict } from '../extension/shared/messages';
 import { MIN_SIDE_PIXELS } from '../extension/shared/preprocess';
+import { adapterFor, findProfilePhotos, type ProfilePhoto, type SiteAdapter } from './adapters/index';
+import { currentImageUrl, readBlobOrDataUrl, toMessageBytes } from './capture/index';
 import { Badge } from './badge';
 import { send } from './client';
 
@@ -16,6 +18,8 @@ interface Tracked {
   url: string;
   badge: Badge;
   isProfile: boolean;
+  /** The element the badge sits on (the image itself, or the adapter's anchor for profile photos). */
+  anchor: Element;
 }
 
 /** Heuristic: avatars and profile photos get the `profile` queue lane. */
@@ -26,7 +30,7 @@ export function looksLikeProfile(img: HTMLImageElement): boolean {
 
 /** The URL an image shows (or will show): `currentSrc`, else `src`, else a lazy `data-src`. */
 export function imageUrl(img: HTMLImageElement): string | undefined {
-  const raw = img.currentSrc || img.src || img.getAttribute('data-src') || '';
+  const raw = currentImageUrl(img) || img.currentSrc || img.src || img.getAttribute('data-src') || '';
   if (!raw) return undefined;
   try {
     const u = new URL(raw, document.baseURI);
@@ -37,7 +41,11 @@ export function imageUrl(img: HTMLImageElement): string | undefined {
 }
 
 export class Scanner {
-  private readonly tracked = new Map<HTMLImageElement, Tracked>();
+  private readonly tracked = new Map<Element, Tracked>();
+  /** Profile photos found by the site adapter, by element. */
+  private readonly profiles = new WeakMap<Element, ProfilePhoto>();
+  private adapter: SiteAdapter | null = null;
+  private profileTimer?: ReturnType<typeof setTimeout>;
   private readonly results = new Map<string, Promise<Result<Verdict>>>();
   private readonly outcome = new Map<string, { verdict?: Verdict; error?: ImageError }>();
   private observer?: MutationObserver;
@@ -46,9 +54,14 @@ export class Scanner {
   private reportTimer?: ReturnType<typeof setTimeout>;
   private placeQueued = false;
 
-  /** Starts observing `document` (call once). */
-  start(): void {
+  /**
+   * Starts observing `document` (call once).
+   * @param profileSites the site adapters the user enabled (`Settings.profileSites`)
+   */
+  start(profileSites?: readonly string[]): void {
+    this.adapter = adapterFor(location.hostname, document, profileSites);
     this.observer = new MutationObserver((records) => {
+      this.queueProfileScan();
       for (const r of records) {
         if (r.type === 'attributes' && r.target instanceof HTMLImageElement) this.consider(r.target);
         for (const n of Array.from(r.addedNodes)) {
@@ -68,9 +81,41 @@ export class Scanner {
     this.scan();
   }
 
-  /** Looks at every image currently in the document. */
+  /** Looks at every image currently in the document (profile photos first: they get priority). */
   scan(): void {
+    this.scanProfiles();
     document.querySelectorAll('img').forEach((img) => this.consider(img));
+  }
+
+  private queueProfileScan(): void {
+    if (this.profileTimer || !this.adapter) return;
+    this.profileTimer = setTimeout(() => {
+      this.profileTimer = undefined;
+      this.scanProfiles();
+    }, 400);
+  }
+
+  /** Finds profile photos with the site adapter; images among them are badged at `profile` priority. */
+  private scanProfiles(): void {
+    if (!this.adapter) return;
+    let found: ProfilePhoto[] = [];
+    try {
+      found = findProfilePhotos(document, this.adapter);
+    } catch {
+      return; // an adapter bug must not stop ordinary badging
+    }
+    for (const p of found) {
+      const known = this.profiles.get(p.element);
+      if (known && known.url === p.url) continue;
+      this.profiles.set(p.element, p);
+      if (p.element instanceof HTMLImageElement) {
+        const t = this.tracked.get(p.element);
+        if (t && t.url !== p.url) { t.badge.remove(); this.tracked.delete(p.element); }
+        this.consider(p.element);
+      } else {
+        this.handleElement(p.element, p.url, p.anchor, true, p.shownUrl);
+      }
+    }
   }
 
   /** Sets the decision rule for all badges, now and later (live settings). */
@@ -107,7 +152,7 @@ export class Scanner {
     img.addEventListener('error', go);
   }
 
-  private untrack(img: HTMLImageElement): void {
+  private untrack(img: Element): void {
     const t = this.tracked.get(img);
     if (!t) return;
     t.badge.remove();
@@ -118,22 +163,35 @@ export class Scanner {
 
   private handle(img: HTMLImageElement): void {
     if (!img.isConnected) return;
-    const url = imageUrl(img);
+    const profile = this.profiles.get(img);
+    const url = profile?.url ?? imageUrl(img);
     if (!url) return;
-    const prev = this.tracked.get(img);
+    const loaded = img.complete && img.naturalWidth > 0;
+    const tooSmall = !profile && loaded && Math.min(img.naturalWidth, img.naturalHeight) < MIN_SIDE_PIXELS
+      ? `${img.naturalWidth}x${img.naturalHeight}` : undefined;
+    this.handleElement(img, url, profile?.anchor ?? img, !!profile || looksLikeProfile(img), profile?.shownUrl, tooSmall);
+  }
+
+  /**
+   * Badges one element showing `url`: one badge per element, one request per distinct URL.
+   * @param fallbackUrl asked when `url` cannot be fetched (a profile photo's shown size)
+   * @param tooSmall the natural size when the page's own decode says it is below MIN_SIDE_PIXELS
+   */
+  private handleElement(el: Element, url: string, anchor: Element, isProfile: boolean, fallbackUrl?: string, tooSmall?: string): void {
+    if (!el.isConnected) return;
+    const prev = this.tracked.get(el);
     if (prev && prev.url === url) return; // same image as before: one badge, one verdict
     prev?.badge.remove();
     const badge = new Badge(url);
     badge.setRule(this.rule.threshold, this.rule.band);
-    const t: Tracked = { url, badge, isProfile: looksLikeProfile(img) };
-    this.tracked.set(img, t);
+    const t: Tracked = { url, badge, isProfile, anchor };
+    this.tracked.set(el, t);
     (document.body ?? document.documentElement).appendChild(badge.host);
-    this.resize?.observe(img);
-    badge.place(img);
+    this.resize?.observe(anchor);
+    badge.place(anchor);
 
-    const loaded = img.complete && img.naturalWidth > 0;
-    if (loaded && Math.min(img.naturalWidth, img.naturalHeight) < MIN_SIDE_PIXELS) {
-      const error: ImageError = { code: 'too-small', message: `${img.naturalWidth}x${img.naturalHeight}: shorter side below ${MIN_SIDE_PIXELS} px` };
+    if (tooSmall) {
+      const error: ImageError = { code: 'too-small', message: `${tooSmall}: shorter side below ${MIN_SIDE_PIXELS} px` };
       badge.set({ kind: 'error', ...error });
       this.outcome.set(url, { error });
       this.queueReport();
@@ -141,12 +199,14 @@ export class Scanner {
     }
     let p = this.results.get(url);
     if (!p) {
-      p = this.request(url, t.isProfile ? 'profile' : 'normal');
+      const priority: Priority = isProfile ? 'profile' : 'normal';
+      p = this.request(url, priority).then((r) =>
+        !r.ok && r.error.code === 'fetch-failed' && fallbackUrl && fallbackUrl !== url ? this.request(fallbackUrl, priority) : r);
       this.results.set(url, p);
     }
     this.queueReport();
     void p.then((r) => {
-      if (this.tracked.get(img) !== t) return; // swapped or removed meanwhile
+      if (this.tracked.get(el) !== t) return; // swapped or removed meanwhile
       if (r.ok) {
         badge.set({ kind: 'verdict', probability: r.value.probability, model: r.value.model, backend: r.value.backend });
         this.outcome.set(url, { verdict: r.value });
@@ -155,7 +215,7 @@ export class Scanner {
         this.outcome.set(url, { error: r.error });
         if (r.error.code === 'cancelled' || r.error.code === 'timeout') this.results.delete(url); // may retry later
       }
-      badge.place(img);
+      badge.place(anchor);
       this.queueReport();
     });
   }
@@ -165,11 +225,11 @@ export class Scanner {
     if (url.startsWith('blob:') || url.startsWith('data:')) {
       // The background cannot fetch these: read the bytes here.
       try {
-        const buf = await (await fetch(url)).arrayBuffer();
-        if (buf.byteLength > MAX_PAGE_BYTES) return { ok: false, error: { code: 'too-large', message: `${buf.byteLength} bytes` } };
-        return send({ type: 'classify-bytes', url: url.slice(0, 2048), bytes: Array.from(new Uint8Array(buf)), priority, pageUrl });
+        const buf = await readBlobOrDataUrl(url, MAX_PAGE_BYTES);
+        return send({ type: 'classify-bytes', url: url.slice(0, 2048), bytes: toMessageBytes(buf), priority, pageUrl });
       } catch (e) {
-        return { ok: false, error: { code: 'fetch-failed', message: (e as Error).message } };
+        const tooLarge = /large|limit|bytes/i.test((e as Error).message);
+        return { ok: false, error: { code: tooLarge ? 'too-large' : 'fetch-failed', message: (e as Error).message } };
       }
     }
     return send({ type: 'classify', url, priority, pageUrl });
@@ -180,7 +240,7 @@ export class Scanner {
     this.placeQueued = true;
     requestAnimationFrame(() => {
       this.placeQueued = false;
-      for (const [img, t] of this.tracked) t.badge.place(img);
+      for (const t of this.tracked.values()) t.badge.place(t.anchor);
     });
   }
 

@@ -9,6 +9,9 @@ import { launchWithExtension } from './helpers/browser';
 import { hasSharedData, noiseImage, sharedImages, startFeedServer, type FeedImage } from './helpers/feed';
 import { EXT_DIR, prepareWorker, skipReason, testModelDir } from './helpers/setup';
 
+// Extension pages' API, evaluated in the page.
+declare const chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } };
+
 test('explain and cancel-explain from an extension page', { skip: skipReason(), timeout: 300_000 }, async (t) => {
   const img: FeedImage = hasSharedData()
     ? (await sharedImages(1))[1]!
