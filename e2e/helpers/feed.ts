@@ -12,8 +12,8 @@ import sharp from 'sharp';
 import { parseCropBox } from '../../extension/shared/preprocess';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-/** The shared data folder, `../shared` relative to the repository root. */
-export const SHARED_DIR = resolve(REPO_ROOT, '..', 'shared');
+/** The shared data folder, `../shared` relative to the repository root (`SYNTHSCREEN_SHARED_DIR` overrides, e.g. to test its absence). */
+export const SHARED_DIR = resolve(REPO_ROOT, process.env.SYNTHSCREEN_SHARED_DIR ?? join('..', 'shared'));
 
 export interface FeedImage {
   /** Path on the server, e.g. `/img/real-03.png`. */
