@@ -7,19 +7,10 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { sha256Hex } from '../../extension/shared/detector';
+import { mulberry32 } from '../../extension/shared/rng';
 import type { ModelManifest } from '../../extension/shared/model-manifest';
 
-/** mulberry32 (public domain): deterministic uniform floats in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /**
  * Writes the tiny model into `dir` (created): conv3×3/2 (8) → ReLU → conv3×3/2 (8) → ReLU → global

@@ -51,17 +51,8 @@ export interface LimeResult {
   responses: Float32Array;
 }
 
-/** mulberry32: a small, fast 32-bit PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../rng';
+export { mulberry32 };
 
 /**
  * LIME kernel weight √(exp(−d²/width²)) of a binary sample against the all-ones vector, d = 1 − cos.
