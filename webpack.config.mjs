@@ -57,6 +57,7 @@ const copy = [
   { from: join(wasmDir, 'tfjs-backend-wasm-simd.wasm'), to: 'wasm/' },
   { from: 'extension/popup/popup.html', to: 'popup.html' },
   { from: 'extension/options/options.html', to: 'options.html' },
+  { from: 'extension/explain/explain.html', to: 'explain.html' },
 ];
 if (existsSync(join(modelDir, 'manifest.json'))) {
   // Exactly the files the model manifest pins (plus the manifest): no reports or training leftovers.
@@ -75,6 +76,7 @@ export default (_env, argv) => ({
     content: './content/index.ts',
     popup: './extension/popup/index.tsx',
     options: './extension/options/index.tsx',
+    explain: './extension/explain/index.tsx',
   },
   output: {
     path: join(distRoot, 'chromium'),

@@ -14,6 +14,8 @@ import { fetchImageBytes, FetchImageError } from './fetch-image';
 import { tf } from './tf-backend';
 
 const running = new Map<string, AbortController>();
+/** Progress in [0, 1] of each waiting or running explanation, by request id. */
+const progress = new Map<string, number>();
 const slot = new Semaphore(1);
 let gradKernels = false;
 
@@ -21,13 +23,16 @@ let gradKernels = false;
  * Explains the verdict for the image at `url`.
  * @param method explanation method; `samples` for LIME (50..2000)
  * @param threshold the user's threshold (the explained class follows the verdict at this threshold)
+ * @param source the encoded bytes to explain instead of fetching `url` (images read in the page, kept
+ *   by content hash; `url` is then only the label of the result)
  * @returns the explanation (map over the model's input region, calibrated probability) or an error:
  *   `cancelled` after `cancelExplain(requestId)`, the fetch/decode codes, `model-failed` otherwise
  */
-export async function explainUrl(url: string, method: ExplainMethod, requestId: string, samples?: number, threshold?: number): Promise<Result<Explanation>> {
+export async function explainUrl(url: string, method: ExplainMethod, requestId: string, samples?: number, threshold?: number, source?: Uint8Array): Promise<Result<Explanation>> {
   const ctrl = new AbortController();
   running.get(requestId)?.abort();
   running.set(requestId, ctrl);
+  progress.set(requestId, 0);
   try {
     return await slot.run(async () => {
       if (ctrl.signal.aborted) return err('cancelled', 'explanation cancelled');
@@ -36,9 +41,12 @@ export async function explainUrl(url: string, method: ExplainMethod, requestId: 
         registerWasmGradKernels(); // wasm 4.22 lacks the conv filter gradients the CAM methods need
         gradKernels = true;
       }
-      const { bytes, contentType } = await fetchImageBytes(url);
+      const { bytes, contentType } = source ? { bytes: source, contentType: '' } : await fetchImageBytes(url);
       const { image } = await decodeBytes(bytes, contentType);
-      const result = await explainImage(tf, m.detector, image, { method, samples, signal: ctrl.signal, threshold });
+      const onProgress = (done: number, total: number) => {
+        if (running.get(requestId) === ctrl && total > 0) progress.set(requestId, Math.max(0, Math.min(1, done / total)));
+      };
+      const result = await explainImage(tf, m.detector, image, { method, samples, signal: ctrl.signal, threshold, onProgress });
       return ok(toExplanation(result, url));
     });
   } catch (e) {
@@ -46,8 +54,16 @@ export async function explainUrl(url: string, method: ExplainMethod, requestId: 
     if (e instanceof FetchImageError || e instanceof DecodeImageError) return err(e.code, e.message);
     return err('model-failed', (e as Error)?.message ?? String(e));
   } finally {
-    if (running.get(requestId) === ctrl) running.delete(requestId);
+    if (running.get(requestId) === ctrl) {
+      running.delete(requestId);
+      progress.delete(requestId);
+    }
   }
+}
+
+/** Progress in [0, 1] of the explanation `requestId` (0 while it waits); `null` when none is known. */
+export function explainProgress(requestId: string): number | null {
+  return progress.get(requestId) ?? null;
 }
 
 /** Cancels a running or waiting explanation. @returns whether one was found */

@@ -9,8 +9,9 @@ import {
   classifyBytes, classifyUrl, clearCaches, getModel, inputForUrl, lastModelError, numTensors, peekModel, queueLength,
   reloadModel, restoreFromSession, stats,
 } from './classifier';
-import { createContextMenu, MENU_ID, onMenuClick } from './context-menu';
-import { cancelExplain, explainUrl } from './explain';
+import { createContextMenu, MENU_ID, onMenuClick, openExplainView } from './context-menu';
+import { cancelExplain, explainProgress, explainUrl } from './explain';
+import { bytesFor, rememberBytes, sniffMime } from './page-bytes';
 import { installMessenger } from './messenger';
 import { forgetTab, getTabImages, setTabImages } from './tabs';
 import type { BackendPreference } from '../extension/shared/settings';
@@ -40,7 +41,17 @@ installMessenger({
     const bytes = m.bytes instanceof ArrayBuffer ? new Uint8Array(m.bytes) : Array.isArray(m.bytes) ? Uint8Array.from(m.bytes) : undefined;
     if (!bytes) return err('decode-failed', 'no bytes');
     if (bytes.byteLength > MAX_BYTES_FROM_PAGE) return err('too-large', `${bytes.byteLength} bytes`);
-    return classifyBytes(m.url, bytes, m.priority);
+    const r = await classifyBytes(m.url, bytes, m.priority);
+    if (r.ok) rememberBytes(r.value.contentHash, bytes); // the explanation view resolves them by hash
+    return r;
+  },
+  'open-explain': async (m, ctx) => {
+    if (typeof m.url !== 'string' || !m.url) return err('fetch-failed', 'no image URL');
+    const hash = typeof m.contentHash === 'string' ? m.contentHash : '';
+    const tab = ctx.tabId !== undefined ? await browser.tabs.get(ctx.tabId).catch(() => undefined) : undefined;
+    const probability = typeof m.probability === 'number' ? m.probability : Number.NaN; // NaN: not carried
+    const tabId = await openExplainView({ url: m.url, contentHash: hash, probability }, tab ?? (ctx.tabId !== undefined ? { id: ctx.tabId } : undefined));
+    return ok({ tabId, url: m.url });
   },
   'report-images': async (m, ctx) => {
     if (ctx.tabId !== undefined) await setTabImages(ctx.tabId, m.images);
@@ -51,17 +62,29 @@ installMessenger({
   explain: async (m) => {
     const stored = await browser.storage.sync.get(SETTINGS_KEY).catch(() => ({} as Record<string, unknown>));
     const settings = normalizeSettings(stored[SETTINGS_KEY]);
-    return explainUrl(m.url, m.method, m.requestId, m.samples ?? settings.limeSamples, settings.threshold ?? undefined);
+    let source: Uint8Array | undefined;
+    if (m.contentHash !== undefined) {
+      source = await bytesFor(m.contentHash);
+      if (!source) return err('fetch-failed', 'the image bytes are no longer kept: check the image again');
+    }
+    return explainUrl(m.url, m.method, m.requestId, m.samples ?? settings.limeSamples, settings.threshold ?? undefined, source);
   },
   'cancel-explain': async (m) => {
     cancelExplain(m.requestId);
     return ok(null);
+  },
+  'explain-progress': async (m) => ok(explainProgress(m.requestId)),
+  'get-image-bytes': async (m) => {
+    const bytes = await bytesFor(m.contentHash);
+    if (!bytes) return err('fetch-failed', 'the image bytes are no longer kept');
+    return ok({ bytes: Array.from(bytes), mime: sniffMime(bytes) });
   },
 });
 
 browser.runtime.onInstalled.addListener(() => {
   void createContextMenu().catch((e: unknown) => console.warn('[synthscreen] context menu:', e));
 });
+// Top level: MV3 wakes a stopped worker for this event only when the listener exists at start-up.
 browser.contextMenus?.onClicked.addListener((info, tab) => {
   void onMenuClick(info, tab);
 });
@@ -84,6 +107,7 @@ const testApi = {
   MENU_ID,
   /** When this worker instance started (changes after a stop/restart). */
   startedAt,
+  /** The context-menu listener's own handler; `opts.openView: false` skips opening the explanation view. */
   onMenuClick,
   classifyUrl: (url: string): Promise<Result<Verdict>> => classifyUrl(url, 'normal', ''),
   explainUrl: (url: string, method: ExplainMethod, samples?: number) => explainUrl(url, method, `test-${Date.now()}`, samples),

@@ -20,4 +20,10 @@ test('what each sender may ask', () => {
   assert.equal(allowed('page', 'get-tab-images'), true);
   assert.equal(allowed('page', 'report-images'), false);
   assert.equal(allowed(null, 'get-status'), false);
+  // Explanation view: badges open it, pages poll progress and read page-read bytes; not the reverse.
+  assert.equal(allowed('content', 'open-explain'), true);
+  assert.equal(allowed('page', 'explain-progress'), true);
+  assert.equal(allowed('page', 'get-image-bytes'), true);
+  assert.equal(allowed('content', 'get-image-bytes'), false);
+  assert.equal(allowed('content', 'explain'), false);
 });

@@ -1,8 +1,11 @@
 /**
  * The badge drawn over an image's top-left corner: a host element in the page holding a CLOSED shadow
  * root (page styles and scripts cannot reach it). The host carries `data-synthscreen-*` attributes so
- * tests can read the state without opening the shadow root. Accessible: `role="status"` and an
- * `aria-label` with the full text (e.g. "Likely AI-generated, 87 %").
+ * tests can read the state without opening the shadow root. Accessible: a `role="status"` live region
+ * holding a `<button>` whose `aria-label` is the full text (e.g. "Likely AI-generated, 87 %"). Once there
+ * is a verdict the button is enabled: click, Enter or Space opens the explanation view (`onActivate`);
+ * before that (analysing, errors) it is disabled and out of the tab order. Events from the button do not
+ * reach the page (`stopPropagation`), so activating a badge never triggers the page's own click handlers.
  */
 import type { ImageErrorCode } from '../extension/shared/messages';
 import { verdictFor, verdictText, type VerdictLabel } from '../extension/shared/verdict';
@@ -37,29 +40,47 @@ const COLOURS: Record<VerdictLabel | 'analysing' | 'error', string> = {
 
 const STYLE = `
 :host { all: initial; }
-.b { font: 600 12px/1.2 system-ui, sans-serif; color: #fff; padding: 3px 7px; border-radius: 10px;
-     box-shadow: 0 1px 3px rgba(0,0,0,.4); white-space: nowrap; pointer-events: auto; cursor: default;
-     max-width: 240px; overflow: hidden; text-overflow: ellipsis; display: inline-block; }
+.b { font: 600 12px/1.2 system-ui, sans-serif; color: #fff; padding: 3px 7px; border-radius: 10px; border: 0;
+     margin: 0; box-shadow: 0 1px 3px rgba(0,0,0,.4); white-space: nowrap; pointer-events: auto; cursor: pointer;
+     max-width: 240px; overflow: hidden; text-overflow: ellipsis; display: inline-block; text-align: left; }
+.b:disabled { color: #fff; cursor: default; }
+.b:focus-visible { outline: 2px solid #fff; outline-offset: 1px; box-shadow: 0 0 0 4px #0b57d0; }
 `;
 
 /** One badge attached to one image. */
 export class Badge {
   readonly host: HTMLElement;
-  private readonly el: HTMLSpanElement;
+  private readonly el: HTMLButtonElement;
   private state: BadgeState = { kind: 'analysing' };
   private threshold = 0.5;
   private band = 0;
 
-  constructor(readonly url: string) {
+  /**
+   * @param url the image URL the badge stands for
+   * @param onActivate called when the user clicks the badge or presses Enter / Space on it while it shows
+   *   a verdict (opens the explanation view)
+   */
+  constructor(readonly url: string, private readonly onActivate?: (badge: Badge) => void) {
     this.host = document.createElement(HOST_TAG);
     this.host.style.cssText = 'position:absolute;z-index:2147483646;left:0;top:0;pointer-events:none;display:block;';
     const root = this.host.attachShadow({ mode: 'closed' });
     const style = document.createElement('style');
     style.textContent = STYLE;
-    this.el = document.createElement('span');
+    const live = document.createElement('span');
+    live.setAttribute('role', 'status');
+    this.el = document.createElement('button');
+    this.el.type = 'button';
     this.el.className = 'b';
-    this.el.setAttribute('role', 'status');
-    root.append(style, this.el);
+    this.el.disabled = true;
+    live.append(this.el);
+    root.append(style, live);
+    const stop = (e: Event) => e.stopPropagation();
+    for (const type of ['pointerdown', 'mousedown', 'pointerup', 'mouseup', 'dblclick', 'keydown', 'keyup', 'contextmenu']) this.el.addEventListener(type, stop);
+    this.el.addEventListener('click', (e) => {
+      e.stopPropagation();
+      e.preventDefault();
+      if (this.state.kind === 'verdict') this.onActivate?.(this);
+    });
     this.host.setAttribute('data-synthscreen-url', url);
     this.render();
   }
@@ -98,7 +119,7 @@ export class Badge {
       h.setAttribute('data-synthscreen-label', label);
       h.setAttribute('data-synthscreen-probability', s.probability.toFixed(6));
       h.removeAttribute('data-synthscreen-error');
-      this.el.title = `${text} (model ${s.model}, ${s.backend})`;
+      this.el.title = `${text} (model ${s.model}, ${s.backend}). ${this.onActivate ? 'Click or press Enter to see why.' : ''}`.trim();
     } else if (s.kind === 'error') {
       text = ERROR_TEXT[s.code] ?? s.code;
       colour = COLOURS.error;
@@ -119,6 +140,9 @@ export class Badge {
     this.el.textContent = text;
     this.el.style.background = colour;
     this.el.setAttribute('aria-label', text);
+    const active = s.kind === 'verdict' && !!this.onActivate;
+    this.el.disabled = !active;
+    h.toggleAttribute('data-synthscreen-explainable', active);
   }
 
   /** Moves the host over the image's top-left corner (document coordinates); hides it for unrendered images. */

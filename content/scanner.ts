@@ -3,10 +3,10 @@
  * `src` / `srcset` / lazy-load `data-src` swaps (attribute observer) and using `currentSrc` once loaded.
  * One request per distinct URL; one badge per image element.
  */
-import type { ImageError, Priority, Result, TabImage, Verdict } from '../extension/shared/messages';
+import type { CheckedImage, ImageError, Priority, Result, TabImage, Verdict } from '../extension/shared/messages';
 import { MIN_SIDE_PIXELS } from '../extension/shared/preprocess';
 import { adapterFor, findProfilePhotos, type ProfilePhoto, type SiteAdapter } from './adapters/index';
-import { currentImageUrl, readBlobOrDataUrl, toMessageBytes } from './capture/index';
+import { currentImageUrl, readBlobOrDataUrl, toMessageBytes, type ImageHit } from './capture/index';
 import { Badge } from './badge';
 import { send } from './client';
 
@@ -182,7 +182,7 @@ export class Scanner {
     const prev = this.tracked.get(el);
     if (prev && prev.url === url) return; // same image as before: one badge, one verdict
     prev?.badge.remove();
-    const badge = new Badge(url);
+    const badge = new Badge(url, () => this.openExplain(url));
     badge.setRule(this.rule.threshold, this.rule.band);
     const t: Tracked = { url, badge, isProfile, anchor };
     this.tracked.set(el, t);
@@ -218,6 +218,46 @@ export class Scanner {
       badge.place(anchor);
       this.queueReport();
     });
+  }
+
+  /**
+   * Asks the background to open the explanation view for `url` (badge activated). Page-read images
+   * (`blob:` / `data:`) travel with their content hash, which the background resolves to the bytes.
+   */
+  openExplain(url: string): void {
+    const v = this.outcome.get(url)?.verdict;
+    if (!v) return;
+    void send({ type: 'open-explain', url: v.url || url, contentHash: v.contentHash, probability: v.probability });
+  }
+
+  /**
+   * Context menu: badges the image `hit` shows (even where auto-scan is off; CSS backgrounds too) and
+   * waits for its verdict.
+   * @param found how the image was found (reported back to the background)
+   * @returns the image and its verdict, or the error that stands for it (e.g. `too-small`)
+   */
+  async checkHit(hit: ImageHit, found: CheckedImage['found']): Promise<Result<CheckedImage>> {
+    let url = hit.url;
+    const prev = this.tracked.get(hit.element);
+    if (prev && !this.results.has(prev.url)) { // checked before without a result (cancelled, timed out): again
+      prev.badge.remove();
+      this.tracked.delete(hit.element);
+    }
+    if (hit.element instanceof HTMLImageElement) {
+      const img = hit.element;
+      const profile = this.profiles.get(img);
+      url = profile?.url ?? imageUrl(img) ?? hit.url;
+      this.handle(img);
+    } else {
+      this.handleElement(hit.element, url, hit.element, false);
+    }
+    const p = this.results.get(url);
+    if (!p) {
+      const o = this.outcome.get(url);
+      return { ok: false, error: o?.error ?? { code: 'fetch-failed', message: 'the image could not be checked' } };
+    }
+    const r = await p;
+    return r.ok ? { ok: true, value: { url, found, verdict: r.value } } : r;
   }
 
   private async request(url: string, priority: Priority): Promise<Result<Verdict>> {

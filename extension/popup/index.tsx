@@ -9,6 +9,7 @@ import browser from 'webextension-polyfill';
 import type { BackendStatus, Result, TabImage } from '../shared/messages';
 import { effectiveThreshold, normalizeSettings, SETTINGS_KEY, type Settings } from '../shared/settings';
 import { verdictFor, verdictText } from '../shared/verdict';
+import { explainLink, needsHash } from '../explain/link';
 
 const ERROR_TEXT: Record<string, string> = {
   'too-small': 'Too small to check', 'too-large': 'Too large to check', 'fetch-failed': 'Could not fetch image',
@@ -27,7 +28,22 @@ async function currentTabId(): Promise<number | undefined> {
   return tab?.id;
 }
 
-function Row({ img, rule }: { img: TabImage; rule: { threshold: number; unsureBand: number } }) {
+/**
+ * Opens the explanation view for a listed image in a new tab (page-read `blob:` / `data:` images by
+ * their content hash, which the background resolves to the bytes it kept).
+ */
+async function openExplain(img: TabImage, tabId: number | undefined): Promise<void> {
+  if (!img.verdict) return;
+  const url = explainLink(browser.runtime.getURL('explain.html'), {
+    url: img.url,
+    hash: needsHash(img.url) ? img.verdict.contentHash : undefined,
+    tab: tabId,
+    probability: img.verdict.probability,
+  });
+  await browser.tabs.create({ url }).catch(() => undefined);
+}
+
+function Row({ img, rule, tabId }: { img: TabImage; rule: { threshold: number; unsureBand: number }; tabId?: number }) {
   let text: string, cls: string;
   if (img.verdict) {
     const label = verdictFor(img.verdict.probability, rule.threshold, rule.unsureBand);
@@ -47,6 +63,11 @@ function Row({ img, rule }: { img: TabImage; rule: { threshold: number; unsureBa
         <div class={`v ${cls}`}>{text}{img.isProfile ? ' · profile photo' : ''}</div>
         <div class="url" title={img.url}>{img.url}</div>
       </div>
+      {img.verdict && (
+        <button type="button" class="explain" aria-label={`Explain: ${text}`} onClick={() => void openExplain(img, tabId)}>
+          Explain
+        </button>
+      )}
     </li>
   );
 }
@@ -55,10 +76,12 @@ function Popup() {
   const [status, setStatus] = useState<BackendStatus | undefined>();
   const [images, setImages] = useState<TabImage[] | undefined>();
   const [settings, setSettings] = useState<Settings>(normalizeSettings(undefined));
+  const [tabId, setTabId] = useState<number | undefined>();
   useEffect(() => {
     let alive = true;
     const refresh = async () => {
       const tabId = await currentTabId();
+      if (alive) setTabId(tabId);
       const st = await ask<BackendStatus>({ type: 'get-status' });
       if (st?.ok && alive) setStatus(st.value);
       if (tabId !== undefined) {
@@ -85,7 +108,7 @@ function Popup() {
       {images === undefined ? <div class="empty">Loading…</div> : images.length === 0 ? (
         <div class="empty">No images checked on this page yet.</div>
       ) : (
-        <ul id="images">{images.map((img) => <Row key={img.url} img={img} rule={rule} />)}</ul>
+        <ul id="images">{images.map((img) => <Row key={img.url} img={img} rule={rule} tabId={tabId} />)}</ul>
       )}
       <footer><a onClick={() => void browser.runtime.openOptionsPage()}>Options</a></footer>
     </>

@@ -80,7 +80,13 @@ export type ContentToBackground =
   | { type: 'classify-bytes'; url: string; bytes: ArrayBuffer | number[]; priority: Priority; pageUrl: string }
   | { type: 'report-images'; images: TabImage[] }
   /** The model's default threshold / band, for badges (read-only). */
-  | { type: 'get-status' };
+  | { type: 'get-status' }
+  /**
+   * The user activated a badge (click / Enter): open the explanation view for this image in a new tab.
+   * `contentHash` (sha256 hex of the bytes, from the verdict) lets the background resolve `blob:` /
+   * `data:` images whose bytes it only got through `classify-bytes`; `probability` is the badge's verdict.
+   */
+  | { type: 'open-explain'; url: string; contentHash?: string; probability?: number };
 
 /** What the popup lists for a tab. */
 export interface TabImage {
@@ -106,12 +112,25 @@ export interface BackendStatus {
 export type PageToBackground =
   | { type: 'get-status' }
   | { type: 'get-tab-images'; tabId: number }
-  | { type: 'explain'; url: string; method: ExplainMethod; samples?: number; requestId: string }
+  /**
+   * `contentHash` (optional): explain the bytes the background kept for this sha256 (images read in the
+   * page, `blob:` / `data:`); `url` is then only a label.
+   */
+  | { type: 'explain'; url: string; method: ExplainMethod; samples?: number; requestId: string; contentHash?: string }
   | { type: 'cancel-explain'; requestId: string }
+  /** Progress of a running explanation in [0, 1]; `null` when none runs under `requestId`. */
+  | { type: 'explain-progress'; requestId: string }
+  /** The bytes the background kept for `contentHash` (page-read images), to show them in the explanation view. */
+  | { type: 'get-image-bytes'; contentHash: string }
   | { type: 'classify'; url: string; priority: Priority; pageUrl: string };
 
 /** Background → content script. */
 export type BackgroundToContent =
+  /**
+   * Context menu: check the image the user right-clicked — `srcUrl` when the menu was opened on an image,
+   * otherwise the image under the last `contextmenu` position (through transparent overlays, CSS
+   * backgrounds). The content script badges it and answers with the verdict.
+   */
   | { type: 'check-image-at'; srcUrl?: string; pageUrl?: string }
   | { type: 'rescan' };
 
@@ -124,7 +143,10 @@ export interface ReplyMap {
   'get-tab-images': TabImage[];
   explain: Explanation;
   'cancel-explain': null;
-  'check-image-at': null;
+  'explain-progress': number | null;
+  'get-image-bytes': { bytes: number[]; mime: string };
+  'open-explain': { tabId?: number; url: string };
+  'check-image-at': CheckedImage;
   rescan: null;
 }
 
@@ -133,8 +155,16 @@ export type ReplyOf<M extends AnyMessage> = Result<ReplyMap[M['type']]>;
 
 const TYPES = new Set<string>([
   'classify', 'classify-bytes', 'report-images', 'get-status', 'get-tab-images', 'explain', 'cancel-explain',
-  'check-image-at', 'rescan',
+  'check-image-at', 'rescan', 'open-explain', 'explain-progress', 'get-image-bytes',
 ]);
+
+/** What the content script answers to `check-image-at`: the image it found and its verdict. */
+export interface CheckedImage {
+  url: string;
+  /** How the image was found: the menu's `srcUrl`, or hit testing at the pointer. */
+  found: 'src-url' | 'img' | 'svg-image' | 'background';
+  verdict: Verdict;
+}
 
 /** True when `value` has a known `type` tag (cheap structural guard for incoming messages). */
 export function isMessage(value: unknown): value is AnyMessage {
