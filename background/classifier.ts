@@ -17,6 +17,7 @@ import { DecodeImageError, decodeBytes, checkHeader } from './decode';
 import { fetchImageBytes, FetchImageError, FETCH_TIMEOUT_MS } from './fetch-image';
 import { loadModel, scoreGroups, type LoadedModel } from './model';
 import { BatchQueue, QueueError } from './queue';
+import { recordVerdict } from './history-recorder';
 import type { BackendFlags } from './tf-backend';
 import { tf } from './tf-backend';
 
@@ -188,9 +189,21 @@ async function scoreBytes(url: string, bytes: Uint8Array, mime: string, priority
   return ok(v);
 }
 
-function remember(url: string, r: Result<Verdict>): void {
-  if (r.ok) urlCache.set(url, r.value);
-  else if (!['timeout', 'cancelled', 'model-failed'].includes(r.error.code)) errorCache.set(url, { ...r.error, at: Date.now() });
+/** Errors not remembered: they may go away at once (a grant makes `permission-needed` fetchable). */
+const TRANSIENT: readonly string[] = ['timeout', 'cancelled', 'model-failed', 'permission-needed'];
+
+function remember(url: string, r: Result<Verdict>, pageUrl = ''): void {
+  if (r.ok) {
+    urlCache.set(url, r.value);
+    if (!r.value.cached) void history(r.value, pageUrl);
+  } else if (!TRANSIENT.includes(r.error.code)) errorCache.set(url, { ...r.error, at: Date.now() });
+}
+
+/** Records a new verdict in the history (when the user keeps one). */
+async function history(v: Verdict, pageUrl: string): Promise<void> {
+  const m = await peekModel();
+  const man = m?.detector.manifest;
+  await recordVerdict(v, pageUrl, { threshold: man?.threshold ?? 0.5, unsureBand: man?.unsureBand ?? 0 });
 }
 
 /**
@@ -224,7 +237,7 @@ export function classifyUrl(url: string, priority: Priority, pageUrl = ''): Prom
       return fromError(e);
     }
   })().then((r) => {
-    remember(url, r);
+    remember(url, r, pageUrl);
     inflight.delete(url);
     delete pendingMirror[url];
     schedulePersist();
@@ -238,12 +251,13 @@ export function classifyUrl(url: string, priority: Priority, pageUrl = ''): Prom
  * Classifies bytes read by the content script (`blob:` / `data:` images the worker cannot fetch).
  * @param bytes encoded image (≤ 64 MiB)
  */
-export async function classifyBytes(url: string, bytes: Uint8Array, priority: Priority): Promise<Result<Verdict>> {
+export async function classifyBytes(url: string, bytes: Uint8Array, priority: Priority, pageUrl = ''): Promise<Result<Verdict>> {
   const cached = urlCache.get(url);
   if (cached && !url.startsWith('blob:')) return ok({ ...cached, cached: true });
   try {
     const r = await scoreBytes(url, bytes, '', priority, performance.now());
     if (r.ok && !url.startsWith('blob:')) urlCache.set(url, r.value);
+    if (r.ok && !r.value.cached) void history(r.value, pageUrl);
     return r;
   } catch (e) {
     return fromError(e);

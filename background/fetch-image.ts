@@ -4,6 +4,8 @@
  */
 import browser from 'webextension-polyfill';
 import type { ImageErrorCode } from '../extension/shared/messages';
+import { originPattern } from '../extension/shared/permissions';
+import { testGrantCovers } from './grants';
 
 /** Default time allowed for one image to arrive, in milliseconds. */
 export const FETCH_TIMEOUT_MS = 15_000;
@@ -19,17 +21,21 @@ export class FetchImageError extends Error {
 
 /**
  * Whether the extension may fetch `url` (host permission for its origin). `data:` needs none.
- * Firefox MV3 lets users withhold host permissions, hence the check.
+ * Required host permissions cover only the social sites' image CDNs; other origins need an optional
+ * grant (`extension/shared/permissions.ts`). Chromium would let the worker fetch any site the `<all_urls>`
+ * content script runs on, so this explicit check is what makes a missing grant visible
+ * (`permission-needed`) instead of silently fetching. Firefox MV3 also lets users withhold host permissions.
  */
 export async function hasHostPermission(url: string): Promise<boolean> {
   const u = new URL(url);
   if (u.protocol === 'data:') return true;
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return false;
   try {
-    return await browser.permissions.contains({ origins: [`${u.origin}/*`] });
+    if (await browser.permissions.contains({ origins: [originPattern(url)!] })) return true;
   } catch {
     return true; // the API is missing: let fetch decide
   }
+  return testGrantCovers(url);
 }
 
 /**

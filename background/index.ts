@@ -14,6 +14,7 @@ import { cancelExplain, explainProgress, explainUrl } from './explain';
 import { bytesFor, rememberBytes, sniffMime } from './page-bytes';
 import { installMessenger } from './messenger';
 import { forgetTab, getTabImages, setTabImages } from './tabs';
+import { grantsTestApi } from './grants';
 import type { BackendPreference } from '../extension/shared/settings';
 
 const MAX_BYTES_FROM_PAGE = 32 * 1024 * 1024;
@@ -41,7 +42,7 @@ installMessenger({
     const bytes = m.bytes instanceof ArrayBuffer ? new Uint8Array(m.bytes) : Array.isArray(m.bytes) ? Uint8Array.from(m.bytes) : undefined;
     if (!bytes) return err('decode-failed', 'no bytes');
     if (bytes.byteLength > MAX_BYTES_FROM_PAGE) return err('too-large', `${bytes.byteLength} bytes`);
-    const r = await classifyBytes(m.url, bytes, m.priority);
+    const r = await classifyBytes(m.url, bytes, m.priority, m.pageUrl);
     if (r.ok) rememberBytes(r.value.contentHash, bytes); // the explanation view resolves them by hash
     return r;
   },
@@ -105,6 +106,7 @@ void restoreFromSession();
 const startedAt = Date.now();
 const testApi = {
   MENU_ID,
+  ...grantsTestApi,
   /** When this worker instance started (changes after a stop/restart). */
   startedAt,
   /** The context-menu listener's own handler; `opts.openView: false` skips opening the explanation view. */

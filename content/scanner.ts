@@ -83,8 +83,25 @@ export class Scanner {
 
   /** Looks at every image currently in the document (profile photos first: they get priority). */
   scan(): void {
+    this.retryPermissionNeeded();
     this.scanProfiles();
     document.querySelectorAll('img').forEach((img) => this.consider(img));
+  }
+
+  /**
+   * Forgets the outcome of images that showed `permission-needed` (the user may have granted the origin
+   * since), so the scan that follows asks the background again. Elements that are not `<img>` (CSS
+   * background avatars) are re-requested here directly.
+   */
+  private retryPermissionNeeded(): void {
+    for (const [el, t] of [...this.tracked]) {
+      if (this.outcome.get(t.url)?.error?.code !== 'permission-needed') continue;
+      this.results.delete(t.url);
+      this.outcome.delete(t.url);
+      t.badge.remove();
+      this.tracked.delete(el);
+      if (!(el instanceof HTMLImageElement)) this.handleElement(el, t.url, t.anchor, t.isProfile);
+    }
   }
 
   private queueProfileScan(): void {

@@ -27,6 +27,9 @@ export const BASE_ARGS = [
   '--disable-sync', '--enable-unsafe-swiftshader', '--disable-features=Translate,MediaRouter', '--window-size=1280,900',
 ];
 
+/** Hosts of the local test servers, granted by default in e2e runs. */
+export const TEST_SERVER_HOSTS: readonly string[] = ['http://127.0.0.1/*', 'http://localhost/*'];
+
 export interface Launched {
   browser: Browser;
   extensionId: string;
@@ -47,8 +50,12 @@ export interface Launched {
  * Launches Chromium with the unpacked extension at `extDir`.
  * @param opts.headless default: true unless `opts.headed`
  * @param opts.args extra command-line switches
+ * @param opts.grantHosts host patterns granted at start through the background's test grant
+ *   (`background/grants.ts`), default `TEST_SERVER_HOSTS`; `[]` withholds them (permission tests).
+ *   Headless Chromium leaves the `permissions.request` prompt open (nobody can click "Allow"), and the
+ *   test servers on 127.0.0.1 are not among the required image-CDN hosts.
  */
-export async function launchWithExtension(extDir: string, opts: { headed?: boolean; args?: string[] } = {}): Promise<Launched> {
+export async function launchWithExtension(extDir: string, opts: { headed?: boolean; args?: string[]; grantHosts?: readonly string[] } = {}): Promise<Launched> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error('no Chromium found (set CHROMIUM_PATH)');
   const userDataDir = mkdtempSync(join(tmpdir(), 'synthscreen-profile-'));
@@ -149,6 +156,8 @@ export async function launchWithExtension(extDir: string, opts: { headed?: boole
     if (!w) throw new Error('service worker target has no worker');
     return w;
   };
+  const grants = opts.grantHosts ?? TEST_SERVER_HOSTS;
+  if (grants.length) await inWorker({ evaluate } as Launched, `self.__synthscreenTest.grantForTests(${JSON.stringify(grants)}, false)`);
   return {
     browser,
     extensionId,

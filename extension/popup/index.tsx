@@ -8,7 +8,8 @@ import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { BackendStatus, Result, TabImage } from '../shared/messages';
 import { effectiveThreshold, normalizeSettings, SETTINGS_KEY, type Settings } from '../shared/settings';
-import { verdictFor, verdictText } from '../shared/verdict';
+import { verdictFor, verdictText, type VerdictLabel } from '../shared/verdict';
+import { GrantBar, RecentHistory, ReportButtons } from './extras';
 import { explainLink, needsHash } from '../explain/link';
 
 const ERROR_TEXT: Record<string, string> = {
@@ -68,6 +69,7 @@ function Row({ img, rule, tabId }: { img: TabImage; rule: { threshold: number; u
           Explain
         </button>
       )}
+      {img.verdict && <ReportButtons img={img} label={cls as VerdictLabel} tabId={tabId} />}
     </li>
   );
 }
@@ -105,11 +107,13 @@ function Popup() {
         </div>
         <div class="meta" id="backend">{status?.backend ? `Backend: ${status.backend}` : ''}</div>
       </header>
+      {images && <GrantBar tabId={tabId} images={images} />}
       {images === undefined ? <div class="empty">Loading…</div> : images.length === 0 ? (
         <div class="empty">No images checked on this page yet.</div>
       ) : (
         <ul id="images">{images.map((img) => <Row key={img.url} img={img} rule={rule} tabId={tabId} />)}</ul>
       )}
+      <RecentHistory enabled={settings.history} />
       <footer><a onClick={() => void browser.runtime.openOptionsPage()}>Options</a></footer>
     </>
   );

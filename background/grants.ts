@@ -1,0 +1,55 @@
+/**
+ * Host-permission grants in the background: when the user grants origins (popup "allow on this site",
+ * options "allow on all sites", or the browser's own site-access UI), every tab rescans, so images that
+ * showed `permission-needed` get a verdict. Also the test grant used by e2e tests, because headless
+ * Chromium leaves the `permissions.request` prompt open forever (nobody can click "Allow"): tests record
+ * patterns in `storage.session` (reachable only from trusted extension contexts, not content scripts)
+ * through `__synthscreenTest.grantForTests`, and `hasHostPermission` honours them.
+ */
+import browser from 'webextension-polyfill';
+import { matchesPattern } from '../extension/shared/permissions';
+
+/** `storage.session` key of the patterns granted by tests. */
+export const TEST_GRANTS_KEY = 'testGrantedOrigins';
+
+/** Patterns granted through the test hook (empty outside tests). */
+export async function testGrants(): Promise<string[]> {
+  const got = await browser.storage.session?.get(TEST_GRANTS_KEY).catch(() => ({} as Record<string, unknown>));
+  const v = got?.[TEST_GRANTS_KEY];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** True when a test grant covers `url`. */
+export async function testGrantCovers(url: string): Promise<boolean> {
+  return (await testGrants()).some((p) => matchesPattern(p, url));
+}
+
+/** Sends `rescan` to every tab with a content script (tabs without one reject; ignored). */
+export async function rescanAllTabs(): Promise<number> {
+  const tabs = await browser.tabs.query({});
+  let n = 0;
+  await Promise.all(tabs.map(async (t) => {
+    if (t.id === undefined) return;
+    await browser.tabs.sendMessage(t.id, { type: 'rescan' }).then(() => { n++; }, () => undefined);
+  }));
+  return n;
+}
+
+browser.permissions?.onAdded?.addListener((p) => {
+  if (p.origins?.length) void rescanAllTabs();
+});
+
+/** Test hooks (merged into `__synthscreenTest`). */
+export const grantsTestApi = {
+  /** Grants `patterns` as if the user had accepted the prompt, then rescans every tab. */
+  async grantForTests(patterns: string[], rescan = true): Promise<string[]> {
+    const next = [...new Set([...(await testGrants()), ...patterns])];
+    await browser.storage.session.set({ [TEST_GRANTS_KEY]: next });
+    if (rescan) await rescanAllTabs();
+    return next;
+  },
+  /** Removes all test grants. */
+  async revokeTestGrants(): Promise<void> {
+    await browser.storage.session.remove(TEST_GRANTS_KEY);
+  },
+};
