@@ -1,0 +1,172 @@
+/**
+ * The explanation view (issue #4/#5 UI), end to end with the shipped model (models/default, or a tiny
+ * generated one when it is not built): a badge on the fixture feed (real and synthetic images from
+ * ../shared/data; generated images without it) is clicked, and another is activated from the keyboard
+ * (Tab, Enter); each opens `explain.html` in a new tab, which shows the verdict, a Grad-CAM heatmap
+ * (non-empty overlay canvas), LIME regions in green/red with a working region-count control, the
+ * disclaimer, and progress + Cancel for a long LIME run. The popup's "Explain" button opens the view too.
+ * LIME runs with 60 samples (the `limeSamples` setting) to stay fast.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page, Target } from 'puppeteer-core';
+import { inWorker, launchWithExtension, type Launched } from './helpers/browser';
+import { feedHtml, generatedImages, hasSharedData, sharedImages, startFeedServer, type FeedImage } from './helpers/feed';
+import { readBadges, waitForAllBadges } from './helpers/page';
+import { EXT_DIR, prepareWorker, skipReason, testModelDir } from './helpers/setup';
+
+const LIME_SAMPLES = 60;
+
+/** Waits for a new tab whose URL starts with the explanation view's address; returns its page. */
+async function nextExplainTab(l: Launched, action: () => Promise<unknown>): Promise<{ page: Page; url: URL }> {
+  const prefix = `chrome-extension://${l.extensionId}/explain.html`;
+  const seen = new Set((await l.browser.pages()).map((p) => p.url()));
+  const waiting = l.browser.waitForTarget((t: Target) => t.type() === 'page' && t.url().startsWith(prefix) && !seen.has(t.url()), { timeout: 30_000 });
+  await action();
+  const target = await waiting;
+  const page = (await target.page())!;
+  return { page, url: new URL(target.url()) };
+}
+
+/** Overlay canvas statistics for the shown method: size, opaque pixels, green-dominant and red-dominant pixels. */
+async function canvasStats(page: Page, method: string): Promise<{ w: number; h: number; opaque: number; green: number; red: number; max: number }> {
+  return page.$eval(`canvas[data-method="${method}"]`, (c) => {
+    const cv = c as HTMLCanvasElement;
+    const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
+    let opaque = 0, green = 0, red = 0, max = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      const a = d[i + 3]!;
+      if (a === 0) continue;
+      opaque++;
+      max = Math.max(max, d[i]!, d[i + 1]!, d[i + 2]!);
+      if (d[i + 1]! > d[i]! + 40) green++;
+      else if (d[i]! > d[i + 1]! + 40) red++;
+    }
+    return { w: cv.width, h: cv.height, opaque, green, red, max };
+  });
+}
+
+const statusOf = (page: Page) => page.$eval('.explain-view .status', (e) => e.textContent ?? '');
+
+test('explanation view: opened from a badge (click and keyboard) and from the popup; heatmap, LIME regions, cancel', { skip: skipReason(), timeout: 420_000 }, async (t) => {
+  const shared = hasSharedData();
+  if (!shared) t.diagnostic('../shared/data is absent: using generated images instead of the real/synthetic feed');
+  const imgs: FeedImage[] = shared ? await sharedImages(2) : await generatedImages(2);
+  const server = await startFeedServer(imgs);
+  server.setPage('/feed', feedHtml(imgs.map((i) => ({ src: i.route, alt: i.alt, caption: i.source }))));
+  const model = await testModelDir();
+  if (!model.packaged) t.diagnostic('models/default is not packaged in dist/chromium: running with the tiny generated model');
+  const l = await launchWithExtension(EXT_DIR);
+  try {
+    const st = await prepareWorker(l, model);
+    t.diagnostic(`model ${st.model} on ${st.backend}`);
+    await inWorker(l, `chrome.storage.sync.set({ settings: { version: 2, explainMethod: 'gradcam', limeSamples: ${LIME_SAMPLES} } })`);
+    const feed = await l.browser.newPage();
+    await feed.goto(`${server.origin}/feed`, { waitUntil: 'load' });
+    const { badges } = await waitForAllBadges(feed, 120_000);
+    const done = badges.filter((b) => b.state === 'done');
+    assert.equal(done.length, imgs.length, 'every feed image has a verdict');
+
+    // 1. Click on the first badge (the host sits over the image's top-left corner; its button takes the click).
+    const first = done[0]!;
+    const box = await feed.evaluate((u) => {
+      const h = [...document.querySelectorAll('synthscreen-badge')].find((e) => e.getAttribute('data-synthscreen-url') === u)!;
+      const r = h.getBoundingClientRect();
+      h.scrollIntoView({ block: 'center' });
+      const r2 = h.getBoundingClientRect();
+      // The feed's grid is wider than the window: click the middle of the badge's visible part.
+      const x = (Math.max(0, r2.left) + Math.min(window.innerWidth, r2.right)) / 2;
+      return { x, y: r2.top + r2.height / 2, w: r.width, h: r.height, explainable: h.hasAttribute('data-synthscreen-explainable') };
+    }, first.url);
+    assert.ok(box.w > 10 && box.h > 5, `badge has a size (${box.w}x${box.h})`);
+    assert.equal(box.explainable, true, 'a badge with a verdict is explainable');
+    const { page: view, url: viewUrl } = await nextExplainTab(l, () => feed.mouse.click(box.x, box.y));
+    assert.equal(viewUrl.searchParams.get('url'), first.url, 'the view explains the clicked image');
+    assert.ok(Math.abs(Number(viewUrl.searchParams.get('p')) - first.probability!) < 1e-5, 'the view carries the badge probability');
+
+    // Grad-CAM (the explainMethod setting) is shown first, with a non-empty heatmap over the image.
+    await view.waitForSelector('canvas[data-method="gradcam"]', { timeout: 60_000 });
+    await view.waitForFunction(() => /warmer colours|no localised evidence/.test(document.querySelector('.explain-view .status')?.textContent ?? ''), { timeout: 60_000 });
+    const grad = await canvasStats(view, 'gradcam');
+    t.diagnostic(`Grad-CAM overlay ${grad.w}x${grad.h}: ${grad.opaque} coloured cells, max channel ${grad.max}`);
+    assert.ok(grad.w > 0 && grad.h > 0);
+    assert.equal(grad.opaque, grad.w * grad.h, 'the heatmap colours every cell');
+    assert.ok(grad.max > 100, 'the heatmap has strong colours');
+    const root = await view.$eval('#explain-root', (e) => ({ method: e.getAttribute('data-method'), p: Number(e.getAttribute('data-probability')), verdict: e.getAttribute('data-verdict') }));
+    assert.equal(root.method, 'gradcam');
+    assert.ok(Math.abs(root.p - first.probability!) < 1e-5);
+    assert.equal(root.verdict, first.label, 'the view shows the badge verdict');
+    const verdictText = await view.$eval('.explain-view .verdict', (e) => e.textContent ?? '');
+    assert.match(verdictText, new RegExp(`${Math.round(first.probability! * 100)} %`));
+    assert.match(await view.$eval('.explain-view .disclaimer', (e) => e.textContent ?? ''), /where the model looked.*not proof/);
+    // The overlay sits over the image and the image itself loaded.
+    const layout = await view.evaluate(() => {
+      const img = document.querySelector('.explain-view figure img') as HTMLImageElement;
+      const cv = document.querySelector('.explain-view canvas') as HTMLCanvasElement;
+      const a = img.getBoundingClientRect(), b = cv.getBoundingClientRect();
+      return { natural: img.naturalWidth, inside: b.left >= a.left - 1 && b.top >= a.top - 1 && b.right <= a.right + 1 && b.bottom <= a.bottom + 1, cw: b.width };
+    });
+    assert.ok(layout.natural > 0 && layout.inside && layout.cw > 0, `overlay placed over the loaded image: ${JSON.stringify(layout)}`);
+    // Opacity slider drives the overlay's opacity.
+    await view.$eval('#explain-opacity', (e) => { const i = e as HTMLInputElement; i.value = '80'; i.dispatchEvent(new Event('input', { bubbles: true })); });
+    assert.equal(await view.$eval('canvas[data-method="gradcam"]', (e) => getComputedStyle(e).opacity), '0.8');
+
+    // LIME, chosen with the keyboard on the method selector.
+    await view.focus('#explain-method');
+    await view.select('#explain-method', 'lime');
+    await view.waitForFunction(() => /regions? for the verdict|no localised evidence/.test(document.querySelector('.explain-view .status')?.textContent ?? ''), { timeout: 120_000 });
+    const limeStatus = await statusOf(view);
+    t.diagnostic(`LIME: ${limeStatus}`);
+    assert.match(limeStatus, /LIME regions: \d+ regions? for the verdict \(green\), \d+ against \(red\)/);
+    const lime5 = await canvasStats(view, 'lime');
+    assert.ok(lime5.green + lime5.red > 0, `LIME shows coloured regions (green ${lime5.green}, red ${lime5.red})`);
+    assert.ok(await view.$('.legend .swatch.for') && await view.$('.legend .swatch.against'), 'legend with both colours');
+    await view.$eval('#explain-regions', (e) => { const i = e as HTMLInputElement; i.value = '1'; i.dispatchEvent(new Event('input', { bubbles: true })); });
+    await view.waitForFunction(() => /1 region for the verdict/.test(document.querySelector('.explain-view .status')?.textContent ?? '') || /0 regions for/.test(document.querySelector('.explain-view .status')?.textContent ?? ''), { timeout: 10_000 });
+    const lime1 = await canvasStats(view, 'lime');
+    t.diagnostic(`LIME coloured cells: 5 regions each side → green ${lime5.green} / red ${lime5.red}; 1 region → green ${lime1.green} / red ${lime1.red}`);
+    assert.ok(lime1.green + lime1.red > 0 && lime1.green + lime1.red < lime5.green + lime5.red, 'fewer regions colour fewer pixels');
+    await view.close();
+
+    // 2. Keyboard: Tab reaches a badge (disabled badges are skipped), Enter opens the view.
+    await feed.bringToFront();
+    await feed.evaluate(() => { (document.activeElement as HTMLElement | null)?.blur(); window.scrollTo(0, 0); });
+    await feed.keyboard.press('Tab');
+    const focused = await feed.evaluate(() => document.activeElement?.getAttribute('data-synthscreen-url') ?? null);
+    assert.ok(focused && done.some((b) => b.url === focused), `Tab focuses a badge (got ${focused})`);
+    const { page: view2, url: url2 } = await nextExplainTab(l, () => feed.keyboard.press('Enter'));
+    assert.equal(url2.searchParams.get('url'), focused);
+    await view2.waitForSelector('canvas[data-method="gradcam"]', { timeout: 60_000 });
+    await view2.close();
+
+    // 3. Progress and Cancel on a long LIME run (2000 samples through ?samples=).
+    const long = await l.browser.newPage();
+    await long.goto(`chrome-extension://${l.extensionId}/explain.html?url=${encodeURIComponent(first.url)}&method=lime&samples=2000`);
+    await long.waitForFunction(() => Number((document.getElementById('explain-progress') as HTMLProgressElement | null)?.value ?? 0) > 0, { timeout: 120_000, polling: 100 });
+    const shownProgress = await long.$eval('#explain-progress', (e) => (e as HTMLProgressElement).value);
+    assert.ok(shownProgress > 0 && shownProgress < 1, `progress shown (${shownProgress})`);
+    await long.click('.explain-view .controls button');
+    await long.waitForFunction(() => /cancelled/.test(document.querySelector('.explain-view .status')?.textContent ?? ''), { timeout: 30_000 });
+    assert.ok(await long.$('#explain-retry'), 'a cancelled method can be computed again');
+    assert.equal(await long.$('#explain-progress'), null, 'no progress after cancelling');
+    await long.close();
+
+    // 4. The popup's "Explain" button.
+    const tabId = await inWorker<number>(l, `chrome.tabs.query({ url: ${JSON.stringify(server.origin + '/feed')} }).then((t) => t[0].id)`);
+    const popup = await l.browser.newPage();
+    await popup.goto(`chrome-extension://${l.extensionId}/popup.html?tabId=${tabId}`);
+    await popup.waitForFunction((n) => document.querySelectorAll('#images li button.explain').length >= n, { timeout: 15_000 }, done.length);
+    const second = done[1]!;
+    const { page: view3, url: url3 } = await nextExplainTab(l, () => popup.$eval(`#images li[data-url="${second.url}"] button.explain`, (b) => (b as HTMLButtonElement).click()));
+    assert.equal(url3.searchParams.get('url'), second.url);
+    assert.equal(url3.searchParams.get('tab'), String(tabId));
+    await view3.waitForSelector('canvas[data-method="gradcam"]', { timeout: 60_000 });
+    assert.equal(await view3.$eval('#explain-root', (e) => e.getAttribute('data-verdict')), second.label);
+    await view3.close();
+    await popup.close();
+    assert.equal((await readBadges(feed)).length, imgs.length, 'activating badges did not add or remove any');
+  } finally {
+    await l.close();
+    await server.close();
+  }
+});
