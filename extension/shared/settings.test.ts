@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_SETTINGS, SETTINGS_VERSION, effectiveThreshold, normalizeSettings } from './settings';
+import { DEFAULT_SETTINGS, SETTINGS_VERSION, effectiveThreshold, normalizeHostname, normalizeSettings } from './settings';
 
 test('empty or garbage storage gives the defaults', () => {
   assert.deepEqual(normalizeSettings(undefined), { ...DEFAULT_SETTINGS });
@@ -28,4 +28,28 @@ test('effectiveThreshold prefers the user value', () => {
   const model = { threshold: 0.6, unsureBand: 0.1 };
   assert.deepEqual(effectiveThreshold(normalizeSettings({}), model), model);
   assert.deepEqual(effectiveThreshold(normalizeSettings({ version: 2, threshold: 0.3, unsureBand: 0 }), model), { threshold: 0.3, unsureBand: 0 });
+});
+
+test('normalizeHostname accepts pasted URLs and rejects junk', () => {
+  assert.equal(normalizeHostname('https://WWW.Example.com:8080/a?b'), 'www.example.com');
+  assert.equal(normalizeHostname(' x.com '), 'x.com');
+  assert.equal(normalizeHostname('127.0.0.1'), '127.0.0.1');
+  assert.equal(normalizeHostname('example.org.'), 'example.org');
+  assert.equal(normalizeHostname(''), undefined);
+  assert.equal(normalizeHostname('not a host!'), undefined);
+});
+
+test('disabledSites: normalised, de-duplicated; a non-string entry resets only that field', () => {
+  assert.deepEqual(normalizeSettings({ version: 2, disabledSites: ['X.com', 'https://x.com/home', 'bad host'] }).disabledSites, ['x.com']);
+  const s = normalizeSettings({ version: 2, disabledSites: ['a.com', 3], profileSites: ['x'], autoScan: false });
+  assert.deepEqual(s.disabledSites, []);
+  assert.deepEqual(s.profileSites, ['x']);
+  assert.equal(s.autoScan, false);
+});
+
+test('every field survives a round trip; a newer version keeps what validates', () => {
+  const full = { ...DEFAULT_SETTINGS, threshold: 0.4, unsureBand: 0.2, autoScan: false, disabledSites: ['a.org'], profileSites: ['reddit'],
+    backend: 'wasm' as const, explainMethod: 'lime' as const, limeSamples: 800, history: false };
+  assert.deepEqual(normalizeSettings(JSON.parse(JSON.stringify(full))), full);
+  assert.deepEqual(normalizeSettings({ ...full, version: 99, extra: 1 }), full);
 });

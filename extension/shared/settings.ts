@@ -84,13 +84,31 @@ export function normalizeSettings(stored: unknown): Settings {
     threshold: s.threshold === null ? null : num(s.threshold, 0.05, 0.95) ?? d.threshold,
     unsureBand: s.unsureBand === null ? null : num(s.unsureBand, 0, 0.5) ?? d.unsureBand,
     autoScan: typeof s.autoScan === 'boolean' ? s.autoScan : d.autoScan,
-    disabledSites: strings(s.disabledSites, d.disabledSites),
+    disabledSites: strings(s.disabledSites, d.disabledSites).map(normalizeHostname).filter((h): h is string => !!h)
+      .filter((h, i, a) => a.indexOf(h) === i),
     profileSites: strings(s.profileSites, d.profileSites),
     backend: backends.includes(s.backend as BackendPreference) ? (s.backend as BackendPreference) : d.backend,
     explainMethod: methods.includes(s.explainMethod as ExplainMethod) ? (s.explainMethod as ExplainMethod) : d.explainMethod,
     limeSamples: Math.round(num(s.limeSamples, 50, 2000) ?? d.limeSamples),
     history: typeof s.history === 'boolean' ? s.history : d.history,
   };
+}
+
+/**
+ * A hostname as stored in `disabledSites`: lower case, without scheme, port, path or a trailing dot;
+ * accepts a pasted URL. `undefined` when nothing host-like is left.
+ * @example normalizeHostname('https://WWW.Example.com:8080/a?b') === 'www.example.com'
+ */
+export function normalizeHostname(input: string): string | undefined {
+  let h = input.trim().toLowerCase();
+  if (!h) return undefined;
+  try {
+    h = new URL(/^[a-z][a-z0-9+.-]*:\/\//.test(h) ? h : `http://${h}`).hostname;
+  } catch {
+    return undefined;
+  }
+  h = h.replace(/\.$/, '');
+  return /^[a-z0-9.-]+$/.test(h) && !h.startsWith('.') && h.length <= 253 ? h : undefined;
 }
 
 /** The threshold and band in force: the user's when set, else the model's. */
