@@ -8,6 +8,9 @@
  * verdict" in the popup stores URL, verdict, probability and model.
  */
 import { test } from 'node:test';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { inWorker, launchWithExtension } from './helpers/browser';
 import { feedHtml, generatedImages, startFeedServer } from './helpers/feed';
@@ -78,6 +81,27 @@ test('permission needed → grant → verdicts; history and reports', { skip: sk
     assert.equal(reports[0]!.pageUrl, `${server.origin}/feed`);
     assert.ok(typeof reports[0]!.model === 'string' && (reports[0]!.model as string).includes('@'));
     assert.equal(reports[0]!.probability, history.find((e) => e.url === url)!.probability);
+
+    // Options: export the report as a manifest TSV; clear history.
+    const dl = mkdtempSync(join(tmpdir(), 'synthscreen-dl-'));
+    try {
+      const opt = await l.browser.newPage();
+      const cdp = await opt.createCDPSession();
+      await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dl });
+      await opt.goto(`chrome-extension://${l.extensionId}/options.html`);
+      await opt.waitForFunction(() => document.querySelector('#report-count')?.textContent === '1', { timeout: 10_000 });
+      await opt.click('#export-reports');
+      let files: string[] = [];
+      for (let i = 0; i < 50 && !files.some((f) => f.endsWith('.tsv')); i++) { await new Promise((r) => setTimeout(r, 200)); files = readdirSync(dl); }
+      const tsv = readFileSync(join(dl, files.find((f) => f.endsWith('.tsv'))!), 'utf8').split('\n');
+      assert.equal(tsv[0], 'path\tlabel\tgenerator\tsource_repo\tcrop\tnotes');
+      assert.ok(tsv[1]!.startsWith(`${url}\t`), tsv[1]);
+      assert.match(tsv[1]!, /\tuser-report\t\t.*verdict=.*p=0\.\d{3}.*model=/);
+      await opt.click('#clear-history');
+      await opt.waitForFunction(() => document.querySelector('#history-count')?.textContent === '0', { timeout: 10_000 });
+    } finally {
+      rmSync(dl, { recursive: true, force: true });
+    }
   } finally {
     await l.close();
     await server.close();
