@@ -7,7 +7,13 @@
  * are mirrored to `storage.session` (base64, under `pageBytes:<hash>`) so a stopped and restarted
  * service worker still resolves them; the session copy is trimmed to the same LRU.
  */
-import browser from 'webextension-polyfill';
+
+/** The promise-based `storage.session` area (`browser.*` in Firefox, `chrome.*` in Chromium ≥ 102), if any. */
+interface SessionArea {
+  get(keys: string | string[]): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+  remove(keys: string | string[]): Promise<void>;
+}
 
 export const MAX_ENTRIES = 16;
 export const MAX_TOTAL_BYTES = 48 * 1024 * 1024;
@@ -18,8 +24,11 @@ const HASH_RE = /^[0-9a-f]{64}$/;
 
 const mem = new Map<string, Uint8Array>();
 
-function session() {
-  return browser.storage.session as typeof browser.storage.local | undefined;
+// Read directly (not through webextension-polyfill) so this module also loads in Node unit tests,
+// where there is no session storage and only the memory LRU works.
+function session(): SessionArea | undefined {
+  const g = globalThis as unknown as { browser?: { storage?: { session?: SessionArea } }; chrome?: { storage?: { session?: SessionArea } } };
+  return g.browser?.storage?.session ?? g.chrome?.storage?.session;
 }
 
 /** base64 of `bytes` (chunked: no call-stack limits on large inputs). */
@@ -91,6 +100,11 @@ export async function bytesFor(contentHash: string): Promise<Uint8Array | undefi
   } catch {
     return undefined;
   }
+}
+
+/** Forgets everything kept in memory (tests). */
+export function clearBytesMemory(): void {
+  mem.clear();
 }
 
 /** MIME type from the first bytes (magic numbers); `application/octet-stream` when unknown. */
