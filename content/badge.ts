@@ -2,8 +2,8 @@
  * The badge drawn over an image's top-left corner: a host element in the page holding a CLOSED shadow
  * root (page styles and scripts cannot reach it). The host carries `data-synthscreen-*` attributes so
  * tests can read the state without opening the shadow root. Accessible: a `role="status"` live region
- * holding a `<button>` whose `aria-label` is the full text (e.g. "Likely AI-generated, 87 %"). Once there
- * is a verdict the button is enabled: click, Enter or Space opens the explanation view (`onActivate`);
+ * whose `aria-label` is the full text (e.g. "Likely AI-generated, 87 %"), holding a `<button>` with that
+ * text (its name adds "Explain this verdict" once it is active). Once there is a verdict the button is enabled: click, Enter or Space opens the explanation view (`onActivate`);
  * before that (analysing, errors) it is disabled and out of the tab order. Events from the button do not
  * reach the page (`stopPropagation`), so activating a badge never triggers the page's own click handlers.
  */
@@ -51,6 +51,8 @@ const STYLE = `
 export class Badge {
   readonly host: HTMLElement;
   private readonly el: HTMLButtonElement;
+  /** The `role="status"` live region around the button; its `aria-label` is the badge text. */
+  private readonly live: HTMLSpanElement;
   private state: BadgeState = { kind: 'analysing' };
   private threshold = 0.5;
   private band = 0;
@@ -68,6 +70,7 @@ export class Badge {
     style.textContent = STYLE;
     const live = document.createElement('span');
     live.setAttribute('role', 'status');
+    this.live = live;
     this.el = document.createElement('button');
     this.el.type = 'button';
     this.el.className = 'b';
@@ -139,8 +142,9 @@ export class Badge {
     }
     this.el.textContent = text;
     this.el.style.background = colour;
-    this.el.setAttribute('aria-label', text);
     const active = s.kind === 'verdict' && !!this.onActivate;
+    this.live.setAttribute('aria-label', text);
+    this.el.setAttribute('aria-label', active ? `${text}. Explain this verdict` : text);
     this.el.disabled = !active;
     h.toggleAttribute('data-synthscreen-explainable', active);
   }
