@@ -80,6 +80,19 @@ test('explanation view: opened from a badge (click and keyboard) and from the po
     }, first.url);
     assert.ok(box.w > 10 && box.h > 5, `badge has a size (${box.w}x${box.h})`);
     assert.equal(box.explainable, true, 'a badge with a verdict is explainable');
+    // Accessibility (closed shadow root: read the accessibility tree): the status keeps the verdict text,
+    // and inside it an enabled button says it explains the verdict.
+    const snap = await feed.accessibility.snapshot({ interestingOnly: true });
+    const nodes: Array<{ role?: string; name?: string; disabled?: boolean }> = [];
+    const walk = (n: { role?: string; name?: string; disabled?: boolean; children?: unknown[] } | null | undefined) => {
+      if (!n) return;
+      nodes.push(n);
+      for (const c of (n.children ?? []) as typeof n[]) walk(c);
+    };
+    walk(snap as never);
+    const buttons = nodes.filter((n) => n.role === 'button' && /Explain this verdict$/.test(n.name ?? ''));
+    assert.equal(buttons.length, done.length, `one explain button per verdict badge: ${nodes.filter((n) => n.role === 'button').map((n) => n.name).join(' | ')}`);
+    assert.ok(buttons.every((n) => !n.disabled && /^(Likely AI-generated|Likely real|Unsure), \d+ %/.test(n.name!)));
     const { page: view, url: viewUrl } = await nextExplainTab(l, () => feed.mouse.click(box.x, box.y));
     assert.equal(viewUrl.searchParams.get('url'), first.url, 'the view explains the clicked image');
     assert.ok(Math.abs(Number(viewUrl.searchParams.get('p')) - first.probability!) < 1e-5, 'the view carries the badge probability');
@@ -150,6 +163,17 @@ test('explanation view: opened from a badge (click and keyboard) and from the po
     assert.ok(await long.$('#explain-retry'), 'a cancelled method can be computed again');
     assert.equal(await long.$('#explain-progress'), null, 'no progress after cancelling');
     await long.close();
+
+    // Bad input: an image that cannot be fetched, and a content hash the background does not know.
+    const bad = await l.browser.newPage();
+    await bad.goto(`chrome-extension://${l.extensionId}/explain.html?url=${encodeURIComponent(`${server.origin}/missing.png`)}&method=gradcam&p=0.5`);
+    await bad.waitForFunction(() => /Grad-CAM: could not get the image/.test(document.querySelector('.explain-view .status')?.textContent ?? ''), { timeout: 30_000 });
+    assert.equal(await bad.$('canvas'), null, 'no heatmap for an image that could not be fetched');
+    await bad.goto(`chrome-extension://${l.extensionId}/explain.html?hash=${'0'.repeat(64)}`);
+    await bad.waitForFunction(() => /no longer available/.test(document.querySelector('[role=alert]')?.textContent ?? ''), { timeout: 30_000 });
+    await bad.goto(`chrome-extension://${l.extensionId}/explain.html?url=javascript:alert(1)`);
+    await bad.waitForFunction(() => /Nothing to explain/.test(document.querySelector('[role=alert]')?.textContent ?? ''), { timeout: 10_000 });
+    await bad.close();
 
     // 4. The popup's "Explain" button.
     const tabId = await inWorker<number>(l, `chrome.tabs.query({ url: ${JSON.stringify(server.origin + '/feed')} }).then((t) => t[0].id)`);
