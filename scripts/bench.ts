@@ -5,6 +5,8 @@
  *   packaged, flagged in the output) in Chromium's extension service worker on wasm, webgl and cpu, and
  *   on the WebGPU *fallback* (SwiftShader) adapter, forced through the test flags.
  * - The same model in Node on tfjs wasm.
+ * - Content-script main-thread time per image on the 300-image infinite-scroll fixture
+ *   (`scripts/bench-content.ts`: CDP ScriptDuration with minus without the extension, / images).
  * - The other engineers' benches when their modules exist: `training/kernels/bench.ts` → benchTraining,
  *   `extension/shared/explain/bench.ts` → benchExplain (errors are caught and printed as JSON).
  */
@@ -15,8 +17,9 @@ import { findChromium, inWorker, launchWithExtension } from '../e2e/helpers/brow
 import { REPO_ROOT } from '../e2e/helpers/feed';
 import { loadReference } from '../e2e/helpers/reference';
 import { EXT_DIR, prepareWorker, testModelDir } from '../e2e/helpers/setup';
+import { benchContentScript } from './bench-content';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'skip-others': { type: 'boolean', default: false }, 'skip-webgpu': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'skip-others': { type: 'boolean', default: false }, 'skip-webgpu': { type: 'boolean', default: false }, 'skip-content': { type: 'boolean', default: false } } });
 const line = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 
 async function browserBench(model: { dir: string; packaged: boolean }): Promise<void> {
@@ -88,6 +91,10 @@ async function main(): Promise<void> {
   if (!model.packaged) line({ note: 'no packaged model (dist/chromium/model): timings are for the tiny e2e test model, not the detector' });
   await browserBench(model);
   await nodeBench(model);
+  if (!values['skip-content']) {
+    if (!existsSync(join(EXT_DIR, 'manifest.json'))) line({ bench: 'content-script', skipped: 'no dist/chromium (run npm run build)' });
+    else line(await benchContentScript().catch((e: unknown) => ({ bench: 'content-script', error: String((e as Error).message ?? e).slice(0, 300) })));
+  }
   if (!values['skip-others']) await others();
 }
 
