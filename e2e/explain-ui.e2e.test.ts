@@ -136,7 +136,12 @@ test('explanation view: opened from a badge (click and keyboard) and from the po
     assert.ok(await view.$('.legend .swatch.for') && await view.$('.legend .swatch.against'), 'legend with both colours');
     await view.$eval('#explain-regions', (e) => { const i = e as HTMLInputElement; i.value = '1'; i.dispatchEvent(new Event('input', { bubbles: true })); });
     await view.waitForFunction(() => /1 region for the verdict/.test(document.querySelector('.explain-view .status')?.textContent ?? '') || /0 regions for/.test(document.querySelector('.explain-view .status')?.textContent ?? ''), { timeout: 10_000 });
-    const lime1 = await canvasStats(view, 'lime');
+    // The status text can update a frame before the canvas redraws: poll the canvas (bounded, 10 s).
+    let lime1 = await canvasStats(view, 'lime');
+    for (let i = 0; i < 50 && lime1.green + lime1.red >= lime5.green + lime5.red; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      lime1 = await canvasStats(view, 'lime');
+    }
     t.diagnostic(`LIME coloured cells: 5 regions each side → green ${lime5.green} / red ${lime5.red}; 1 region → green ${lime1.green} / red ${lime1.red}`);
     assert.ok(lime1.green + lime1.red > 0 && lime1.green + lime1.red < lime5.green + lime5.red, 'fewer regions colour fewer pixels');
     await view.close();
