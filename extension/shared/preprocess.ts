@@ -248,10 +248,7 @@ export function toInputPixels(img: RgbaImage, spec: PreprocessSpec, crop?: CropB
   if (region.x !== 0 || region.y !== 0 || region.width !== src.width || region.height !== src.height) {
     src = cropRgba(src, region);
   }
-  if (src.width === size && src.height === size) {
-    // Still composite over black for consistency with the resampling path.
-    return resizeRgba(src, size, size);
-  }
+  // Also at identity size: resizeRgba composites over black, which keeps both decoders consistent.
   return resizeRgba(src, size, size);
 }
 

@@ -68,12 +68,9 @@ export async function benchTraining(opts: { steps?: number; batch?: number; patc
  * @returns mean ms per image over `n` runs after one warm-up
  */
 export async function benchDetector(modelDir = 'models/default', n = 20): Promise<{ msPerImage: number; crops: number; inputSize: number; weightsBytes: number }> {
-  const { readFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  const { loadDetector } = await import('../../extension/shared/detector');
+  const { loadDetectorFromDir } = await import('../node/model-dir');
   await useWasmBackend();
-  const manifest = JSON.parse(await readFile(join(modelDir, 'manifest.json'), 'utf8'));
-  const det = await loadDetector(tf, manifest, async (p) => new Uint8Array(await readFile(join(modelDir, p))));
+  const det = await loadDetectorFromDir(tf, modelDir);
   const w = 1024, h = 768;
   const data = new Uint8Array(w * h * 4);
   for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
