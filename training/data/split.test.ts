@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assignSplits, splitRecords, losoFolds } from './split';
+import { assignSplits, splitRecords, losoFolds, withinSourceFolds } from './split';
 import type { Rec } from './manifest';
 
 function rec(path: string, source: string, label: 'real' | 'synthetic', group = `path:${path}`): Rec {
@@ -63,4 +63,23 @@ test('LOSO folds hold out one source and drop leaked groups', () => {
   assert.equal(c.val.length, 80);
   assert.ok(c.train.every((r) => r.source !== 'C'));
   assert.equal(folds[0]!.test.length, 201);
+});
+
+test('withinSourceFolds: k pseudo-sources, stratified, groups kept whole, other sources dropped', () => {
+  const recs = makeSet().map((r, i) => ({ ...r, group: `g${Math.floor(i / 2)}` }));
+  const out = withinSourceFolds(recs, ['A'], 5, 9);
+  assert.equal(out.length, 200);
+  assert.deepEqual([...new Set(out.map((r) => r.source))].sort(), ['A#1', 'A#2', 'A#3', 'A#4', 'A#5']);
+  for (let f = 1; f <= 5; f++) {
+    const fold = out.filter((r) => r.source === `A#${f}`);
+    // 100 records per label = 50 pairs → 10 pairs (20 records) per fold and label
+    assert.equal(fold.filter((r) => r.label === 'real').length, 20);
+    assert.equal(fold.filter((r) => r.label === 'synthetic').length, 20);
+  }
+  const foldOf = new Map<string, Set<string>>();
+  for (const r of out) (foldOf.get(r.group) ?? foldOf.set(r.group, new Set()).get(r.group)!).add(r.source);
+  assert.ok([...foldOf.values()].every((s) => s.size === 1));
+  assert.equal(recs[0]!.source, 'A', 'input records are not modified');
+  assert.throws(() => withinSourceFolds(recs, ['A'], 1), RangeError);
+  assert.throws(() => withinSourceFolds(recs, ['Z'], 3), /no records/);
 });

@@ -125,3 +125,41 @@ export function losoFolds<R extends Rec>(recs: R[], opts: { valFraction?: number
     return { source, train, val, test, droppedForLeakage: rest.length - kept.length };
   });
 }
+
+/**
+ * Within-source k-fold cross-validation expressed as pseudo-sources, so the leave-one-source-out
+ * harness runs it unchanged: every record of `sources` gets `source = "<source>#<fold>"` (fold 1..k),
+ * and holding out one pseudo-source trains on the other k − 1 folds of the same source(s).
+ * This measures a method's ceiling inside one data pipeline (same camera/compression for both
+ * classes in the class-matched sources), next to the leave-one-source-out number.
+ *
+ * Method: as `assignSplits`, groups are stratified by (source, label), sorted by key, shuffled with
+ * mulberry32(seed ⊕ hash(stratum)) and dealt round-robin to the folds, so a group never straddles
+ * two folds and each fold holds ⌊n/k⌋ or ⌈n/k⌉ groups of every stratum.
+ * @param recs records (any sources; only those in `sources` are returned)
+ * @param sources the sources to cross-validate
+ * @param k folds, integer ≥ 2
+ * @returns copies of the selected records with the pseudo-source set
+ * @throws {RangeError} for k < 2 or a source with no records
+ */
+export function withinSourceFolds<R extends Rec>(recs: R[], sources: string[], k: number, seed = 1234): R[] {
+  if (!Number.isInteger(k) || k < 2) throw new RangeError(`folds must be an integer ≥ 2, got ${k}`);
+  const out: R[] = [];
+  for (const source of sources) {
+    const mine = recs.filter((r) => r.source === source);
+    if (mine.length === 0) throw new RangeError(`no records of source "${source}"`);
+    const strata = new Map<string, Map<string, R[]>>();
+    for (const r of mine) {
+      const s = strata.get(r.label) ?? strata.set(r.label, new Map()).get(r.label)!;
+      (s.get(r.group) ?? s.set(r.group, []).get(r.group)!).push(r);
+    }
+    for (const label of [...strata.keys()].sort()) {
+      const groups = [...strata.get(label)!.keys()].sort();
+      shuffleInPlace(groups, mulberry32((seed ^ hashString(`${source}\u0000${label}`)) >>> 0));
+      groups.forEach((g, i) => {
+        for (const r of strata.get(label)!.get(g)!) out.push({ ...r, source: `${source}#${(i % k) + 1}` });
+      });
+    }
+  }
+  return out;
+}
