@@ -26,13 +26,14 @@ export const makeTrainer: TrainerFactory = async ({ args }) => {
   const entry = archEntry(arch);
   const records = await loadRecords(String(args.manifest), args.root as string | undefined);
   const pNative = Number(args['p-native'] ?? 0);
-  const cacheFile = String(args.cache ?? defaultCacheFile(pNative));
-  const cache = await buildPatchCache(records, cacheFile, { region: 128, variants: 6, seed: 1, pNative });
+  const alignGrid = args.align === '1' || args.align === true;
+  const cacheFile = String(args.cache ?? defaultCacheFile(pNative, alignGrid));
+  const cache = await buildPatchCache(records, cacheFile, { region: 128, variants: 6, seed: 1, pNative, alignGrid });
   const archOptions = typeof args.widths === 'string' ? { widths: args.widths.split(',').map(Number) } : undefined;
   const lr = typeof args.lr === 'string' ? Number(args.lr) : undefined;
   const steps = Number(args.steps ?? 1200);
   const fn: TrainFn<Rec> = async (train, val, ctx) => {
-    const res = await trainPatchModel(train, val, cache, { arch, steps, seed: ctx.seed, evalEvery: Math.max(50, Math.round(steps / 8)), ...(lr ? { lr } : {}), ...(archOptions ? { archOptions } : {}) });
+    const res = await trainPatchModel(train, val, cache, { arch, steps, seed: ctx.seed, evalEvery: Math.max(50, Math.round(steps / 8)), alignGrid, ...(lr ? { lr } : {}), ...(archOptions ? { archOptions } : {}) });
     process.stderr.write(`  fold ${ctx.source}: best step ${res.best.step}, val AUC ${res.val.auc.toFixed(3)} bAcc ${res.val.balancedAccuracy.toFixed(3)} ECE ${res.val.ece.toFixed(3)}, platt a=${res.calibration.a.toFixed(3)} b=${res.calibration.b.toFixed(3)}, ${res.seconds.toFixed(0)} s, ${res.imgPerSec.toFixed(0)} img/s\n`);
     return imageScorer(patchModelScoreFn(res.model, entry.preprocess, entry.crops, res.calibration), { dispose: () => res.model.dispose() });
   };

@@ -37,14 +37,20 @@ export interface PatchCacheOptions {
    * JPEG grid from surviving. See the model card for the trade-off.
    */
   pNative?: number;
+  /**
+   * Cut native-resolution windows at even offsets (default false), so the 2×2 NPR blocks of every
+   * stored region line up with the image's own pixel grid — the grid a generator's 2× up-sampling
+   * left its traces on (Tan et al. 2024 compute NPR on whole, uncropped images).
+   */
+  alignGrid?: boolean;
   /** Parallel images (default 2). */
   concurrency?: number;
   log?: (msg: string) => void;
 }
 
 /** Default cache path (relative to the repo root) for the trainer's settings. */
-export function defaultCacheFile(pNative = 0): string {
-  return `training/.cache/patches-r128-v6-s1${pNative > 0 ? `-native${pNative}` : ''}.bin`;
+export function defaultCacheFile(pNative = 0, alignGrid = false): string {
+  return `training/.cache/patches-r128-v6-s1${pNative > 0 ? `-native${pNative}` : ''}${alignGrid ? '-aligned' : ''}.bin`;
 }
 
 /** In-memory regions: `data` holds `keys.length × variants × region²·3` bytes. */
@@ -66,7 +72,7 @@ export function regionOffset(c: PatchCache, i: number, v: number): number {
  * Cuts and augments the regions of one image (deterministic for a given path and seed).
  * @returns `variants` buffers of `region²·3` RGB bytes
  */
-export async function augmentedRegions(img: RgbaImage, path: string, region: number, variants: number, seed: number, aug: Partial<AugmentOptions>, pNative = 0): Promise<Uint8Array[]> {
+export async function augmentedRegions(img: RgbaImage, path: string, region: number, variants: number, seed: number, aug: Partial<AugmentOptions>, pNative = 0, alignGrid = false): Promise<Uint8Array[]> {
   const rng = mulberry32(hashString(path) ^ Math.imul(seed, 0x9e3779b1));
   const out: Uint8Array[] = [];
   for (let v = 0; v < variants; v++) {
@@ -76,8 +82,9 @@ export async function augmentedRegions(img: RgbaImage, path: string, region: num
     const short = Math.min(img.width, img.height);
     const scale = native ? 1 : Math.min(1, Math.max(p.scale, region / short));
     const side = Math.min(Math.ceil(region / scale) + 8, img.width, img.height);
-    const x = Math.floor(posX * (img.width - side + 1));
-    const y = Math.floor(posY * (img.height - side + 1));
+    let x = Math.floor(posX * (img.width - side + 1));
+    let y = Math.floor(posY * (img.height - side + 1));
+    if (alignGrid && native) { x -= x % 2; y -= y % 2; }
     let cur = cropRgba(img, { x, y, width: side, height: side });
     cur = await applyAugment(cur, { ...p, scale }, region);
     // centre R×R (upscale never happens: the window keeps ≥ region after the downscale, except for
@@ -99,8 +106,8 @@ export async function augmentedRegions(img: RgbaImage, path: string, region: num
   return out;
 }
 
-function paramsKey(region: number, variants: number, seed: number, aug: Partial<AugmentOptions>, pNative: number): string {
-  return JSON.stringify({ region, variants, seed, aug: { ...DEFAULT_AUGMENT, minSide: region, ...aug }, ...(pNative > 0 ? { pNative } : {}), v: 2 });
+function paramsKey(region: number, variants: number, seed: number, aug: Partial<AugmentOptions>, pNative: number, alignGrid: boolean): string {
+  return JSON.stringify({ region, variants, seed, aug: { ...DEFAULT_AUGMENT, minSide: region, ...aug }, ...(pNative > 0 ? { pNative } : {}), ...(alignGrid ? { alignGrid } : {}), v: 2 });
 }
 
 /**
@@ -115,7 +122,8 @@ export async function buildPatchCache(recs: Rec[], file: string, opts: PatchCach
   const seed = opts.seed ?? 1;
   const aug = { ...opts.augment, minSide: region };
   const pNative = opts.pNative ?? 0;
-  const params = paramsKey(region, variants, seed, aug, pNative);
+  const alignGrid = opts.alignGrid ?? false;
+  const params = paramsKey(region, variants, seed, aug, pNative, alignGrid);
   const log = opts.log ?? ((m: string) => process.stderr.write(m + '\n'));
   const per = variants * region * region * 3;
   let keys: string[] = [];
@@ -145,7 +153,7 @@ export async function buildPatchCache(recs: Rec[], file: string, opts: PatchCach
         const r = todo[next++]!;
         let img = await decodeFile(r.file);
         if (r.crop) img = cropRgba(img, r.crop);
-        const regs = await augmentedRegions(img, r.path, region, variants, seed, aug, pNative);
+        const regs = await augmentedRegions(img, r.path, region, variants, seed, aug, pNative, alignGrid);
         const b = new Uint8Array(per);
         regs.forEach((x, v) => b.set(x, v * region * region * 3));
         results.set(r.path, b);

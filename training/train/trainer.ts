@@ -34,6 +34,8 @@ export interface PatchTrainConfig {
   /** Variants per validation image scored at each evaluation (default 2). */
   valVariants: number;
   seed: number;
+  /** Take training patches at even offsets of the cached region (see `PatchCacheOptions.alignGrid`). */
+  alignGrid?: boolean;
   /** Extra options passed to the architecture builder. */
   archOptions?: Record<string, unknown>;
 }
@@ -134,7 +136,8 @@ export async function trainPatchModel(train: Rec[], val: Rec[], cache: PatchCach
       const list = byClass[cls as 0 | 1];
       const i = list[Math.floor(rng() * list.length)]!;
       const v = Math.floor(rng() * cache.variants);
-      const x = Math.floor(rng() * (R - P + 1)), y = Math.floor(rng() * (R - P + 1));
+      let x = Math.floor(rng() * (R - P + 1)), y = Math.floor(rng() * (R - P + 1));
+      if (cfg.alignGrid) { x -= x % 2; y -= y % 2; }
       writePatch(cache, i, v, x, y, P, rng() < 0.5, rng() < 0.5, xBuf, b * P * P * 3);
       yBuf[b] = cls;
     }
