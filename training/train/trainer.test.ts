@@ -62,3 +62,28 @@ test('patch cache is deterministic and reused; training separates an easy artefa
     await fx.cleanup();
   }
 });
+
+test('patch sampler draws only training images, class-balanced, grid-aligned on request', async () => {
+  const { drawPatchBatch } = await import('./trainer');
+  const { mulberry32 } = await import('../data/rng');
+  const train: [number[], number[]] = [[0, 2, 4], [1, 3]]; // cache indices 5..9 belong to validation/test images
+  const rng = mulberry32(42);
+  const seen = new Set<number>();
+  for (let k = 0; k < 500; k++) {
+    const batch = drawPatchBatch(rng, train, 6, 128, 64, 8, k % 2 === 0);
+    batch.forEach((d, b) => {
+      assert.equal(d.label, b % 2);
+      assert.ok(train[d.label].includes(d.index), `index ${d.index} is not a training image of class ${d.label}`);
+      assert.ok(d.variant >= 0 && d.variant < 6 && d.x >= 0 && d.x <= 64 && d.y >= 0 && d.y <= 64);
+      if (k % 2 === 0) assert.ok(d.x % 2 === 0 && d.y % 2 === 0, `unaligned (${d.x}, ${d.y})`);
+      seen.add(d.index);
+    });
+  }
+  assert.deepEqual([...seen].sort(), [0, 1, 2, 3, 4]);
+});
+
+test('trainPatchModel refuses an image group present in both training and validation', async () => {
+  const rec = (path: string, y: 0 | 1, group: string) => ({ path, file: `/x/${path}`, label: y ? 'synthetic' as const : 'real' as const, y, source: 's', generator: 'g', group, line: 0, extra: {} });
+  const cache = { region: 8, variants: 1, keys: ['a', 'b', 'c', 'd'], index: new Map([['a', 0], ['b', 1], ['c', 2], ['d', 3]]), data: new Uint8Array(4 * 8 * 8 * 3), params: '' };
+  await assert.rejects(trainPatchModel([rec('a', 0, 'g1'), rec('b', 1, 'g2')], [rec('c', 0, 'g1'), rec('d', 1, 'g3')], cache, { steps: 1 }, () => {}), /group g1.*both/);
+});

@@ -74,6 +74,31 @@ function writePatch(cache: PatchCache, i: number, v: number, x: number, y: numbe
   }
 }
 
+/** One training patch: cached region (`index`, `variant`), top-left corner (x, y), flips and label. */
+export interface PatchDraw { index: number; variant: number; x: number; y: number; flipH: boolean; flipV: boolean; label: 0 | 1 }
+
+/**
+ * The patch sampler: a class-balanced batch (even slots real, odd slots synthetic), images uniform within
+ * a class, drawn ONLY from the cache indices in `byClass` — the training records — so no patch of a
+ * validation or test image can enter training (`trainPatchModel` also refuses overlapping splits).
+ * @param byClass cache indices of the training records, `[real, synthetic]`, both non-empty
+ * @param R cached region side; @param P patch side ≤ R; @param B batch size
+ * @param alignGrid even x and y (see `PatchCacheOptions.alignGrid`)
+ */
+export function drawPatchBatch(rng: () => number, byClass: [number[], number[]], variants: number, R: number, P: number, B: number, alignGrid = false): PatchDraw[] {
+  const out: PatchDraw[] = [];
+  for (let b = 0; b < B; b++) {
+    const label = (b % 2) as 0 | 1;
+    const list = byClass[label];
+    const index = list[Math.floor(rng() * list.length)]!;
+    const variant = Math.floor(rng() * variants);
+    let x = Math.floor(rng() * (R - P + 1)), y = Math.floor(rng() * (R - P + 1));
+    if (alignGrid) { x -= x % 2; y -= y % 2; }
+    out.push({ index, variant, x, y, flipH: rng() < 0.5, flipV: rng() < 0.5, label });
+  }
+  return out;
+}
+
 /**
  * Mean logit per record over the first `variants` cached regions (whole `R × R` region, no flip).
  * @returns Float32Array of logits, in the order of `recs`
@@ -108,11 +133,14 @@ function logLoss(z: ArrayLike<number>, y: ArrayLike<number>): number {
  * Trains a patch model. The tfjs backend must already be set (wasm with `useWasmBackend()`).
  * @param train, val records present in `cache` (both classes in each)
  * @returns the best-validation model, its calibration and threshold, and the training history
- * @throws {Error} when a record is missing from the cache or a split lacks a class
+ * @throws {Error} when a record is missing from the cache, a split lacks a class, or an image (group) is in both splits
  */
 export async function trainPatchModel(train: Rec[], val: Rec[], cache: PatchCache, config: Partial<PatchTrainConfig> = {}, log: (m: string) => void = (m) => process.stderr.write(m + '\n')): Promise<PatchTrainResult> {
   const cfg = { ...DEFAULT_PATCH_TRAIN, ...config };
   for (const r of [...train, ...val]) if (!cache.index.has(r.path)) throw new Error(`${r.path} is not in the patch cache`);
+  const trainGroups = new Set(train.map((r) => r.group));
+  const leak = val.find((r) => trainGroups.has(r.group));
+  if (leak) throw new Error(`${leak.path} (group ${leak.group}) is in both the training and the validation records`);
   const byClass: [number[], number[]] = [[], []];
   for (const r of train) byClass[r.y].push(cache.index.get(r.path)!);
   if (byClass[0].length === 0 || byClass[1].length === 0) throw new Error('training data needs both classes');
@@ -131,16 +159,10 @@ export async function trainPatchModel(train: Rec[], val: Rec[], cache: PatchCach
   let trainTime = 0, lossSum = 0, lossN = 0;
   for (let step = 1; step <= cfg.steps; step++) {
     const ts = Date.now();
-    for (let b = 0; b < B; b++) {
-      const cls = b % 2;
-      const list = byClass[cls as 0 | 1];
-      const i = list[Math.floor(rng() * list.length)]!;
-      const v = Math.floor(rng() * cache.variants);
-      let x = Math.floor(rng() * (R - P + 1)), y = Math.floor(rng() * (R - P + 1));
-      if (cfg.alignGrid) { x -= x % 2; y -= y % 2; }
-      writePatch(cache, i, v, x, y, P, rng() < 0.5, rng() < 0.5, xBuf, b * P * P * 3);
-      yBuf[b] = cls;
-    }
+    drawPatchBatch(rng, byClass, cache.variants, R, P, B, cfg.alignGrid ?? false).forEach((d, b) => {
+      writePatch(cache, d.index, d.variant, d.x, d.y, P, d.flipH, d.flipV, xBuf, b * P * P * 3);
+      yBuf[b] = d.label;
+    });
     (opt as unknown as { learningRate: number }).learningRate = cfg.lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * (step - 1) / cfg.steps)));
     const loss = tf.tidy(() => {
       const xs = tf.tensor4d(xBuf, [B, P, P, 3]);
