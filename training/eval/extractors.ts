@@ -2,7 +2,9 @@
  * Feature extractors for the feature cache (`training/cli/features.ts`) and the LOSO harness.
  *
  * A `FeatureExtractor` maps decoded (cropped, degraded) RGBA images to fixed-length float vectors. Other
- * extractors (e.g. frozen CNN embeddings) are plugged in as a module export `(ctx) => FeatureExtractor`.
+ * extractors (e.g. frozen CNN embeddings) are plugged in as a module export `(ctx) => FeatureExtractor`,
+ * e.g. the frozen MobileNetV2 (async weight loading, so not built in):
+ * `--extractor training/models/mobilenet-v2.ts#makeExtractor [--layer pool|block32|block96|concat]`.
  *
  * Built in: `residual-stats` (24-d), cheap low-level statistics of the native-resolution centre
  * 256×256 crop, in the spirit of the residual probes of baseline.md (which showed that such features

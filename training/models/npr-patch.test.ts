@@ -47,7 +47,7 @@ test('fully convolutional: one logit per image, equal to the mean of the patch-l
 
 test('registry: known archs build, unknown names are an error listing the known ones', async () => {
   await tf.setBackend('cpu');
-  assert.deepEqual(Object.keys(REGISTRY).sort(), ['efficientnet-b4', 'npr-patch-cnn', 'resnet50']);
+  assert.deepEqual(Object.keys(REGISTRY).sort(), ['efficientnet-b4', 'mobilenet-v2', 'npr-patch-cnn', 'resnet50']);
   assert.equal(REGISTRY['npr-patch-cnn']!.preprocess.geometry, 'center-crop');
   const m = buildArch('efficientnet-b4', { width: 0.1, depth: 0.1, inputSize: 32 });
   assert.deepEqual(m.outputs[0]!.shape, [null, 1]);

