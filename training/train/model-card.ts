@@ -4,7 +4,7 @@
  *
  *   npx tsx training/train/model-card.ts --model models/default --loso out/loso/<run>/loso.json \
  *     [--bench <bench.json from `npx tsx training/kernels/bench.ts detector`>] [--notes <markdown file>]
- *     [--extra-loso <other loso.json> …]
+ *     [--extra-loso <other loso.json> …] [--extra-md <markdown file> …]
  *
  * Copies the LOSO summary (predictions dropped) and markdown table into `<model>/reports/`.
  */
@@ -29,7 +29,12 @@ export function modelCard(m: ModelManifest, training: Record<string, any>, loso:
   L.push(`- Architecture \`${m.arch}\`: fixed NPR residual (x − up(down(x)), nearest 2×; Tan et al., CVPR 2024) → four 3×3 conv-BN-ReLU layers (one stride 2; receptive field ≈ 30 px) → 1×1 conv patch logits → global average (LaDeDa-style patch scoring, Cavia et al. 2024). Trained from scratch; no pretrained weights.`);
   L.push(`- Input: \`${m.preprocess.geometry}\` ${m.preprocess.inputSize} px at native resolution, ${m.crops ?? 1} crops per image (centre + corners, logits averaged), normalisation \`${JSON.stringify(m.preprocess.normalization)}\`. Output: one logit per image.`);
   L.push(`- Weights: ${(bytes / 1024).toFixed(0)} KiB (${p.quantize ?? '?'}), files pinned by sha256 in \`manifest.json\`.`);
-  L.push(`- Calibration (fitted on the validation split): ${cal}; threshold ${m.threshold} (best balanced accuracy on validation); unsure band ${m.unsureBand}.`, '');
+  const sc = p.sourceCalibration as { stage1: { a: number; b: number }; stage2: { a: number; b: number }; loso: string; command: string; inDomainThreshold?: number } | undefined;
+  if (sc) {
+    L.push(`- Calibration (**source-held-out**, \`training/train/source-calibration.ts\`): ${cal}. This is the in-domain Platt map fitted on the validation split, σ(${sc.stage1.a.toFixed(4)}·z ${sc.stage1.b < 0 ? '−' : '+'} ${Math.abs(sc.stage1.b).toFixed(4)}), followed by a second Platt stage σ(${sc.stage2.a.toFixed(4)}·logit(p) ${sc.stage2.b < 0 ? '−' : '+'} ${Math.abs(sc.stage2.b).toFixed(4)}) fitted with equal class weights on the leave-one-source-out predictions of the same recipe (run \`${sc.loso}\`), so the probability says how often such a score is right on a source the detector never saw. Threshold ${m.threshold}; unsure band ${m.unsureBand} (narrowest band whose nested real-photo FPR is ≤ 15 % at clean, web and avatar). Command: \`${sc.command}\`. In-domain threshold before this step: ${sc.inDomainThreshold ?? '?'}.`, '');
+  } else {
+    L.push(`- Calibration (fitted on the validation split): ${cal}; threshold ${m.threshold} (best balanced accuracy on validation); unsure band ${m.unsureBand}.`, '');
+  }
   L.push('## Training', '');
   L.push(`- Command: \`${training.command}\``);
   L.push(`- Split: \`splitRecords\` seed ${training.split?.seed}, 0.8/0.1/0.1 by source × label, grouped: train ${training.split?.train}, val ${training.split?.val}, test ${training.split?.test} images.`);
@@ -62,7 +67,7 @@ export function modelCard(m: ModelManifest, training: Record<string, any>, loso:
 
 /** CLI. @throws {Error} for missing files */
 export async function main(argv: string[]): Promise<string> {
-  const { values } = parseArgs({ args: argv, options: { model: { type: 'string', default: 'models/default' }, loso: { type: 'string' }, bench: { type: 'string' }, notes: { type: 'string' }, 'extra-loso': { type: 'string', multiple: true } } });
+  const { values } = parseArgs({ args: argv, options: { model: { type: 'string', default: 'models/default' }, loso: { type: 'string' }, bench: { type: 'string' }, notes: { type: 'string' }, 'extra-loso': { type: 'string', multiple: true }, 'extra-md': { type: 'string', multiple: true } } });
   const dir = resolve(String(values.model));
   const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as ModelManifest;
   const training = JSON.parse(await readFile(join(dir, 'training-report.json'), 'utf8'));
@@ -89,6 +94,8 @@ export async function main(argv: string[]): Promise<string> {
     await writeFile(join(dir, 'reports', `loso-${slug}.md`), md);
     extras.push(md);
   }
+  // Further reports written by project commands (e.g. calibrate-loso --report), embedded verbatim with headings demoted.
+  for (const file of values['extra-md'] ?? []) extras.push((await readFile(file, 'utf8')).replace(/^# /, '### '));
   const text = modelCard(manifest, training, loso, bench, notes, extras);
   await writeFile(join(dir, 'MODEL_CARD.md'), text);
   return text;
