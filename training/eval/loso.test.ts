@@ -108,3 +108,22 @@ test('runLoso with an image scorer on fixture files (decode → crop → degrade
     await fx.cleanup();
   }
 });
+
+test('runLoso on within-source folds pools the folds per base source', async () => {
+  const { withinSourceFolds } = await import('../data/split');
+  const recs: Rec[] = [];
+  for (const s of ['A', 'B']) for (let i = 0; i < 12; i++) for (const l of ['real', 'synthetic'] as const) recs.push(rec(`${s}/${l}/${i}`, s, l));
+  const folded = withinSourceFolds(recs, ['A', 'B'], 3, 5);
+  // A is scored perfectly (p = y), B always backwards (p = 1 − y): within-source AUC 1 and 0
+  const trainFn = async (): Promise<Scorer> => ({
+    score: async (rs) => rs.map((x) => ({ probability: x.source.startsWith('A#') ? x.y * 0.8 + 0.1 : 0.9 - x.y * 0.8 })),
+  });
+  const res = await runLoso({ records: folded, trainFn, degrade: ['clean'], valFraction: 0, log: () => {} });
+  assert.equal(res.folds.length, 6);
+  assert.deepEqual(Object.keys(res.by_base_source!).sort(), ['A', 'B']);
+  assert.equal(res.by_base_source!.A!.clean!.roc_auc, 1);
+  assert.equal(res.by_base_source!.A!.clean!.n, 24);
+  assert.equal(res.by_base_source!.B!.clean!.roc_auc, 0);
+  assert.equal(res.by_base_source!.B!.clean!.balanced_accuracy, 0);
+  assert.match(losoMarkdown(res), /Within-source cross-validation[\s\S]*\| A \| 1\.000 \/ 1\.000 \|/);
+});

@@ -102,6 +102,11 @@ export interface LosoResult {
   folds: LosoFoldInfo[];
   /** level → held-out predictions. */
   predictions: Record<string, Prediction[]>;
+  /**
+   * Within-source cross-validation (`withinSourceFolds`, pseudo-sources `<source>#<fold>`): base source →
+   * level → metrics over its folds pooled. Absent for plain leave-one-source-out runs.
+   */
+  by_base_source?: Record<string, Record<string, MetricSummary>>;
 }
 
 /**
@@ -159,7 +164,20 @@ export async function runLoso<R extends Rec>(opts: LosoOptions<R>): Promise<Loso
     const b = Object.values(per_source).map((m) => m[level]?.balanced_accuracy).filter((v): v is number => v !== undefined);
     meanBacc[level] = b.length ? b.reduce((a, c) => a + c, 0) / b.length : null;
   }
+  let by_base_source: LosoResult['by_base_source'];
+  if (folds.some((f) => f.source.includes('#'))) {
+    by_base_source = {};
+    const bases = [...new Set(folds.map((f) => f.source.split('#')[0]!))].sort();
+    for (const b of bases) {
+      by_base_source[b] = {};
+      for (const level of levels) {
+        const p = predictions[level]!.filter((x) => x.source.split('#')[0] === b);
+        if (p.length > 0) by_base_source[b]![level] = metricsOf(p, threshold);
+      }
+    }
+  }
   return {
+    ...(by_base_source ? { by_base_source } : {}),
     name: opts.name ?? 'unnamed', levels, threshold, per_source, pooled, matched,
     matched_sources: matchedSources.filter((s) => present.has(s)),
     mean_source_balanced_accuracy: meanBacc, folds: foldInfo, predictions,
@@ -331,6 +349,10 @@ export function losoMarkdown(r: LosoResult): string {
   lines.push(`| **pooled** | ${r.pooled[r.levels[0]!]?.n ?? 0} | ${r.levels.map((l) => cell(r.pooled[l])).join(' | ')} |`);
   lines.push(`| **matched sources** (${r.matched_sources.join(', ') || 'none'}) | ${r.matched[r.levels[0]!]?.n ?? 0} | ${r.levels.map((l) => cell(r.matched[l])).join(' | ')} |`);
   lines.push(`| **mean per-source bAcc** | | ${r.levels.map((l) => f3(r.mean_source_balanced_accuracy[l])).join(' | ')} |`);
+  if (r.by_base_source) {
+    lines.push('', 'Within-source cross-validation, folds pooled per source (bAcc / ROC-AUC):', '', `| source | ${r.levels.join(' | ')} |`, `|---|${r.levels.map(() => '---').join('|')}|`);
+    for (const [src, per] of Object.entries(r.by_base_source)) lines.push(`| ${src} | ${r.levels.map((l) => cell(per[l])).join(' | ')} |`);
+  }
   lines.push('', '| level | pooled FPR (real → synthetic) | pooled FNR (synthetic → real) | pooled ECE |', '|---|---|---|---|');
   for (const l of r.levels) lines.push(`| ${l} | ${pct(r.pooled[l]?.fpr)} | ${pct(r.pooled[l]?.fnr)} | ${f3(r.pooled[l]?.ece)} |`);
   lines.push('', '| fold | train | val | test | dropped (shared photos) | seconds |', '|---|---|---|---|---|---|');
