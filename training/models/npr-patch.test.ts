@@ -54,3 +54,18 @@ test('registry: known archs build, unknown names are an error listing the known 
   m.dispose();
   assert.throws(() => buildArch('nope'), /known: npr-patch-cnn, efficientnet-b4/);
 });
+
+test('receptive field: one input pixel reaches 6 × 6 patch logits with 3×3 kernels, 2 × 2 with kernels [3, 3, 1, 1]', async () => {
+  for (const [kernels, expected] of [[[3, 3, 3, 3], [5, 6, 7, 8, 9, 10]], [[3, 3, 1, 1], [7, 8]]] as const) {
+    const pm = patchLogitModel(buildNprPatch({ kernels: [...kernels] as [number, number, number, number], seed: 3 }));
+    const x = tf.randomUniform([1, 64, 64, 3], 0, 1, 'float32', 1);
+    const bumped = tf.tidy(() => x.add(tf.oneHot(tf.tensor1d([33 * 64 + 33], 'int32'), 64 * 64).reshape([1, 64, 64, 1]).mul(tf.tensor1d([0.5, 0, 0]))));
+    const a = (pm.predict(x) as tf.Tensor).arraySync() as number[][][][];
+    const b = (pm.predict(bumped) as tf.Tensor).arraySync() as number[][][][];
+    const rows = new Set<number>(), cols = new Set<number>();
+    for (let i = 0; i < 16; i++) for (let j = 0; j < 16; j++) if (Math.abs(a[0]![i]![j]![0]! - b[0]![i]![j]![0]!) > 1e-7) { rows.add(i); cols.add(j); }
+    assert.deepEqual([...rows].sort((p, q) => p - q), [...expected], `rows, kernels ${kernels}`);
+    assert.deepEqual([...cols].sort((p, q) => p - q), [...expected], `cols, kernels ${kernels}`);
+    x.dispose(); bumped.dispose(); pm.dispose?.();
+  }
+});

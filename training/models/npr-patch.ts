@@ -23,6 +23,12 @@ export const NPR_GAIN = 8;
 export interface NprPatchOptions {
   /** Channels of the two half-resolution convs and the two quarter-resolution convs. Default [24, 32, 48, 48]. */
   widths?: [number, number, number, number];
+  /**
+   * Kernel sizes of the four convs. Default [3, 3, 3, 3] (receptive field ≈ 30 px of the input);
+   * [3, 3, 1, 1] gives ≈ 10 px, close to LaDeDa's 9 × 9 patches (Cavia et al. 2024): too small to see
+   * content, so only local pixel statistics can carry the label.
+   */
+  kernels?: [number, number, number, number];
   /** Fixed input side (e.g. 64) or null for any size. Default null. */
   inputSize?: number | null;
   /** Seed for the kernel initialisers. */
@@ -52,21 +58,22 @@ export function nprKernel(): tf.Tensor4D {
  */
 export function buildNprPatch(opts: NprPatchOptions = {}): tf.LayersModel {
   const [w1, w2, w3, w4] = opts.widths ?? [24, 32, 48, 48];
+  const [k1, k2, k3, k4] = opts.kernels ?? [3, 3, 3, 3];
   const s = opts.inputSize ?? null;
   let seed = opts.seed ?? 1;
   const init = () => tf.initializers.heNormal({ seed: seed++ });
   const input = tf.input({ shape: [s, s, 3], name: 'image' });
   const npr = tf.layers.conv2d({ filters: 9, kernelSize: 2, strides: 2, useBias: false, trainable: false, name: 'npr_residual' });
   let x = npr.apply(input) as tf.SymbolicTensor;
-  const block = (h: tf.SymbolicTensor, filters: number, strides: number, name: string) => {
-    let y = tf.layers.conv2d({ filters, kernelSize: 3, strides, padding: 'same', useBias: false, kernelInitializer: init(), name: `${name}_conv` }).apply(h) as tf.SymbolicTensor;
+  const block = (h: tf.SymbolicTensor, filters: number, kernelSize: number, strides: number, name: string) => {
+    let y = tf.layers.conv2d({ filters, kernelSize, strides, padding: 'same', useBias: false, kernelInitializer: init(), name: `${name}_conv` }).apply(h) as tf.SymbolicTensor;
     y = tf.layers.batchNormalization({ momentum: 0.9, name: `${name}_bn` }).apply(y) as tf.SymbolicTensor;
     return tf.layers.reLU({ name: `${name}_relu` }).apply(y) as tf.SymbolicTensor;
   };
-  x = block(x, w1, 1, 'b1');
-  x = block(x, w2, 2, 'b2');
-  x = block(x, w3, 1, 'b3');
-  x = block(x, w4, 1, 'b4');
+  x = block(x, w1, k1, 1, 'b1');
+  x = block(x, w2, k2, 2, 'b2');
+  x = block(x, w3, k3, 1, 'b3');
+  x = block(x, w4, k4, 1, 'b4');
   const logitMap = tf.layers.conv2d({ filters: 1, kernelSize: 1, name: 'patch_logits', kernelInitializer: tf.initializers.glorotUniform({ seed: seed++ }) }).apply(x) as tf.SymbolicTensor;
   const out = tf.layers.globalAveragePooling2d({ name: 'image_logit' }).apply(logitMap) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: out, name: 'npr_patch_cnn' });

@@ -3,7 +3,7 @@
  *
  *   nice npx tsx training/cli/loso.ts --manifest ../shared/data/MANIFEST.tsv \
  *     --trainer training/train/loso-trainer.ts#makeTrainer [--arch=npr-patch-cnn] [--steps=1200] \
- *     [--p-native=0.5] [--lr=0.002] [--widths=24,32,48,48] [--cache=<file>] [--align=1]
+ *     [--p-native=0.5] [--lr=0.002] [--widths=24,32,48,48] [--kernels=3,3,1,1] [--cache=<file>] [--align=1]
  *     [--train-sources=a,b,c] --out out/loso/npr-patch
  *
  * (The harness parses unknown options loosely: write them as `--name=value`.)
@@ -34,7 +34,9 @@ export const makeTrainer: TrainerFactory = async ({ args }) => {
   const alignGrid = args.align === '1' || args.align === true;
   const cacheFile = String(args.cache ?? defaultCacheFile(pNative, alignGrid));
   const cache = await buildPatchCache(records, cacheFile, { region: 128, variants: 6, seed: 1, pNative, alignGrid });
-  const archOptions = typeof args.widths === 'string' ? { widths: args.widths.split(',').map(Number) } : undefined;
+  const archOptions = typeof args.widths === 'string' || typeof args.kernels === 'string'
+    ? { ...(typeof args.widths === 'string' ? { widths: args.widths.split(',').map(Number) } : {}), ...(typeof args.kernels === 'string' ? { kernels: args.kernels.split(',').map(Number) } : {}) }
+    : undefined;
   const lr = typeof args.lr === 'string' ? Number(args.lr) : undefined;
   const steps = Number(args.steps ?? 1200);
   const only = typeof args['train-sources'] === 'string' ? new Set(args['train-sources'].split(',')) : undefined;
