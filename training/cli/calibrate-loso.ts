@@ -32,7 +32,7 @@ interface LosoJson {
   predictions: Record<string, Array<{ path: string; label: string; source: string; probability: number }>>;
 }
 
-const BANDS = [0, 0.1, 0.2, 0.3, 0.4];
+const BANDS = [0, 0.04, 0.06, 0.1, 0.2];
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '—');
 
 export interface SourceCalibrationReport {
@@ -79,11 +79,11 @@ export function sourceCalibrationReport(loso: LosoJson, levels: string[], maxFpr
     const s = [...p2].sort((a, b) => a - b);
     lines.push(`| ${l} | ${y.length} | ${rocAuc(y, p1).toFixed(3)} | ${balancedEce(y, p1).toFixed(3)} | ${balancedEce(y, p2).toFixed(3)} | ${s[Math.floor(0.05 * (s.length - 1))]!.toFixed(2)}–${s[Math.floor(0.95 * (s.length - 1))]!.toFixed(2)} |`);
   }
-  lines.push('', 'Verdicts at threshold 0.5 on p₂ (FPR = real photos called synthetic; FNR = synthetic called real; coverage = not "unsure"):', '');
-  lines.push(`| level | ${BANDS.map((w) => `band ${w}: FPR / FNR / coverage`).join(' | ')} |`, `|---|${BANDS.map(() => '---').join('|')}|`);
+  lines.push('', 'Verdicts at threshold 0.5 on p₂ (FPR = real photos called synthetic; FNR = synthetic called real; coverage = not "unsure"; bAcc = balanced accuracy of the images that got a definite verdict):', '');
+  lines.push(`| level | ${BANDS.map((w) => `band ${w}: FPR / FNR / coverage / bAcc`).join(' | ')} |`, `|---|${BANDS.map(() => '---').join('|')}|`);
   for (const l of levels) {
     const y = byLevel.get(l)!.map((p) => p.y);
-    lines.push(`| ${l} | ${BANDS.map((w) => { const o = operatingPoint(y, nestedByLevel.get(l)!, 0.5, w); return `${pct(o.fpr)} / ${pct(o.fnr)} / ${pct(o.coverage)}`; }).join(' | ')} |`);
+    lines.push(`| ${l} | ${BANDS.map((w) => { const o = operatingPoint(y, nestedByLevel.get(l)!, 0.5, w); return `${pct(o.fpr)} / ${pct(o.fnr)} / ${pct(o.coverage)} / ${Number.isFinite(o.decidedBalancedAccuracy) ? o.decidedBalancedAccuracy.toFixed(2) : '—'}`; }).join(' | ')} |`);
   }
   lines.push('', meets
     ? `Proposed unsure band: **${band}** (narrowest with real-photo FPR ≤ ${pct(maxFpr)} at every level).`
