@@ -19,20 +19,29 @@ export function fitPlatt(z: ArrayLike<number>, y: ArrayLike<number>, opts: { ite
   const n = z.length;
   if (n !== y.length || n < 2) throw new RangeError(`fitPlatt: need ≥ 2 matching points, got ${n} / ${y.length}`);
   let pos = 0;
-  for (let i = 0; i < n; i++) pos += y[i]! ? 1 : 0;
+  for (let i = 0; i < n; i++) pos += y[i] ? 1 : 0;
   if (pos === 0 || pos === n) throw new RangeError('fitPlatt: both classes are needed');
   // Platt's target smoothing: t+ = (N+ + 1)/(N+ + 2), t− = 1/(N− + 2).
   const tPos = (pos + 1) / (pos + 2), tNeg = 1 / (n - pos + 2);
-  const ridge = opts.ridge ?? 1e-6;
-  let a = 1, b = 0;
-  for (let it = 0; it < (opts.iters ?? 100); it++) {
+  return newtonPlatt(z, (i) => (y[i] ? tPos : tNeg), () => 1, { a: 1, b: 0 }, opts.ridge ?? 1e-6, opts.iters ?? 100);
+}
+
+/**
+ * Newton's method for σ(a·z + b) minimising Σ wᵢ·logloss(tᵢ, σ(a·zᵢ + b)) + ridge·a²/2 — the solver
+ * behind `fitPlatt` and `fitBalancedPlatt` (`source-calibration.ts`).
+ * @param target soft target tᵢ ∈ [0, 1] of point i; @param weight its weight wᵢ ≥ 0
+ * @returns the fitted `{a, b}` (the start values if the Hessian is singular from the outset)
+ */
+export function newtonPlatt(z: ArrayLike<number>, target: (i: number) => number, weight: (i: number) => number, start: { a: number; b: number }, ridge: number, iters: number): { a: number; b: number } {
+  let { a, b } = start;
+  for (let it = 0; it < iters; it++) {
     let ga = ridge * a, gb = 0, haa = ridge, hab = 0, hbb = 1e-12;
-    for (let i = 0; i < n; i++) {
-      const t = y[i] ? tPos : tNeg;
+    for (let i = 0; i < z.length; i++) {
+      const w = weight(i);
       const p = sigmoid(a * z[i]! + b);
-      const d = p - t, w = p * (1 - p);
+      const d = w * (p - target(i)), h = w * p * (1 - p);
       ga += d * z[i]!; gb += d;
-      haa += w * z[i]! * z[i]!; hab += w * z[i]!; hbb += w;
+      haa += h * z[i]! * z[i]!; hab += h * z[i]!; hbb += h;
     }
     const det = haa * hbb - hab * hab;
     if (!(Math.abs(det) > 1e-18)) break;

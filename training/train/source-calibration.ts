@@ -20,6 +20,7 @@
  */
 import { logit, sigmoid } from '../../extension/shared/verdict';
 import { expectedCalibrationError } from '../eval/metrics';
+import { newtonPlatt } from './calibration';
 
 /** One out-of-source prediction (as in `loso.json` `predictions[level]`). */
 export interface HeldOutPrediction {
@@ -48,24 +49,7 @@ export function fitBalancedPlatt(u: ArrayLike<number>, y: ArrayLike<number>, opt
   }
   if (pos === 0 || pos === n) throw new RangeError('fitBalancedPlatt: both classes are needed');
   const wPos = 0.5 / pos, wNeg = 0.5 / (n - pos);
-  const ridge = opts.ridge ?? 1e-4;
-  let a = 0, b = 0;
-  for (let it = 0; it < (opts.iters ?? 100); it++) {
-    let ga = ridge * a, gb = 0, haa = ridge, hab = 0, hbb = 1e-12;
-    for (let i = 0; i < n; i++) {
-      const w = y[i] ? wPos : wNeg;
-      const p = sigmoid(a * u[i]! + b);
-      const d = w * (p - (y[i] ? 1 : 0)), h = w * p * (1 - p);
-      ga += d * u[i]!; gb += d;
-      haa += h * u[i]! * u[i]!; hab += h * u[i]!; hbb += h;
-    }
-    const det = haa * hbb - hab * hab;
-    if (!(Math.abs(det) > 1e-18)) break;
-    const da = (hbb * ga - hab * gb) / det, db = (haa * gb - hab * ga) / det;
-    a -= da; b -= db;
-    if (Math.abs(da) + Math.abs(db) < 1e-10) break;
-  }
-  return { a, b };
+  return newtonPlatt(u, (i) => (y[i] ? 1 : 0), (i) => (y[i] ? wPos : wNeg), { a: 0, b: 0 }, opts.ridge ?? 1e-4, opts.iters ?? 100);
 }
 
 /**
