@@ -11,7 +11,8 @@
  * mostly read JPEG quality on the developer set — use it as a pipeline check and a shortcut detector,
  * not as a detector).
  */
-import { toInputPixels, type RgbaImage } from '../../extension/shared/preprocess';
+import { toInputPixels, normalizePixels, type PreprocessSpec, type RgbaImage } from '../../extension/shared/preprocess';
+import type * as tfns from '@tensorflow/tfjs';
 
 export interface FeatureExtractor {
   /** Stable id stored in the cache header. */
@@ -92,3 +93,29 @@ export function residualStatsExtractor(): FeatureExtractor {
 export const BUILTIN_EXTRACTORS: Record<string, () => FeatureExtractor> = {
   'residual-stats': residualStatsExtractor,
 };
+
+/**
+ * A `FeatureExtractor` around a frozen tfjs feature model (used by `mobilenet-v2` and `resnet50`).
+ * @param model maps float32 `[N, size, size, 3]` (normalised by `spec`) to `[N, dim]`
+ * @param pixels geometry: decoded RGBA → `size × size` RGBA (e.g. `mobileNetV2Pixels`, the baseline's
+ *   shorter side 256 → centre 224 → JPEG q90)
+ * @returns vectors of length `dim`; `dispose` disposes the model
+ */
+export function frozenModelExtractor(tf: typeof tfns, model: tfns.LayersModel, opts: { name: string; dim: number; size: number; spec: PreprocessSpec; pixels: (img: RgbaImage) => Promise<RgbaImage> }): FeatureExtractor {
+  const { size, dim } = opts;
+  return {
+    name: opts.name,
+    dim,
+    async extract(images: RgbaImage[]): Promise<Float32Array[]> {
+      if (!images.length) return [];
+      const px = await Promise.all(images.map(opts.pixels));
+      const flat = new Float32Array(px.length * size * size * 3);
+      px.forEach((p, i) => flat.set(normalizePixels(p, opts.spec), i * size * size * 3));
+      const y = tf.tidy(() => model.predict(tf.tensor4d(flat, [px.length, size, size, 3])) as tfns.Tensor);
+      const data = await y.data() as Float32Array;
+      y.dispose();
+      return px.map((_, i) => data.slice(i * dim, (i + 1) * dim));
+    },
+    dispose: () => model.dispose(),
+  };
+}

