@@ -4,6 +4,8 @@
  *   npm run train -- --manifest ../shared/data/MANIFEST.tsv [--root <dir>] --arch npr-patch-cnn
  *     [--epochs 12 | --steps N] [--seed 1234] [--frozen] [--weights <notop.h5>] [--name …] [--version …]
  *     --out models/default
+ *   Patch models (`npr-patch-cnn`) also take [--p-native 0.5] [--widths 24,32,48,48] [--kernels 3,3,1,1]
+ *   [--lr 0.002] [--batch 32] [--cache <file>] (see `training/models/npr-patch.ts`, `training/train/patch-cache.ts`).
  *
  * Split: `splitRecords` (stratified by source and label, grouped) with `--seed` and fractions
  * 0.8/0.1/0.1. Validation drives the best checkpoint, Platt calibration and the threshold; the test
@@ -42,7 +44,7 @@ export async function main(argv: string[]): Promise<TrainCliResult> {
       manifest: { type: 'string' }, root: { type: 'string' }, arch: { type: 'string', default: 'npr-patch-cnn' },
       frozen: { type: 'boolean', default: false }, epochs: { type: 'string' }, steps: { type: 'string' },
       seed: { type: 'string', default: '1234' }, out: { type: 'string' }, name: { type: 'string' }, version: { type: 'string', default: '0.1.0' },
-      cache: { type: 'string' }, 'p-native': { type: 'string', default: '0' }, widths: { type: 'string' }, lr: { type: 'string' }, weights: { type: 'string' }, batch: { type: 'string' }, 'no-test': { type: 'boolean', default: false },
+      cache: { type: 'string' }, 'p-native': { type: 'string', default: '0' }, widths: { type: 'string' }, kernels: { type: 'string' }, lr: { type: 'string' }, weights: { type: 'string' }, batch: { type: 'string' }, 'no-test': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -70,7 +72,9 @@ export async function main(argv: string[]): Promise<TrainCliResult> {
   const pNative = Number(values['p-native']);
   const cacheFile = values.cache ?? defaultCacheFile(pNative);
   const cache = await buildPatchCache(records, cacheFile, { region: 128, variants: 6, seed: 1, pNative });
-  const archOptions = values.widths ? { widths: values.widths.split(',').map(Number) } : undefined;
+  const archOptions = values.widths || values.kernels
+    ? { ...(values.widths ? { widths: values.widths.split(',').map(Number) } : {}), ...(values.kernels ? { kernels: values.kernels.split(',').map(Number) } : {}) }
+    : undefined;
   const batch = values.batch ? Number(values.batch) : 32;
   const steps = values.steps ? Number(values.steps) : Math.ceil((Number(values.epochs ?? 12) * split.train.length * cache.variants) / batch);
   const t0 = Date.now();

@@ -26,7 +26,9 @@ export function modelCard(m: ModelManifest, training: Record<string, any>, loso:
   L.push(`# SynthScreen default detector: \`${m.name}@${m.version}\` (${m.arch})`, '');
   L.push(notes.trim(), '');
   L.push('## The model', '');
-  L.push(`- Architecture \`${m.arch}\`: fixed NPR residual (x − up(down(x)), nearest 2×; Tan et al., CVPR 2024) → four 3×3 conv-BN-ReLU layers (one stride 2; receptive field ≈ 30 px) → 1×1 conv patch logits → global average (LaDeDa-style patch scoring, Cavia et al. 2024). Trained from scratch; no pretrained weights.`);
+  const kernels = (p.archOptions?.kernels as number[] | undefined) ?? [3, 3, 3, 3];
+  const rf = kernels.join(',') === '3,3,1,1' ? '≈ 10 px, LaDeDa-like' : kernels.join(',') === '3,3,3,3' ? '≈ 30 px' : `kernels ${kernels.join(', ')}`;
+  L.push(`- Architecture \`${m.arch}\`: fixed NPR residual (x − up(down(x)), nearest 2×; Tan et al., CVPR 2024) → four conv-BN-ReLU layers with kernels ${kernels.map((k) => `${k}×${k}`).join(', ')} (one stride 2; receptive field ${rf}) → 1×1 conv patch logits → global average (LaDeDa-style patch scoring, Cavia et al. 2024). Trained from scratch; no pretrained weights.`);
   L.push(`- Input: \`${m.preprocess.geometry}\` ${m.preprocess.inputSize} px at native resolution, ${m.crops ?? 1} crops per image (centre + corners, logits averaged), normalisation \`${JSON.stringify(m.preprocess.normalization)}\`. Output: one logit per image.`);
   L.push(`- Weights: ${(bytes / 1024).toFixed(0)} KiB (${p.quantize ?? '?'}), files pinned by sha256 in \`manifest.json\`.`);
   const sc = p.sourceCalibration as { stage1: { a: number; b: number }; stage2: { a: number; b: number }; loso: string; command: string; inDomainThreshold?: number } | undefined;
