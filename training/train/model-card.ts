@@ -54,7 +54,7 @@ export function modelCard(m: ModelManifest, training: Record<string, any>, loso:
     L.push('## Random-split test (same sources as training — optimistic)', '');
     L.push('| condition | n | bAcc | ROC-AUC | ECE | FPR | FNR |', '|---|---|---|---|---|---|---|');
     for (const [lvl, v] of Object.entries(training.randomSplitTest as Record<string, any>)) L.push(`| ${lvl} | ${v.n} | ${f3(v.balancedAccuracy)} | ${f3(v.rocAuc)} | ${f3(v.ece)} | ${f3(v.fpr)} | ${f3(v.fnr)} |`);
-    L.push('', `Measured by the training command above (model threshold ${m.threshold}); \`npm run evaluate -- --model models/default --manifest ../shared/data/MANIFEST.tsv --split test --degrade <level> --out <report.json>\` re-measures it through the shipped files.`, '');
+    L.push('', `Measured by the training command above, with the in-domain calibration and threshold (${(p.sourceCalibration as { inDomainThreshold?: number } | undefined)?.inDomainThreshold ?? m.threshold}); the shipped source-held-out calibration does not change ranking (ROC-AUC); \`npm run evaluate -- --model models/default --manifest ../shared/data/MANIFEST.tsv --split test --degrade <level> --out <report.json>\` re-measures it through the shipped files.`, '');
   }
   if (bench) {
     L.push('## Speed', '');
