@@ -29,7 +29,7 @@ async function status(): Promise<BackendStatus> {
   const man = m.detector.manifest;
   return {
     ready: true,
-    model: { name: man.name, version: man.version, arch: man.arch, threshold: man.threshold, unsureBand: man.unsureBand },
+    model: { name: man.name, version: man.version, arch: man.arch, threshold: man.threshold, unsureBand: man.unsureBand, calibration: man.provenance?.sourceCalibration ? 'source-held-out' : 'in-domain' },
     backend: m.backend,
     backendAttempts: m.attempts,
     queueLength: queueLength(),

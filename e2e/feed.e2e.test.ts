@@ -12,6 +12,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'puppeteer-core';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { verdictFor } from '../extension/shared/verdict';
 import { inWorker, launchWithExtension, type Launched } from './helpers/browser';
 import { badInputs, feedHtml, generatedImages, hasSharedData, noiseImage, sharedImages, startFeedServer, type FeedImage, type FeedServer } from './helpers/feed';
@@ -111,6 +113,11 @@ test('feed end to end', { skip, timeout: 900_000 }, async (t) => {
       const options = await l.browser.newPage();
       await options.goto(`chrome-extension://${l.extensionId}/options.html`);
       await options.waitForSelector('#threshold');
+      // The shipped model is calibrated on held-out sources, and the options page says what that means.
+      const manifest = JSON.parse(await readFile(join(model.dir, 'manifest.json'), 'utf8')) as { provenance?: { sourceCalibration?: unknown } };
+      const wantHint = Boolean(manifest.provenance?.sourceCalibration);
+      await options.waitForFunction(() => !document.body.textContent?.includes('loading…'), { timeout: 10_000 });
+      assert.equal(await options.$('#calibration-hint').then((h) => h !== null), wantHint, `calibration hint shown iff the model is source-held-out calibrated (${wantHint})`);
       const setRange = async (sel: string, v: number) => options.$eval(sel, (el, val) => {
         const input = el as HTMLInputElement;
         input.value = String(val);

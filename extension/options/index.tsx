@@ -51,7 +51,7 @@ function download(name: string, text: string, type = 'text/tab-separated-values'
 
 function Options() {
   const [settings, setSettings] = useState<Settings | undefined>();
-  const [model, setModel] = useState<{ threshold: number; unsureBand: number; name?: string }>({ threshold: 0.5, unsureBand: 0 });
+  const [model, setModel] = useState<{ threshold: number; unsureBand: number; name?: string; calibration?: 'source-held-out' | 'in-domain' }>({ threshold: 0.5, unsureBand: 0 });
   const [counts, setCounts] = useState({ history: 0, reports: 0 });
   const [allSites, setAllSites] = useState<boolean | undefined>();
   const [site, setSite] = useState('');
@@ -62,7 +62,7 @@ function Options() {
   useEffect(() => {
     void browser.storage.sync.get(SETTINGS_KEY).then((s) => setSettings(normalizeSettings(s[SETTINGS_KEY])));
     void (browser.runtime.sendMessage({ type: 'get-status' }) as Promise<Result<BackendStatus>>).then((r) => {
-      if (r?.ok && r.value.model) setModel({ threshold: r.value.model.threshold ?? 0.5, unsureBand: r.value.model.unsureBand ?? 0, name: `${r.value.model.name} ${r.value.model.version}` });
+      if (r?.ok && r.value.model) setModel({ threshold: r.value.model.threshold ?? 0.5, unsureBand: r.value.model.unsureBand ?? 0, name: `${r.value.model.name} ${r.value.model.version}`, calibration: r.value.model.calibration });
     }).catch(() => undefined);
     refreshCounts();
     refreshAllSites();
@@ -89,6 +89,9 @@ function Options() {
     <main>
       <h1>SynthScreen options</h1>
       <p class="hint">Model: {model.name ?? 'loading…'} (its own threshold {model.threshold.toFixed(2)}, unsure band {model.unsureBand.toFixed(2)}).</p>
+      {model.calibration === 'source-held-out' && (
+        <p class="hint" id="calibration-hint">Its probabilities are calibrated on image sources it never saw in training: 0.5 means no evidence either way, and on new kinds of images most fall between 0.4 and 0.6. Moving the threshold far from 0.5 mostly trades one kind of error for the other.</p>
+      )}
 
       <h2>Verdicts</h2>
       <label for="threshold">Threshold: <output id="threshold-value">{eff.threshold.toFixed(2)}</output>{settings.threshold === null ? ' (model default)' : ''}</label>

@@ -100,7 +100,15 @@ export interface TabImage {
 export interface BackendStatus {
   ready: boolean;
   /** The loaded model; `threshold` / `unsureBand` are its defaults (used when the user set none). */
-  model?: { name: string; version: string; arch: string; threshold?: number; unsureBand?: number };
+  model?: {
+    name: string; version: string; arch: string; threshold?: number; unsureBand?: number;
+    /**
+     * How the probability was calibrated: `source-held-out` = on sources the model never saw
+     * (`training/cli/calibrate-loso.ts`; 0.5 = no evidence either way), `in-domain` = on validation images
+     * of its training sources (optimistic on new generators).
+     */
+    calibration?: 'source-held-out' | 'in-domain';
+  };
   backend?: string;
   /** Backends tried at start-up and why each was skipped. */
   backendAttempts?: Array<{ backend: string; ok: boolean; reason?: string }>;
