@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { main } from './explain';
-import { encodeImage } from '../node/decode';
+import { decodeFile, encodeImage } from '../node/decode';
+import { initTf } from '../node/backend';
+import { loadDetectorFromDir } from '../node/model-dir';
+import { verdictFor } from '../../extension/shared/verdict';
 import { benchImage } from '../../extension/shared/explain/bench';
 
 const hasModel = await stat('models/default').then(() => true, () => false);
@@ -36,6 +39,24 @@ test('explain CLI writes the overlay and the JSON (gradcam, lime)', { skip: hasM
       // Outside the region the image is untouched.
       const px = await sharp(out).raw().toBuffer();
       assert.deepEqual([...px.subarray(0, 3)], [...img.data.subarray(0, 3)]);
+    }
+    // A 400×300 image gets 5 test-time crops: the JSON's probability and verdict are the badge's (all crops),
+    // calibratedProbability the explained centre crop's.
+    const big = benchImage(400);
+    const bigPath = join(dir, 'big.png');
+    await writeFile(bigPath, await encodeImage({ ...big, height: 300, data: big.data.subarray(0, 400 * 300 * 4) }, 'png'));
+    const r = await main(['--image', bigPath, '--method', 'gradcam', '--out', join(dir, 'big-out.png'), '--quiet']);
+    const { tf } = await initTf({ want: 'inference', quiet: true });
+    const det = await loadDetectorFromDir(tf, 'models/default');
+    try {
+      const decoded = await decodeFile(bigPath);
+      const [whole] = await det.score([{ image: decoded }]);
+      const [centre] = await det.score([{ image: decoded, crop: { x: 136, y: 86, width: 128, height: 128 } }]);
+      assert.ok(Math.abs(r.probability - whole!.probability) < 1e-6, `probability ${r.probability} vs ${whole!.probability}`);
+      assert.ok(Math.abs(r.calibratedProbability - centre!.probability) < 1e-5, `centre ${r.calibratedProbability} vs ${centre!.probability}`);
+      assert.equal(r.verdict, verdictFor(whole!.probability, det.manifest.threshold, det.manifest.unsureBand));
+    } finally {
+      det.dispose();
     }
     await assert.rejects(main(['--image', imagePath, '--method', 'nope', '--out', join(dir, 'x.png'), '--quiet']), RangeError);
   } finally {

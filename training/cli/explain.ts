@@ -6,7 +6,9 @@
  *
  * Preprocessing is the detector's own (`preprocess` with the manifest's spec; the centre input, as the
  * first of the test-time crops); the map is placed on the image through `explanationRegion`. The target
- * class defaults to the verdict (calibrated probability vs the manifest's threshold).
+ * class defaults to the centre input's own verdict. The JSON's `verdict` and `probability` are the
+ * whole image's, as the badge computes them (all test-time crops); `calibratedProbability` is the
+ * explained centre input's.
  */
 import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -36,8 +38,11 @@ export interface ExplainCliResult {
   model: string;
   image: { path: string; width: number; height: number };
   backend: string;
+  /** The badge's verdict: from `probability` (all test-time crops) vs the manifest's threshold and band. */
   verdict: string;
-  /** Calibrated probability of "synthetic" for the explained (centre) input. */
+  /** Calibrated probability of "synthetic" for the whole image, as the badge shows it (logits of all crops averaged). */
+  probability: number;
+  /** Calibrated probability of "synthetic" for the explained (centre) input only. */
   calibratedProbability: number;
   explanation: ExplainResult;
   topRegions?: { for: Array<{ segment: number; weight: number }>; against: Array<{ segment: number; weight: number }> };
@@ -127,8 +132,9 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
       await tf.setBackend('cpu');
       result = await run();
     }
-    const calibrated = result.probability; // explainImage reports the calibrated probability
-    const verdict = verdictFor(calibrated, detector.manifest.threshold, detector.manifest.unsureBand);
+    const calibrated = result.probability; // explainImage reports the calibrated probability of the centre input
+    const [whole] = await detector.score([{ image }]); // the badge's number: every test-time crop
+    const verdict = verdictFor(whole!.probability, detector.manifest.threshold, detector.manifest.unsureBand);
     const overlay = renderOverlay(image, result, { opacity, colormap, regions });
     await mkdir(dirname(resolve(values.out)), { recursive: true });
     await writeFile(values.out, await encodeImage(overlay, 'png'));
@@ -137,6 +143,7 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
       image: { path: values.image, width: image.width, height: image.height },
       backend: tf.getBackend(),
       verdict,
+      probability: whole!.probability,
       calibratedProbability: calibrated,
       explanation: result,
     };
@@ -151,7 +158,7 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
       await mkdir(dirname(resolve(values.json)), { recursive: true });
       await writeFile(values.json, JSON.stringify(out) + '\n');
     }
-    log(`[explain] ${detector.id} ${method} (layer ${result.layer}, target ${result.target}): verdict ${verdict}, p=${calibrated.toFixed(4)}, ` +
+    log(`[explain] ${detector.id} ${method} (layer ${result.layer}, target ${result.target}): verdict ${verdict}, p=${whole!.probability.toFixed(4)} (explained centre crop ${calibrated.toFixed(4)}), ` +
       `map ${result.mapWidth}x${result.mapHeight}${result.empty ? ' EMPTY (no localised evidence)' : ''}, ${result.ms} ms → ${values.out}`);
     return out;
   } finally {
