@@ -22,6 +22,7 @@ if [ -z "${FIREFOX_PATH:-}" ] && ! command -v firefox-esr >/dev/null 2>&1 && ! c
   if command -v apt-get >/dev/null 2>&1; then
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     echo "No Firefox found: installing Debian's firefox-esr with apt-get (for the Firefox e2e)" >&2
+    $SUDO apt-get update -qq || true
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq firefox-esr >/dev/null \
       || echo "firefox-esr could not be installed: the Firefox e2e will skip" >&2
   fi

@@ -52,6 +52,8 @@ test('--write composes stage 2 with the model Platt map once, however often it r
     let rep;
     try { rep = await main(args); await main(args); } finally { console.log = log; console.error = origErr; }
     const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    await writeFile(join(dir, 'summary.json'), JSON.stringify({ name: 'toy', pooled: {} }));
+    await assert.rejects(main(['--loso', join(dir, 'summary.json')]), /has no predictions: pass the loso\.json/);
     assert.ok(Math.abs(m.calibration.a - rep.stage2.a * 2) < 1e-12);
     assert.ok(Math.abs(m.calibration.b - (rep.stage2.a * -0.5 + rep.stage2.b)) < 1e-12);
     assert.equal(m.threshold, 0.5);

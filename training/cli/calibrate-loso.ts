@@ -124,6 +124,7 @@ export async function main(argv: string[]): Promise<SourceCalibrationReport> {
   });
   if (!v.loso) throw new Error('usage: calibrate-loso.ts --loso out/loso/<run>/loso.json [--model <dir> --write] [--report <md>]');
   const loso = JSON.parse(await readFile(String(v.loso), 'utf8')) as LosoJson;
+  if (!loso.predictions) throw new Error(`${String(v.loso)} has no predictions: pass the loso.json that training/cli/loso.ts writes (out/loso/<run>/loso.json); models/*/reports/ keep only summaries`);
   const rep = sourceCalibrationReport(loso, parseLevels(String(v.levels)), Number(v['max-fpr']));
   const command = `npx tsx training/cli/calibrate-loso.ts ${shellJoin(argv)}`;
   const md = `${rep.markdown}\nReproduce: \`${command}\`\n`;
