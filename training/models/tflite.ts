@@ -382,6 +382,21 @@ export function buildTfliteGraph(tf: Tf, model: TfliteModel, opts: { until?: num
     return v;
   };
   const padding = (op: TfliteOperator) => (Number(op.options.padding ?? 0) === 1 ? 'valid' : 'same') as 'valid' | 'same';
+  /** Layer options shared by CONV_2D and DEPTHWISE_CONV_2D (strides, padding, dilation, fused activation, bias). */
+  const convOptions = (op: TfliteOperator) => ({
+    strides: [Number(op.options.stride_h), Number(op.options.stride_w)] as [number, number], padding: padding(op),
+    dilationRate: [Number(op.options.dilation_h_factor ?? 1), Number(op.options.dilation_w_factor ?? 1)] as [number, number],
+    activation: activationOf(op), useBias: (op.inputs[2] ?? -1) >= 0, trainable: false,
+  });
+  /** Applies a conv layer to the operator's input and sets its kernel `w` (disposed here) and bias. */
+  const applyConv = (layer: tfns.layers.Layer, w: tfns.Tensor, op: TfliteOperator, label: string): tfns.SymbolicTensor => {
+    const out = layer.apply(act(op.inputs[0]!)) as tfns.SymbolicTensor;
+    const ws: tfns.Tensor[] = [w];
+    if ((op.inputs[2] ?? -1) >= 0) ws.push(tf.tensor1d(constOf(op.inputs[2]!, `${label} bias`)));
+    layer.setWeights(ws);
+    tf.dispose(ws);
+    return out;
+  };
   for (const op of model.operators) {
     if (done()) break;
     const name = `${prefix}_${op.index}_${op.opName.toLowerCase()}`;
@@ -389,40 +404,18 @@ export function buildTfliteGraph(tf: Tf, model: TfliteModel, opts: { until?: num
     let y: tfns.SymbolicTensor;
     switch (op.opName) {
       case 'CONV_2D': {
-        const wT = model.tensors[op.inputs[1]!]!;
-        const [o, kh, kw, ci] = wT.shape as [number, number, number, number];
+        const [o, kh, kw, ci] = model.tensors[op.inputs[1]!]!.shape as [number, number, number, number];
         const w = tf.tidy(() => tf.tensor4d(constOf(op.inputs[1]!, 'CONV_2D filter'), [o, kh, kw, ci]).transpose([1, 2, 3, 0]));
-        const hasBias = (op.inputs[2] ?? -1) >= 0;
-        const layer = tf.layers.conv2d({
-          name, filters: o, kernelSize: [kh, kw], strides: [Number(op.options.stride_h), Number(op.options.stride_w)],
-          padding: padding(op), dilationRate: [Number(op.options.dilation_h_factor ?? 1), Number(op.options.dilation_w_factor ?? 1)],
-          activation: activationOf(op), useBias: hasBias, trainable: false,
-        });
-        y = layer.apply(x()) as tfns.SymbolicTensor;
-        const ws: tfns.Tensor[] = [w];
-        if (hasBias) ws.push(tf.tensor1d(constOf(op.inputs[2]!, 'CONV_2D bias')));
-        layer.setWeights(ws);
-        tf.dispose(ws);
+        y = applyConv(tf.layers.conv2d({ name, filters: o, kernelSize: [kh, kw], ...convOptions(op) }), w, op, 'CONV_2D');
         break;
       }
       case 'DEPTHWISE_CONV_2D': {
-        const wT = model.tensors[op.inputs[1]!]!;
-        const [, kh, kw, cm] = wT.shape as [number, number, number, number];
+        const [, kh, kw, cm] = model.tensors[op.inputs[1]!]!.shape as [number, number, number, number];
         const ci = model.tensors[op.inputs[0]!]!.shape[3]!;
         const mult = cm / ci;
         if (!Number.isInteger(mult)) throw new Error(`tflite: DEPTHWISE_CONV_2D operator #${op.index}: ${cm} filter channels for ${ci} input channels`);
         const w = tf.tensor4d(constOf(op.inputs[1]!, 'DEPTHWISE_CONV_2D filter'), [kh, kw, ci, mult]);
-        const hasBias = (op.inputs[2] ?? -1) >= 0;
-        const layer = tf.layers.depthwiseConv2d({
-          name, kernelSize: [kh, kw], depthMultiplier: mult, strides: [Number(op.options.stride_h), Number(op.options.stride_w)],
-          padding: padding(op), dilationRate: [Number(op.options.dilation_h_factor ?? 1), Number(op.options.dilation_w_factor ?? 1)],
-          activation: activationOf(op), useBias: hasBias, trainable: false,
-        });
-        y = layer.apply(x()) as tfns.SymbolicTensor;
-        const ws: tfns.Tensor[] = [w];
-        if (hasBias) ws.push(tf.tensor1d(constOf(op.inputs[2]!, 'DEPTHWISE_CONV_2D bias')));
-        layer.setWeights(ws);
-        tf.dispose(ws);
+        y = applyConv(tf.layers.depthwiseConv2d({ name, kernelSize: [kh, kw], depthMultiplier: mult, ...convOptions(op) }), w, op, 'DEPTHWISE_CONV_2D');
         break;
       }
       case 'ADD': {
