@@ -91,8 +91,9 @@ export function sourceCalibrationReport(loso: LosoJson, levels: string[], maxFpr
   const o = levels.map((l) => { const r = operatingPoint(byLevel.get(l)!.map((p) => p.y), nestedByLevel.get(l)!, 0.5, band); return `${l}: FPR ${pct(r.fpr)}, FNR ${pct(r.fnr)}, coverage ${pct(r.coverage)}, balanced accuracy of the decided ${r.decidedBalancedAccuracy.toFixed(3)}`; });
   lines.push('', `At that band — ${o.join('; ')}.`, '');
   if (levels.length > 1) {
-    const f1 = confidentFlips(levels.map((l) => loso.predictions[l]!.filter((x) => Number.isFinite(x.probability)).map((x) => [x.path, x.probability] as [string, number])), 0.5, 0.1);
-    const f2 = confidentFlips(levels.map((l) => byLevel.get(l)!.map((_, i) => [loso.predictions[l]!.filter((x) => Number.isFinite(x.probability))[i]!.path, nestedByLevel.get(l)![i]!] as [string, number])), 0.5, band);
+    const finite = levels.map((l) => loso.predictions[l]!.filter((x) => Number.isFinite(x.probability)));
+    const f1 = confidentFlips(finite.map((ps) => ps.map((x) => [x.path, x.probability] as [string, number])), 0.5, 0.1);
+    const f2 = confidentFlips(finite.map((ps, k) => ps.map((x, i) => [x.path, nestedByLevel.get(levels[k]!)![i]!] as [string, number])), 0.5, band);
     lines.push(`Verdict flips across ${levels.join(' / ')} (the same image confidently real at one level and confidently synthetic at another): in-domain p₁ with band 0.1: ${f1.flips} of ${f1.n} (${pct(f1.flips / f1.n)}); source-held-out p₂ with band ${band}: ${f2.flips} of ${f2.n} (${pct(f2.flips / f2.n)}).`, '');
   }
   return { markdown: lines.join('\n'), stage2: nested.stage2, unsureBand: band, bandMeetsTarget: meets };
