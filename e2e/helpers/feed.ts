@@ -6,14 +6,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
-import { basename, extname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, extname, join } from 'node:path';
 import sharp from 'sharp';
 import { parseCropBox } from '../../extension/shared/preprocess';
 
-export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-/** The shared data folder, `../shared` relative to the repository root (`SYNTHSCREEN_SHARED_DIR` overrides, e.g. to test its absence). */
-export const SHARED_DIR = resolve(REPO_ROOT, process.env.SYNTHSCREEN_SHARED_DIR ?? join('..', 'shared'));
+/** The repository root and the shared data folder (`training/node/paths.ts`; `SYNTHSCREEN_SHARED_DIR` overrides). */
+import { REPO_ROOT, SHARED_DIR } from '../../training/node/paths';
+export { REPO_ROOT, SHARED_DIR };
 
 export interface FeedImage {
   /** Path on the server, e.g. `/img/real-03.png`. */

@@ -27,6 +27,16 @@ export function requiredImageHosts(adapters: ReadonlyArray<{ imageHosts: readonl
   return [...new Set(adapters.flatMap((a) => a.imageHosts))].sort();
 }
 
+/** `url` parsed, when it is an http(s) URL; undefined for other schemes and unparsable strings. */
+function httpUrl(url: string): URL | undefined {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The match pattern of one URL's origin, `<scheme>://<host>/*` (no port: Chrome and Firefox patterns
  * without a port match every port), or undefined for URLs that need no host permission (`data:`,
@@ -34,13 +44,8 @@ export function requiredImageHosts(adapters: ReadonlyArray<{ imageHosts: readonl
  * @example originPattern('https://pbs.twimg.com/media/a.jpg?x=1') === 'https://pbs.twimg.com/*'
  */
 export function originPattern(url: string): MatchPattern | undefined {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return undefined;
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
+  const u = httpUrl(url);
+  if (!u) return undefined;
   return `${u.protocol}//${u.hostname}/*`;
 }
 
@@ -51,13 +56,8 @@ export function originPattern(url: string): MatchPattern | undefined {
  * @returns false for malformed patterns and non-http(s) URLs
  */
 export function matchesPattern(pattern: MatchPattern, url: string): boolean {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return false;
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return false;
+  const u = httpUrl(url);
+  if (!u) return false;
   if (pattern === ALL_URLS) return true;
   const m = /^(\*|https?):\/\/(\*|\*\.[^/*]+|[^/*]+)(\/.*)$/.exec(pattern);
   if (!m) return false;

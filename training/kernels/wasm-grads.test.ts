@@ -7,17 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useWasmBackend } from './wasm-backend';
+import { mulberry32 } from '../../extension/shared/rng';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const randArr = (r: () => number, n: number) => Float32Array.from({ length: n }, () => r() * 2 - 1);
 const pick = <T,>(r: () => number, xs: T[]): T => xs[Math.floor(r() * xs.length)]!;
 
@@ -46,7 +37,7 @@ function assertClose(a: Float32Array, b: Float32Array, what: string): void {
 
 test('Conv2DBackpropFilter on wasm matches cpu on random shapes', async () => {
   await useWasmBackend();
-  const r = rng(1);
+  const r = mulberry32(1);
   for (let trial = 0; trial < 40; trial++) {
     const n = 1 + Math.floor(r() * 3), H = 5 + Math.floor(r() * 12), W = 5 + Math.floor(r() * 12);
     const cin = pick(r, [1, 2, 3, 5, 8]), cout = pick(r, [1, 3, 4, 7]);
@@ -67,7 +58,7 @@ test('Conv2DBackpropFilter on wasm matches cpu on random shapes', async () => {
 
 test('Conv2DBackpropInput (fast replacement) on wasm matches cpu on random shapes', async () => {
   await useWasmBackend();
-  const r = rng(5);
+  const r = mulberry32(5);
   for (let trial = 0; trial < 40; trial++) {
     const n = 1 + Math.floor(r() * 3), H = 5 + Math.floor(r() * 12), W = 5 + Math.floor(r() * 12);
     const cin = pick(r, [1, 2, 3, 5, 8]), cout = pick(r, [1, 3, 4, 7]);
@@ -88,7 +79,7 @@ test('Conv2DBackpropInput (fast replacement) on wasm matches cpu on random shape
 
 test('Tile (fast replacement) on wasm matches cpu', async () => {
   await useWasmBackend();
-  const r = rng(9);
+  const r = mulberry32(9);
   for (const [shape, reps] of [[[1, 1, 1, 5], [2, 3, 4, 1]], [[2, 3], [3, 2]], [[4], [3]], [[2, 1, 3], [1, 4, 2]]] as Array<[number[], number[]]>) {
     const n = shape.reduce((a, b) => a * b, 1);
     const x = { v: randArr(r, n), s: shape };
@@ -105,7 +96,7 @@ test('Tile (fast replacement) on wasm matches cpu', async () => {
 
 test('Conv2DBackpropFilter on wasm handles dilation (checked against a direct sum)', async () => {
   await useWasmBackend();
-  const r = rng(7);
+  const r = mulberry32(7);
   const [n, H, W, cin, cout, k, d] = [2, 9, 8, 2, 3, 3, 2];
   const info = tf.backend_util.computeConv2DInfo([n, H, W, cin], [k, k, cin, cout], [1, 1], [d, d], 'same');
   const [, oh, ow] = info.outShape;
@@ -146,7 +137,7 @@ function depthwiseGradsReference(xv: Float32Array, dyv: Float32Array, wv: Float3
 
 test('DepthwiseConv2dNativeBackpropFilter / BackpropInput on wasm match cpu on random shapes', async () => {
   await useWasmBackend();
-  const r = rng(2);
+  const r = mulberry32(2);
   for (let trial = 0; trial < 40; trial++) {
     const n = 1 + Math.floor(r() * 3), H = 5 + Math.floor(r() * 12), W = 5 + Math.floor(r() * 12);
     const c = pick(r, [1, 2, 3, 6]), m = pick(r, [1, 1, 2]);
@@ -181,7 +172,7 @@ test('DepthwiseConv2dNativeBackpropFilter / BackpropInput on wasm match cpu on r
 
 test('gradients of a small conv net agree between wasm and cpu, without leaking tensors', async () => {
   await useWasmBackend();
-  const r = rng(3);
+  const r = mulberry32(3);
   const xv = randArr(r, 2 * 12 * 12 * 3), w1 = randArr(r, 3 * 3 * 3 * 4), w2 = randArr(r, 3 * 3 * 4 * 1), w3 = randArr(r, 4 * 2);
   const grads = async (backend: string) => {
     await tf.setBackend(backend);

@@ -18,28 +18,22 @@
  */
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type * as tfns from '@tensorflow/tfjs';
 import { cropRgba, normalizePixels, type PreprocessSpec, type RgbaImage } from '../../extension/shared/preprocess';
 import { jpegRoundTrip, resizeLanczos } from '../data/degrade';
 import { frozenModelExtractor, type ExtractorFactory, type FeatureExtractor } from '../eval/extractors';
 import { initTf } from '../node/backend';
+import { SHARED_DIR } from '../node/paths';
 import { buildTfliteGraph, inputNormalization, parseTflite, type TfliteModel } from './tflite';
 
 type Tf = typeof tfns;
 
-/** Repository root (this file's `../..`). */
-export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-/** The shared folder: `../shared` from the repository root, or `SYNTHSCREEN_SHARED_DIR` (relative to the root). */
-export function sharedDir(): string {
-  return resolve(REPO_ROOT, process.env.SYNTHSCREEN_SHARED_DIR ?? join('..', 'shared'));
-}
 /** Path of the TFLite file, relative to the shared folder. */
 export const MOBILENET_V2_TFLITE = join('weights', 'coral-test-data', 'mobilenet_v2_1.0_224_quant.tflite');
 /** Absolute path of the TFLite file, or `null` when the shared folder does not hold it. */
 export function mobileNetV2Path(): string | null {
-  const p = join(sharedDir(), MOBILENET_V2_TFLITE);
+  const p = join(SHARED_DIR, MOBILENET_V2_TFLITE);
   return existsSync(p) ? p : null;
 }
 
@@ -84,7 +78,7 @@ export function mobileNetV2Taps(model: TfliteModel): { pool: number; block32: nu
 
 async function readModel(path?: string): Promise<TfliteModel> {
   const p = path ?? mobileNetV2Path();
-  if (!p) throw new Error(`mobilenet-v2: ${join(sharedDir(), MOBILENET_V2_TFLITE)} not found (the shared folder is ../shared next to the repository, or SYNTHSCREEN_SHARED_DIR)`);
+  if (!p) throw new Error(`mobilenet-v2: ${join(SHARED_DIR, MOBILENET_V2_TFLITE)} not found (the shared folder is ../shared next to the repository, or SYNTHSCREEN_SHARED_DIR)`);
   const model = parseTflite(new Uint8Array(await readFile(p)));
   const norm = inputNormalization(model);
   if (!norm || norm.mean !== 128 || Math.abs(norm.std - 128) > 1e-3) {
