@@ -20,6 +20,7 @@ import { BatchQueue, QueueError } from './queue';
 import { recordVerdict } from './history-recorder';
 import type { BackendFlags } from './tf-backend';
 import { tf } from './tf-backend';
+import { TEST_HOOKS } from './build-flags';
 
 type Scored = { logit: number; probability: number };
 /** One image's model inputs (1..crops of them). */
@@ -41,9 +42,12 @@ let forced: { backend: BackendPreference; exact: boolean } | undefined;
 /** Counters for tests and the bench. */
 export const stats = { inferences: 0, batches: 0, fetches: 0, cacheHits: 0 };
 
-async function readFlags(): Promise<BackendFlags & { testFetchTimeoutMs?: number }> {
+/** Test flags from `storage.local`; always `{}` in a release build (`TEST_HOOKS` false: compiled out). */
+async function readFlags(): Promise<BackendFlags & { fetchTimeoutMs?: number }> {
+  if (!TEST_HOOKS) return {};
   const s = await browser.storage.local.get(['testAllowFallbackWebGPU', 'testAllowSoftwareWebGL', 'testFetchTimeoutMs']);
-  return s as BackendFlags & { testFetchTimeoutMs?: number };
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  return { allowFallbackWebGPU: s.testAllowFallbackWebGPU === true, allowSoftwareWebGL: s.testAllowSoftwareWebGL === true, fetchTimeoutMs: num(s.testFetchTimeoutMs) };
 }
 
 /**
@@ -230,7 +234,7 @@ export function classifyUrl(url: string, priority: Priority, pageUrl = ''): Prom
       const flags = await readFlags();
       const { bytes, contentType } = await fetchSlots.run(() => {
         stats.fetches++;
-        return fetchImageBytes(url, flags.testFetchTimeoutMs ?? FETCH_TIMEOUT_MS);
+        return fetchImageBytes(url, flags.fetchTimeoutMs ?? FETCH_TIMEOUT_MS);
       });
       return await scoreBytes(url, bytes, contentType, priority, t0);
     } catch (e) {

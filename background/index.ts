@@ -15,6 +15,7 @@ import { bytesFor, rememberBytes, sniffMime } from './page-bytes';
 import { installMessenger } from './messenger';
 import { forgetTab, getTabImages, setTabImages } from './tabs';
 import { grantsTestApi } from './grants';
+import { TEST_HOOKS } from './build-flags';
 import type { BackendPreference } from '../extension/shared/settings';
 
 const MAX_BYTES_FROM_PAGE = 32 * 1024 * 1024;
@@ -144,4 +145,5 @@ const testApi = {
     return { backend: m.backend, msPerInput, crops, msPerImage: msPerInput * crops, batch, n, inputSize: s, model: m.detector.id };
   },
 };
-(globalThis as unknown as { __synthscreenTest: typeof testApi }).__synthscreenTest = testApi;
+// Test builds only: release builds define TEST_HOOKS false, and the minifier drops `testApi` with its names.
+if (TEST_HOOKS) (globalThis as unknown as { __synthscreenTest: typeof testApi }).__synthscreenTest = testApi;
