@@ -9,6 +9,7 @@ import { adapterFor, findProfilePhotos, type ProfilePhoto, type SiteAdapter } fr
 import { currentImageUrl, readBlobOrDataUrl, toMessageBytes, type ImageHit } from './capture/index';
 import { Badge } from './badge';
 import { send } from './client';
+import { MAX_TAB_IMAGES } from '../extension/shared/message-schema';
 
 /** How long to wait for an image's own load before asking the background anyway (it fetches itself). */
 const LOAD_WAIT_MS = 2500;
@@ -308,14 +309,14 @@ export class Scanner {
       if (seen.has(t.url)) continue;
       const o = this.outcome.get(t.url);
       seen.set(t.url, {
-        url: t.url,
+        url: t.url.length > 2048 ? t.url.slice(0, 2048) : t.url, // long data: URLs (the verdict's url is cut alike)
         status: o?.verdict ? 'done' : o?.error ? 'error' : 'pending',
         verdict: o?.verdict,
         error: o?.error,
         isProfile: t.isProfile,
       });
     }
-    return [...seen.values()];
+    return [...seen.values()].slice(0, MAX_TAB_IMAGES); // the background keeps and accepts at most this many
   }
 
   private queueReport(): void {
