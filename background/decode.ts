@@ -5,7 +5,8 @@
  */
 import { sniffImageHeader, type ImageHeader } from '../extension/shared/image-header';
 import type { ImageErrorCode } from '../extension/shared/messages';
-import { decodedSizeOf, MAX_DECODED_PIXELS, refusal } from '../extension/shared/format-policy';
+import { decodedSizeOf, isCmykJpeg, MAX_DECODED_PIXELS, refusal } from '../extension/shared/format-policy';
+import { decodeCmykJpeg } from '../extension/shared/cmyk-jpeg';
 import { MIN_SIDE_PIXELS, type RgbaImage } from '../extension/shared/preprocess';
 
 export class DecodeImageError extends Error {
@@ -61,11 +62,18 @@ export function isTruncated(bytes: Uint8Array, h: ImageHeader): boolean {
  */
 export async function decodeBytes(bytes: Uint8Array, mime = ''): Promise<{ image: RgbaImage; header: ImageHeader }> {
   const header = checkHeader(bytes);
+  void mime;
+  const target = decodedSizeOf(header)!; // checkHeader refused images without a size
   let bitmap: ImageBitmap | undefined;
   try {
-    void mime;
-    const target = decodedSizeOf(header)!; // checkHeader refused images without a size
-    bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: `image/${header.format}` }), {
+    let source: Blob | ImageData = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: `image/${header.format}` });
+    if (isCmykJpeg(header)) {
+      // The same decoder and CMYK → RGB conversion as Node (cmyk-jpeg.ts), not the browser's own.
+      const rgba = decodeCmykJpeg(bytes, header.orientation);
+      if (!target.resized) return { image: rgba, header };
+      source = new ImageData(new Uint8ClampedArray(rgba.data.buffer as ArrayBuffer, rgba.data.byteOffset, rgba.data.byteLength), rgba.width, rgba.height);
+    }
+    bitmap = await createImageBitmap(source, {
       premultiplyAlpha: 'none',
       colorSpaceConversion: 'default',
       imageOrientation: 'from-image',

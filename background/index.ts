@@ -16,6 +16,7 @@ import { installMessenger } from './messenger';
 import { forgetTab, getTabImages, setTabImages } from './tabs';
 import { grantsTestApi } from './grants';
 import { TEST_HOOKS } from './build-flags';
+import { base64ToBytes } from '../extension/shared/base64';
 import type { BackendPreference } from '../extension/shared/settings';
 
 const MAX_BYTES_FROM_PAGE = 32 * 1024 * 1024;
@@ -40,7 +41,8 @@ async function status(): Promise<BackendStatus> {
 installMessenger({
   classify: (m) => classifyUrl(m.url, m.priority, m.pageUrl),
   'classify-bytes': async (m) => {
-    const bytes = m.bytes instanceof ArrayBuffer ? new Uint8Array(m.bytes) : Array.isArray(m.bytes) ? Uint8Array.from(m.bytes) : undefined;
+    // Shapes were checked by the messenger (base64 text or an ArrayBuffer, ≤ 32 MiB).
+    const bytes = m.bytes instanceof ArrayBuffer ? new Uint8Array(m.bytes) : typeof m.bytes === 'string' ? base64ToBytes(m.bytes) : undefined;
     if (!bytes) return err('decode-failed', 'no bytes');
     if (bytes.byteLength > MAX_BYTES_FROM_PAGE) return err('too-large', `${bytes.byteLength} bytes`);
     const r = await classifyBytes(m.url, bytes, m.priority, m.pageUrl);

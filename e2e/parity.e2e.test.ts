@@ -22,6 +22,24 @@ function unitsPerLevel(spec: PreprocessSpec): number {
   return 1 / ((n.std[0] + n.std[1] + n.std[2]) / 3);
 }
 
+/** A 24-bit bottom-up BMP (BITMAPINFOHEADER) of an image's pixels (sharp writes no BMP). */
+async function bmp24(src: Buffer): Promise<Buffer> {
+  const { data, info } = await sharp(src).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const stride = Math.ceil((info.width * 3) / 4) * 4;
+  const body = Buffer.alloc(stride * info.height);
+  for (let y = 0; y < info.height; y++) {
+    for (let x = 0; x < info.width; x++) {
+      const s = (y * info.width + x) * 3, d = (info.height - 1 - y) * stride + x * 3;
+      body[d] = data[s + 2]!; body[d + 1] = data[s + 1]!; body[d + 2] = data[s]!;
+    }
+  }
+  const head = Buffer.alloc(54);
+  head.write('BM', 0, 'ascii'); head.writeUInt32LE(54 + body.length, 2); head.writeUInt32LE(54, 10);
+  head.writeUInt32LE(40, 14); head.writeInt32LE(info.width, 18); head.writeInt32LE(info.height, 22);
+  head.writeUInt16LE(1, 26); head.writeUInt16LE(24, 28); head.writeUInt32LE(body.length, 34);
+  return Buffer.concat([head, body]);
+}
+
 test('Node and Chromium produce the same model inputs and probabilities', { skip: skipReason(), timeout: 600_000 }, async (t) => {
   const base: FeedImage[] = hasSharedData() ? await sharedImages(5, 2) : await generatedImages(5);
   if (!hasSharedData()) t.diagnostic('../shared/data is absent: generated images only');
@@ -33,6 +51,9 @@ test('Node and Chromium produce the same model inputs and probabilities', { skip
   extra.push({ route: '/p/lossy.webp', bytes: await sharp(src).webp({ quality: 80 }).toBuffer(), contentType: 'image/webp', source: 'webp', expect: 'verdict' });
   extra.push({ route: '/p/image.avif', bytes: await sharp(src).avif({ quality: 60 }).toBuffer(), contentType: 'image/avif', source: 'avif', expect: 'verdict' });
   extra.push({ route: '/p/alpha.png', bytes: await sharp(src).ensureAlpha(0.5).png().toBuffer(), contentType: 'image/png', source: 'png with 50 % alpha', expect: 'verdict' });
+  // Issue 13, item 10: CMYK JPEGs (one decoder and colour conversion on both sides) and BMP (read by both).
+  extra.push({ route: '/p/cmyk.jpg', bytes: await sharp(src).toColourspace('cmyk').jpeg({ quality: 90 }).toBuffer(), contentType: 'image/jpeg', source: 'item 10: cmyk jpeg', expect: 'verdict' });
+  extra.push({ route: '/p/image.bmp', bytes: await bmp24(src), contentType: 'image/bmp', source: 'item 10: bmp 24-bit', expect: 'verdict' });
   const all = [...base, ...extra];
   const server = await startFeedServer(all);
   const model = await testModelDir();

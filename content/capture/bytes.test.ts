@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeDataUrl, readBlobOrDataUrl, toMessageBytes } from './bytes';
+import { base64ToBytes } from '../../extension/shared/base64';
 
 test('decodeDataUrl: base64 and percent-encoded payloads', () => {
   const b = decodeDataUrl('data:image/png;base64,iVBORw0KGgo=');
@@ -30,8 +31,14 @@ test('readBlobOrDataUrl: data: bytes, blob: via fetch, size limit, other schemes
   }
 });
 
-test('toMessageBytes: plain number array survives JSON (Chrome messaging, Q02)', () => {
-  const arr = toMessageBytes(new Uint8Array([0, 127, 255]).buffer);
-  assert.deepEqual(JSON.parse(JSON.stringify(arr)), [0, 127, 255]);
-  assert.deepEqual(toMessageBytes(new Uint8Array([1, 2]).subarray(1)), [2]);
+test('item 10: toMessageBytes sends base64 text (survives JSON, 4/3 bytes per byte), not a number[]', () => {
+  const msg = toMessageBytes(new Uint8Array([0, 127, 255]).buffer);
+  assert.equal(typeof msg, 'string');
+  assert.equal(msg, 'AH//');
+  assert.deepEqual(Array.from(base64ToBytes(JSON.parse(JSON.stringify(msg)))), [0, 127, 255]);
+  assert.equal(toMessageBytes(new Uint8Array([1, 2]).subarray(1)), 'Ag==');
+  const big = Uint8Array.from({ length: 100_003 }, (_, i) => (i * 7919) % 256);
+  const b64 = toMessageBytes(big);
+  assert.equal(b64.length, 4 * Math.ceil(big.length / 3));
+  assert.deepEqual(base64ToBytes(b64), big);
 });

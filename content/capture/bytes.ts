@@ -2,8 +2,10 @@
  * Reading image bytes inside the page for URLs the background cannot fetch (QA Q14): a `blob:` URL only
  * resolves in the context that created it, and `data:` URLs are decoded directly (no network, no CSP).
  * The result goes to the background with a `classify-bytes` message; Chrome's extension messaging is
- * JSON-like and turns an `ArrayBuffer` into `{}` (Q02), so use `toMessageBytes` before sending.
+ * JSON-like and turns an `ArrayBuffer` into `{}` (Q02), so use `toMessageBytes` (base64) before sending.
  */
+
+import { bytesToBase64 } from '../../extension/shared/base64';
 
 /** Largest payload read in the page: 32 MiB (larger images are refused, not truncated). */
 export const MAX_PAGE_BYTES = 32 * 1024 * 1024;
@@ -55,9 +57,10 @@ export async function readBlobOrDataUrl(url: string, maxBytes = MAX_PAGE_BYTES):
 }
 
 /**
- * Bytes in a form that survives Chrome's JSON-like extension messaging (Q02): a plain array of integers
- * 0..255, the `number[]` variant of `classify-bytes.bytes`. Firefox's structured clone accepts either.
+ * Bytes in a form that survives Chrome's JSON-like extension messaging (Q02) at 4/3 bytes per byte:
+ * base64 text, the `classify-bytes.bytes` payload (a `number[]` took ~8 heap bytes per byte, issue 13 item 10).
+ * @returns padded standard base64
  */
-export function toMessageBytes(buf: ArrayBuffer | Uint8Array): number[] {
-  return Array.from(buf instanceof Uint8Array ? buf : new Uint8Array(buf));
+export function toMessageBytes(buf: ArrayBuffer | Uint8Array): string {
+  return bytesToBase64(buf);
 }

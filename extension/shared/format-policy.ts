@@ -38,15 +38,25 @@ export const SCREENED_FORMATS: readonly ImageFormat[] = ['jpeg', 'png', 'gif', '
  * @returns `{ code, message }` with `code` one of `unsupported-format`, `decode-failed`, `too-large`, `too-small`
  */
 export function refusal(h: ImageHeader): { code: ImageErrorCode; message: string } | undefined {
+  const f = formatRefusal(h);
+  if (f) return f;
+  if (Math.min(h.width!, h.height!) < MIN_SIDE_PIXELS) {
+    return { code: 'too-small', message: `${h.width}x${h.height}: shorter side below ${MIN_SIDE_PIXELS} px` };
+  }
+  return undefined;
+}
+
+/**
+ * The format part of `refusal` (all but `too-small`), for decoders whose callers screen small images
+ * themselves (the Node decoder also serves training, where small images are valid inputs).
+ */
+export function formatRefusal(h: ImageHeader): { code: ImageErrorCode; message: string } | undefined {
   if (h.format === 'svg') return { code: 'unsupported-format', message: 'SVG (vector) images are not screened' };
   if (h.format === 'heic') return { code: 'unsupported-format', message: 'HEIC (HEVC) images are not screened: browsers cannot decode them' };
   if (!SCREENED_FORMATS.includes(h.format)) return { code: 'unsupported-format', message: 'not a recognised image format (JPEG, PNG, GIF, WebP, AVIF, BMP)' };
   if (h.width === undefined || h.height === undefined) return { code: 'decode-failed', message: `${h.format} header states no image size (truncated or damaged)` };
   if (h.width * h.height > MAX_SOURCE_PIXELS) {
-    return { code: 'too-large', message: `${h.width}x${h.height} is above the ${MAX_SOURCE_PIXELS / 1e6} MP limit` };
-  }
-  if (Math.min(h.width, h.height) < MIN_SIDE_PIXELS) {
-    return { code: 'too-small', message: `${h.width}x${h.height}: shorter side below ${MIN_SIDE_PIXELS} px` };
+    return { code: 'too-large', message: `${h.width}x${h.height} = ${((h.width * h.height) / 1e6).toFixed(1)} MP is above the ${MAX_SOURCE_PIXELS / 1e6} MP limit` };
   }
   return undefined;
 }
@@ -62,6 +72,11 @@ export function decodedSize(width: number, height: number): { width: number; hei
   if (width * height <= MAX_DECODED_PIXELS) return { width, height, resized: false };
   const s = Math.sqrt(MAX_DECODED_PIXELS / (width * height));
   return { width: Math.max(1, Math.floor(width * s)), height: Math.max(1, Math.floor(height * s)), resized: true };
+}
+
+/** True for a JPEG with four components (CMYK or YCCK): decoded by `cmyk-jpeg.ts` on both sides. */
+export function isCmykJpeg(h: ImageHeader): boolean {
+  return h.format === 'jpeg' && h.components === 4;
 }
 
 /** `decodedSize` of a header's displayed size (undefined when the header states none). */

@@ -24,6 +24,8 @@ export interface ImageHeader {
    * 5..8 mean the displayed image is `height × width` (a quarter turn).
    */
   orientation?: number;
+  /** JPEG only: colour components of the frame (1 grey, 3 YCbCr/RGB, 4 CMYK/YCCK). */
+  components?: number;
 }
 
 /** The displayed size (after EXIF/`irot` orientation), or undefined when the header states no size. */
@@ -71,7 +73,9 @@ function jpeg(b: Uint8Array): ImageHeader {
     if (marker === 0xd9 || marker === 0xda) break; // EOI or start of scan before any SOF
     const len = u16be(b, o + 2);
     const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isSof) return { format: 'jpeg', height: u16be(b, o + 5), width: u16be(b, o + 7), animated: false, ...(orientation ? { orientation } : {}) };
+    if (isSof) {
+      return { format: 'jpeg', height: u16be(b, o + 5), width: u16be(b, o + 7), animated: false, components: b[o + 9]!, ...(orientation ? { orientation } : {}) };
+    }
     if (len < 2) break;
     if (marker === 0xe1 && orientation === undefined) orientation = exifOrientation(b, o + 4, Math.min(b.length, o + 2 + len));
     o += 2 + len;

@@ -32,6 +32,8 @@ test('item 8: forged messages of the review (security.ts S3) are refused, naming
     'classify-bytes +256': [{ type: 'classify-bytes', url: 'blob:http://a/1', bytes: [0xff + 256, 0xd8 + 256], priority: 'normal', pageUrl: '' }, /bytes/],
     'classify-bytes −256': [{ type: 'classify-bytes', url: 'blob:http://a/1', bytes: [0xff - 256], priority: 'normal', pageUrl: '' }, /bytes/],
     'classify-bytes 1.5': [{ type: 'classify-bytes', url: 'blob:http://a/1', bytes: [1.5], priority: 'normal', pageUrl: '' }, /bytes/],
+    'classify-bytes number[] (old form)': [{ type: 'classify-bytes', url: 'blob:http://a/1', bytes: [0, 255, 17], priority: 'normal', pageUrl: '' }, /bytes/],
+    'classify-bytes not base64': [{ type: 'classify-bytes', url: 'blob:http://a/1', bytes: 'AP8R!', priority: 'normal', pageUrl: '' }, /bytes/],
     'classify-bytes string bytes': [{ type: 'classify-bytes', url: 'blob:http://a/1', bytes: { length: 3 }, priority: 'normal', pageUrl: '' }, /bytes/],
     'get-tab-images tabId string': [{ type: 'get-tab-images', tabId: '1' }, /tabId/],
     'explain method bogus': [{ type: 'explain', url: 'https://a/b.png', method: 'eval', requestId: 'z' }, /method/],
@@ -48,7 +50,7 @@ test('item 8: forged messages of the review (security.ts S3) are refused, naming
 test('item 8: the messages the extension sends pass their validator', () => {
   const good: unknown[] = [
     { type: 'classify', url: 'https://pbs.twimg.com/media/x.jpg?name=large', priority: 'profile', pageUrl: 'https://x.com/home' },
-    { type: 'classify-bytes', url: 'data:image/png;base64,AAAA', bytes: [0, 255, 17], priority: 'normal', pageUrl: '' },
+    { type: 'classify-bytes', url: 'data:image/png;base64,AAAA', bytes: 'AP8R', priority: 'normal', pageUrl: '' },
     { type: 'classify-bytes', url: 'blob:https://x.com/1-2', bytes: new ArrayBuffer(8), priority: 'normal', pageUrl: '' },
     { type: 'report-images', images: [] },
     { type: 'report-images', images: [{ url: 'https://a/1.jpg', status: 'done', verdict, isProfile: false }, { url: 'https://a/2.jpg', status: 'error', error: { code: 'timeout', message: 'x' } }, { url: 'https://a/3.jpg', status: 'pending' }] },

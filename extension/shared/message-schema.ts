@@ -9,6 +9,7 @@
  * real pages and small for an attacker: URLs ≤ `MAX_URL_CHARS`, tab lists ≤ `MAX_TAB_IMAGES` entries.
  */
 import type { AnyMessage, ExplainMethod, ImageErrorCode, Priority } from './messages';
+import { isBase64 } from './base64';
 
 /** Longest image or page URL accepted in a request (signed CDN URLs are a few KiB). */
 export const MAX_URL_CHARS = 16 * 1024;
@@ -77,15 +78,13 @@ export function validTabImage(v: unknown): boolean {
   return true;
 }
 
-/** `classify-bytes.bytes`: an `ArrayBuffer`, or a `number[]` of integers 0..255 (≤ `MAX_MESSAGE_BYTES`). */
+/**
+ * `classify-bytes.bytes`: base64 text (`base64.ts`) or an `ArrayBuffer`, at most `MAX_MESSAGE_BYTES`
+ * bytes. A `number[]` (the old form, which let out-of-range values wrap silently) is refused.
+ */
 export function validMessageBytes(b: unknown): boolean {
   if (b instanceof ArrayBuffer) return b.byteLength <= MAX_MESSAGE_BYTES;
-  if (!Array.isArray(b) || b.length > MAX_MESSAGE_BYTES) return false;
-  for (let i = 0; i < b.length; i++) {
-    const x = b[i];
-    if (typeof x !== 'number' || !(x >= 0 && x <= 255) || (x | 0) !== x) return false;
-  }
-  return true;
+  return typeof b === 'string' && b.length <= 4 * Math.ceil(MAX_MESSAGE_BYTES / 3) && isBase64(b);
 }
 
 const VALIDATORS: Record<AnyMessage['type'], (m: Obj) => string | undefined> = {

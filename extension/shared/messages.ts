@@ -77,8 +77,11 @@ export interface Explanation {
 /** Content script → background. */
 export type ContentToBackground =
   | { type: 'classify'; url: string; priority: Priority; pageUrl: string }
-  /** Bytes read in the page for `blob:` / `data:` URLs the background cannot fetch itself. */
-  | { type: 'classify-bytes'; url: string; bytes: ArrayBuffer | number[]; priority: Priority; pageUrl: string }
+  /**
+   * Bytes read in the page for `blob:` / `data:` URLs the background cannot fetch itself, as base64 text
+   * (`base64.ts`; at most `MAX_MESSAGE_BYTES` bytes). Firefox's structured clone may carry an `ArrayBuffer`.
+   */
+  | { type: 'classify-bytes'; url: string; bytes: ArrayBuffer | string; priority: Priority; pageUrl: string }
   | { type: 'report-images'; images: TabImage[] }
   /** The model's default threshold / band, for badges (read-only). */
   | { type: 'get-status' }

@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { decodeImage, decodeFile, encodeImage, DecodeError } from './decode';
+import { isoBmffImage } from '../../extension/shared/iso-bmff-fixture';
+import { decodeCmykJpeg, orient } from '../../extension/shared/cmyk-jpeg';
+import { sniffImageHeader } from '../../extension/shared/image-header';
 import { makeImage } from '../data/fixtures';
 
 test('decodes PNG losslessly to RGBA', async () => {
@@ -36,9 +39,49 @@ test('broken, empty, truncated and missing inputs give DecodeError', async () =>
   await assert.rejects(decodeFile('/nonexistent/dir/z.png'), /cannot read file/);
 });
 
-test('images above 40 MP are refused before decoding', async () => {
-  const big = await sharp({ create: { width: 8000, height: 5001, channels: 3, background: '#000' } }).png({ compressionLevel: 1 }).toBuffer();
-  await assert.rejects(decodeImage(big, 'big.png'), /8000x5001 = 40\.0 MP, above the 40 MP decode limit/);
+test('images above 64 MP are refused before decoding; 48 MP is decoded to at most 16 MP (format policy)', async () => {
+  const big = await sharp({ create: { width: 8001, height: 8000, channels: 3, background: '#000' } }).png({ compressionLevel: 1 }).toBuffer();
+  await assert.rejects(decodeImage(big, 'big.png'), (e: Error) => e instanceof DecodeError && e.code === 'too-large' && /8001x8000 = 64\.0 MP is above the 64 MP limit/.test(e.message));
+  const phone = await sharp({ create: { width: 8000, height: 6000, channels: 3, background: '#123456' } }).jpeg().toBuffer();
+  const d = await decodeImage(phone, 'phone.jpg');
+  assert.deepEqual([d.width, d.height], [4729, 3547]);
+  for (const [i, v] of [0x12, 0x34, 0x56].entries()) assert.ok(Math.abs(d.data[i]! - v) <= 2, `channel ${i}: ${d.data[i]} vs ${v}`);
+});
+
+test('item 10: one format policy in Node — BMP read, SVG and HEIC refused like the extension', async () => {
+  // A 24-bit bottom-up BMP, 2×2: top row red, green; bottom row blue, white (rows stored bottom first).
+  const row = (px: number[][]) => Buffer.from([...px.flatMap(([r, g, b]) => [b!, g!, r!]), 0, 0]); // padded to 8 bytes
+  const pixels = Buffer.concat([row([[0, 0, 255], [255, 255, 255]]), row([[255, 0, 0], [0, 255, 0]])]);
+  const head = Buffer.alloc(54);
+  head.write('BM', 0, 'ascii'); head.writeUInt32LE(54 + pixels.length, 2); head.writeUInt32LE(54, 10);
+  head.writeUInt32LE(40, 14); head.writeInt32LE(2, 18); head.writeInt32LE(2, 22); head.writeUInt16LE(1, 26); head.writeUInt16LE(24, 28);
+  head.writeUInt32LE(pixels.length, 34);
+  const bmp = await decodeImage(Buffer.concat([head, pixels]), 'x.bmp');
+  assert.deepEqual([bmp.width, bmp.height, ...bmp.data], [2, 2, 255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 255, 255, 255, 255]);
+  const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="300" height="300"><rect width="300" height="300"/></svg>');
+  await assert.rejects(decodeImage(svg, 'a.svg'), (e: Error) => e instanceof DecodeError && e.code === 'unsupported-format' && /SVG/.test(e.message));
+  const heic = Buffer.from(isoBmffImage(4032, 3024, { brand: 'heic' }));
+  await assert.rejects(decodeImage(heic, 'a.heic'), (e: Error) => e instanceof DecodeError && e.code === 'unsupported-format' && /HEIC/.test(e.message));
+});
+
+test('item 10: CMYK JPEGs decode with the shared jpeg-js path (the browser runs the same), not libvips', async () => {
+  const cmyk = await sharp({ create: { width: 90, height: 64, channels: 3, background: { r: 200, g: 40, b: 90 } } }).toColourspace('cmyk').jpeg({ quality: 95 }).toBuffer();
+  assert.equal(sniffImageHeader(cmyk).components, 4);
+  const img = await decodeImage(cmyk, 'cmyk.jpg');
+  assert.deepEqual([img.width, img.height], [90, 64]);
+  assert.deepEqual(Array.from(img.data), Array.from(decodeCmykJpeg(cmyk).data));
+});
+
+test('item 10: orient applies the 8 EXIF orientations like sharp rotate()', async () => {
+  // 3×2 image with distinct pixels; sharp's rotate() of the same pixels with each orientation is the reference.
+  const w = 3, h = 2;
+  const px = Uint8Array.from({ length: w * h * 4 }, (_, i) => (i % 4 === 3 ? 255 : (i * 37) % 256));
+  for (let o = 1; o <= 8; o++) {
+    const jpegless = await sharp(Buffer.from(px), { raw: { width: w, height: h, channels: 4 } }).png().withMetadata({ orientation: o }).toBuffer();
+    const ref = await sharp(jpegless).rotate().ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const got = orient({ width: w, height: h, data: px.slice() }, o);
+    assert.deepEqual([got.width, got.height, ...got.data], [ref.info.width, ref.info.height, ...ref.data], `orientation ${o}`);
+  }
 });
 
 test('16-bit PNG, GIF and lossless WebP decode to 8-bit RGBA with exact colours', async () => {
