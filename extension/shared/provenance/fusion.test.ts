@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cleanName, FUSED_COLOURS, fuseVerdict, isAiAction, MAX_NAME_CHARS, type FusedLabel, type FusedTone, type PixelVerdict } from './fusion';
+import { cleanName, FUSED_COLOURS, fuseScreened, fuseVerdict, isAiAction, MAX_NAME_CHARS, type FusedLabel, type FusedTone, type PixelVerdict } from './fusion';
 import { NO_PROVENANCE, type ProvenanceResult } from './types';
 
 const prov = (p: Partial<ProvenanceResult>): ProvenanceResult => ({ ...NO_PROVENANCE, fields: {}, ...p });
@@ -44,26 +44,26 @@ const TABLE: Array<[string, string, FusedLabel, FusedTone, string, string]> = [
   ['absent', 'none', 'none', 'none', '', ''],
   // rule 1: valid signed AI claim wins over any pixel verdict
   ['real', 'c2paAiValid', 'ai-generated', 'prov-ai', 'AI-generated (signed) · 12 %',
-    'AI-generated: Content Credentials signed by OpenAI, made with GPT-4o. Pixel detector: 12 % synthetic (likely real).'],
+    'AI-generated (signed): Content Credentials signed by OpenAI, made with GPT-4o. Pixel detector: 12 % synthetic (likely real).'],
   ['synthetic', 'c2paAiValid', 'ai-generated', 'prov-ai', 'AI-generated (signed) · 87 %',
-    'AI-generated: Content Credentials signed by OpenAI, made with GPT-4o. Pixel detector: 87 % synthetic (likely AI-generated).'],
+    'AI-generated (signed): Content Credentials signed by OpenAI, made with GPT-4o. Pixel detector: 87 % synthetic (likely AI-generated).'],
   ['absent', 'c2paAiValid', 'ai-generated', 'prov-ai', 'AI-generated (signed)',
-    'AI-generated: Content Credentials signed by OpenAI, made with GPT-4o. Pixel detector: not run (too small to check).'],
+    'AI-generated (signed): Content Credentials signed by OpenAI, made with GPT-4o. Pixel detector: not run (too small to check).'],
   ['real', 'c2paEditedValid', 'ai-generated', 'prov-ai', 'AI-edited (signed) · 12 %',
-    'AI-edited: Content Credentials signed by Adobe Inc., edited with Adobe Firefly. Pixel detector: 12 % synthetic (likely real).'],
+    'AI-edited (signed): Content Credentials signed by Adobe Inc., edited with Adobe Firefly. Pixel detector: 12 % synthetic (likely real).'],
   // rule 2: untrusted signer = a declaration
   ['real', 'c2paAiUntrusted', 'ai-generated-metadata', 'prov-ai-metadata', 'AI-generated (unverified signer) · 12 %',
-    'AI-generated according to its Content Credentials, signed by C2PA Test Signing Cert (signer not on the trust list), made with make_test_images. Pixel detector: 12 % synthetic (likely real).'],
+    'AI-generated (unverified signer): Content Credentials signed by C2PA Test Signing Cert, signer not on the trust list, made with make_test_images. Pixel detector: 12 % synthetic (likely real).'],
   // rule 3: unsigned AI metadata
   ['real', 'iptcAi', 'ai-generated-metadata', 'prov-ai-metadata', 'AI-generated (metadata) · 12 %',
-    'AI-generated according to its metadata (Made with Google AI). Metadata can be forged or stripped. Pixel detector: 12 % synthetic (likely real).'],
+    'AI-generated (metadata): its metadata says so (Made with Google AI). Metadata can be forged or stripped. Pixel detector: 12 % synthetic (likely real).'],
   ['unsure', 'comfy', 'ai-generated-metadata', 'prov-ai-metadata', 'AI-generated (metadata) · 52 %',
-    'AI-generated according to its metadata (ComfyUI, model sd_xl_base_1.0.safetensors). Metadata can be forged or stripped. Pixel detector: 52 % synthetic (unsure).'],
+    'AI-generated (metadata): its metadata says so (ComfyUI, model sd_xl_base_1.0.safetensors). Metadata can be forged or stripped. Pixel detector: 52 % synthetic (unsure).'],
   ['absent', 'comfy', 'ai-generated-metadata', 'prov-ai-metadata', 'AI-generated (metadata)',
-    'AI-generated according to its metadata (ComfyUI, model sd_xl_base_1.0.safetensors). Metadata can be forged or stripped. Pixel detector: not run (too small to check).'],
+    'AI-generated (metadata): its metadata says so (ComfyUI, model sd_xl_base_1.0.safetensors). Metadata can be forged or stripped. Pixel detector: not run (too small to check).'],
   // rule 4: signed camera original
   ['synthetic', 'c2paCameraValid', 'camera-original', 'prov-camera', 'Camera original (signed) · 87 %',
-    'Camera original: Content Credentials signed by Leica Camera AG (Leica M11-P), no AI action. Pixel detector: 87 % synthetic (likely AI-generated).'],
+    'Camera original (signed): Content Credentials signed by Leica Camera AG (Leica M11-P), no AI action. Pixel detector: 87 % synthetic (likely AI-generated).'],
   // rule 5: invalid signature → pixels, and say so
   ['unsure', 'c2paAiInvalid', 'unsure', 'unsure', 'Unsure, 52 % synthetic · credentials invalid',
     'Unsure, 52 % synthetic. Content Credentials invalid: file altered after signing. Validation: assertion.dataHash.mismatch'],
@@ -121,13 +121,13 @@ test('fuseVerdict: a camera-capture claim whose actions name an AI source type i
   }));
   assert.equal(f.label, 'ai-generated');
   assert.equal(f.short, 'AI-edited (signed) · 12 %');
-  assert.equal(f.text, 'AI-edited: Content Credentials signed by Samsung, edited with Galaxy AI. Pixel detector: 12 % synthetic (likely real).');
+  assert.equal(f.text, 'AI-edited (signed): Content Credentials signed by Samsung, edited with Galaxy AI. Pixel detector: 12 % synthetic (likely real).');
 });
 
 test('fuseVerdict: hostile names are cleaned and cut', () => {
   const long = 'A'.repeat(500);
   const f = fuseVerdict(PIXELS.unsure, prov({ kind: 'c2pa', claim: 'ai-generated', validation: 'valid', signer: 'Evil\u202e\u0000Corp\nInc', generator: long }));
-  assert.equal(f.text, `AI-generated: Content Credentials signed by Evil Corp Inc, made with ${'A'.repeat(MAX_NAME_CHARS - 1)}…. Pixel detector: 52 % synthetic (unsure).`);
+  assert.equal(f.text, `AI-generated (signed): Content Credentials signed by Evil Corp Inc, made with ${'A'.repeat(MAX_NAME_CHARS - 1)}…. Pixel detector: 52 % synthetic (unsure).`);
   assert.equal(cleanName('  \u0007 '), undefined);
   assert.equal(cleanName(undefined), undefined);
 });
@@ -137,4 +137,15 @@ test('isAiAction reads URIs and last segments, case-insensitively', () => {
   assert.equal(isAiAction({ action: 'c2pa.created', digitalSourceType: 'algorithmicmedia' }), true);
   assert.equal(isAiAction({ action: 'c2pa.created', digitalSourceType: 'http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture' }), false);
   assert.equal(isAiAction({ action: 'c2pa.edited' }), false);
+});
+
+test('fuseScreened applies the rule in force and names why the detector did not run', () => {
+  const rule = { threshold: 0.5, unsureBand: 0.1 };
+  assert.equal(fuseScreened({ probability: 0.52 }, rule).short, 'Unsure, 52 % synthetic');
+  assert.equal(fuseScreened({ probability: 0.56 }, rule).short, 'Likely AI-generated, 56 %');
+  assert.equal(fuseScreened({ probability: 0.56 }, { threshold: 0.5, unsureBand: 0.2 }).label, 'unsure');
+  const f = fuseScreened({ provenance: CASES.comfy, pixelError: { code: 'too-large', message: '9000x9000' } }, rule);
+  assert.equal(f.text, 'AI-generated (metadata): its metadata says so (ComfyUI, model sd_xl_base_1.0.safetensors). Metadata can be forged or stripped. Pixel detector: not run (too large to check).');
+  assert.equal(fuseScreened({ pixelError: { code: 'too-small', message: '' } }, rule).label, 'none');
+  assert.throws(() => fuseScreened({ probability: 1.5 }, rule), RangeError);
 });

@@ -24,7 +24,7 @@
  * Strings that come from the file (signer, generator, model, software) are hostile input: control
  * characters are removed and each is cut to `MAX_NAME_CHARS` before it is put into a sentence.
  */
-import { verdictText, type VerdictLabel } from '../verdict';
+import { verdictFor, verdictText, type VerdictLabel } from '../verdict';
 import type { ProvenanceAction, ProvenanceResult } from './types';
 
 /** The detector's side of a verdict. */
@@ -57,7 +57,10 @@ export interface FusedVerdict {
   tone: FusedTone;
   /** Short text for a badge (≤ ~36 characters before the percentage; the pixel percentage follows). '' for `none`. */
   short: string;
-  /** The full sentence: the `aria-label`, the popup row's title, the explanation view's headline. '' for `none`. */
+  /**
+   * The full sentence, starting with the same words as `short` (the badge's `aria-label` and title, the popup
+   * row, the explanation view's headline). '' for `none`.
+   */
   text: string;
   /** Caveats and weak evidence shown beside the verdict (never decisive), in display order. */
   notes: string[];
@@ -163,12 +166,12 @@ export function fuseVerdict(
 
   if (p && claim && p.kind === 'c2pa' && p.validation === 'valid') {
     // Rule 1: a valid signed AI claim outranks the pixels.
-    const by = signer ? ` signed by ${signer}` : ' signed';
+    const by = signer ? ` signed by ${signer}` : '';
     const made = tool ? `, ${edited ? 'edited' : 'made'} with ${tool}` : '';
     return {
       label: 'ai-generated', basis: 'provenance', tone: 'prov-ai',
       short: withPixel(`${what} (signed)`, pixel),
-      text: `${what}: Content Credentials${by}${made}. ${pixelPart}`,
+      text: `${what} (signed): Content Credentials${by}${made}. ${pixelPart}`,
       notes, pixel,
     };
   }
@@ -179,7 +182,7 @@ export function fuseVerdict(
     return {
       label: 'ai-generated-metadata', basis: 'provenance', tone: 'prov-ai-metadata',
       short: withPixel(`${what} (unverified signer)`, pixel),
-      text: `${what} according to its Content Credentials${signer ? `, signed by ${signer}` : ''} (signer not on the trust list)${made}. ${pixelPart}`,
+      text: `${what} (unverified signer): Content Credentials${signer ? ` signed by ${signer}` : ''}, signer not on the trust list${made}. ${pixelPart}`,
       notes, pixel,
     };
   }
@@ -190,7 +193,7 @@ export function fuseVerdict(
     return {
       label: 'ai-generated-metadata', basis: 'provenance', tone: 'prov-ai-metadata',
       short: withPixel(`${what} (metadata)`, pixel),
-      text: `${what} according to its metadata${named ? ` (${named})` : ''}. ${METADATA_CAVEAT} ${pixelPart}`,
+      text: `${what} (metadata): its metadata says so${named ? ` (${named})` : ''}. ${METADATA_CAVEAT} ${pixelPart}`,
       notes, pixel,
     };
   }
@@ -200,7 +203,7 @@ export function fuseVerdict(
     return {
       label: 'camera-original', basis: 'provenance', tone: 'prov-camera',
       short: withPixel('Camera original (signed)', pixel),
-      text: `Camera original: Content Credentials${signer ? ` signed by ${signer}` : ' signed'}${cam ? ` (${cam})` : ''}, no AI action. ${pixelPart}`,
+      text: `Camera original (signed): Content Credentials${signer ? ` signed by ${signer}` : ''}${cam ? ` (${cam})` : ''}, no AI action. ${pixelPart}`,
       notes, pixel,
     };
   }
@@ -231,4 +234,32 @@ export function fuseVerdict(
     text: notes.length ? `${t}. ${notes.join(' ')}` : t,
     notes, pixel,
   };
+}
+
+/** Short reasons named when the detector did not run, by `ImageErrorCode` (`../messages.ts`). */
+const PIXEL_ABSENT: Record<string, string> = {
+  'too-small': 'too small to check',
+  'too-large': 'too large to check',
+  'unsupported-format': 'unsupported format',
+  'decode-failed': 'could not decode the image',
+  'model-failed': 'detector unavailable',
+};
+
+/**
+ * `fuseVerdict` for a screened image as the background reports it (`Verdict` in `../messages.ts`): the
+ * pixel label is computed here with `verdictFor` under the rule in force, so every view fuses alike.
+ * @param v `probability` in [0, 1] when the detector ran; `provenance` when read; `pixelError` when the
+ *   detector refused the image
+ * @param rule the threshold and unsure band in force, both in [0, 1]
+ * @throws {RangeError} from `verdictFor` when `probability` or the rule is outside [0, 1]
+ */
+export function fuseScreened(
+  v: { probability?: number; provenance?: ProvenanceResult; pixelError?: { code: string; message: string } },
+  rule: { threshold: number; unsureBand: number },
+): FusedVerdict {
+  const pixel = typeof v.probability === 'number'
+    ? { probability: v.probability, label: verdictFor(v.probability, rule.threshold, rule.unsureBand) }
+    : undefined;
+  const reason = v.pixelError ? PIXEL_ABSENT[v.pixelError.code] ?? cleanName(v.pixelError.message) : undefined;
+  return fuseVerdict(pixel, v.provenance, { pixelAbsentReason: reason });
 }
