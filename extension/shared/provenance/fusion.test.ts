@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cleanName, FUSED_COLOURS, fuseScreened, fuseVerdict, isAiAction, MAX_NAME_CHARS, type FusedLabel, type FusedTone, type PixelVerdict } from './fusion';
+import { cleanName, FUSED_COLOURS, fuseScreened, fuseVerdict, isAiAction, MAX_NAME_CHARS, TONE_OF, type FusedLabel, type FusedTone, type PixelVerdict } from './fusion';
 import { NO_PROVENANCE, type ProvenanceResult } from './types';
 
 const prov = (p: Partial<ProvenanceResult>): ProvenanceResult => ({ ...NO_PROVENANCE, fields: {}, ...p });
@@ -148,4 +148,22 @@ test('fuseScreened applies the rule in force and names why the detector did not 
   assert.equal(f.text, 'AI-generated (metadata): its metadata says so (ComfyUI, model sd_xl_base_1.0.safetensors). Metadata can be forged or stripped. Pixel detector: not run (too large to check).');
   assert.equal(fuseScreened({ pixelError: { code: 'too-small', message: '' } }, rule).label, 'none');
   assert.throws(() => fuseScreened({ probability: 1.5 }, rule), RangeError);
+});
+
+test('fuseVerdict: text is the short head followed by the detail', () => {
+  for (const [px, pc] of TABLE.map((r) => [r[0], r[1]] as const)) {
+    const f = fuseVerdict(PIXELS[px], CASES[pc], { pixelAbsentReason: 'too small to check' });
+    if (f.basis === 'provenance') assert.equal(f.text, `${f.short.split(' · ')[0]}: ${f.detail}`, `${px} × ${pc}`);
+    else if (f.basis === 'pixels') assert.equal(f.detail, f.notes.join(' '));
+    else assert.equal(f.detail, '');
+  }
+  assert.equal(fuseVerdict(PIXELS.real, CASES.comfy).detail,
+    'its metadata says so (ComfyUI, model sd_xl_base_1.0.safetensors). Metadata can be forged or stripped. Pixel detector: 12 % synthetic (likely real).');
+});
+
+test('TONE_OF agrees with every fused verdict', () => {
+  for (const [px, pc] of TABLE.map((r) => [r[0], r[1]] as const)) {
+    const f = fuseVerdict(PIXELS[px], CASES[pc]);
+    assert.equal(TONE_OF[f.label], f.tone, `${px} × ${pc}`);
+  }
 });

@@ -62,6 +62,11 @@ export interface FusedVerdict {
    * row, the explanation view's headline). '' for `none`.
    */
   text: string;
+  /**
+   * `text` without its leading verdict words: for a provenance verdict what follows "AI-generated (signed): "
+   * (signer, tool, caveat, pixel score), for a pixel verdict the notes. '' when there is nothing more.
+   */
+  detail: string;
   /** Caveats and weak evidence shown beside the verdict (never decisive), in display order. */
   notes: string[];
   /** The detector's side, when it ran. */
@@ -77,6 +82,17 @@ export const FUSED_COLOURS: Record<FusedTone, string> = {
   real: '#1b6e3a',
   unsure: '#8a5a00',
   none: '#5f6368',
+};
+
+/** The colour class of each fused label (a label always has this tone). */
+export const TONE_OF: Record<FusedLabel, FusedTone> = {
+  'ai-generated': 'prov-ai',
+  'ai-generated-metadata': 'prov-ai-metadata',
+  'camera-original': 'prov-camera',
+  synthetic: 'synthetic',
+  real: 'real',
+  unsure: 'unsure',
+  none: 'none',
 };
 
 /** Longest signer / tool / model name put into a sentence, in characters. */
@@ -131,6 +147,11 @@ function withPixel(head: string, pixel: PixelVerdict | undefined): string {
   return pixel ? `${head} · ${pct(pixel.probability)}` : head;
 }
 
+/** A verdict decided by provenance: `text` is "<head>: <detail>", `short` the head with the pixel percentage. */
+function provenanceVerdict(label: FusedLabel, tone: FusedTone, head: string, detail: string, notes: string[], pixel: PixelVerdict | undefined): FusedVerdict {
+  return { label, basis: 'provenance', tone, short: withPixel(head, pixel), text: `${head}: ${detail}`, detail, notes, pixel };
+}
+
 /** Which AI claim the result makes, if any: explicit claim, or an AI digital source type in the actions. */
 function aiClaim(p: ProvenanceResult): 'ai-generated' | 'ai-edited' | undefined {
   if (p.claim === 'ai-generated' || p.claim === 'ai-edited') return p.claim;
@@ -168,44 +189,27 @@ export function fuseVerdict(
     // Rule 1: a valid signed AI claim outranks the pixels.
     const by = signer ? ` signed by ${signer}` : '';
     const made = tool ? `, ${edited ? 'edited' : 'made'} with ${tool}` : '';
-    return {
-      label: 'ai-generated', basis: 'provenance', tone: 'prov-ai',
-      short: withPixel(`${what} (signed)`, pixel),
-      text: `${what} (signed): Content Credentials${by}${made}. ${pixelPart}`,
-      notes, pixel,
-    };
+    return provenanceVerdict('ai-generated', 'prov-ai', `${what} (signed)`, `Content Credentials${by}${made}. ${pixelPart}`, notes, pixel);
   }
   if (p && claim && p.kind === 'c2pa' && p.validation === 'untrusted') {
     // Rule 2: verified signature from a signer outside the trust list: a declaration, like metadata.
     const made = tool ? `, ${edited ? 'edited' : 'made'} with ${tool}` : '';
     notes.push(`Signer${signer ? ` ${signer}` : ''} not on the trust list.`);
-    return {
-      label: 'ai-generated-metadata', basis: 'provenance', tone: 'prov-ai-metadata',
-      short: withPixel(`${what} (unverified signer)`, pixel),
-      text: `${what} (unverified signer): Content Credentials${signer ? ` signed by ${signer}` : ''}, signer not on the trust list${made}. ${pixelPart}`,
-      notes, pixel,
-    };
+    return provenanceVerdict('ai-generated-metadata', 'prov-ai-metadata', `${what} (unverified signer)`,
+      `Content Credentials${signer ? ` signed by ${signer}` : ''}, signer not on the trust list${made}. ${pixelPart}`, notes, pixel);
   }
   if (p && claim && p.validation === 'unsigned') {
     // Rule 3: unsigned AI metadata.
     const named = [tool, model && model !== tool ? `model ${model}` : undefined].filter(Boolean).join(', ');
     notes.push(METADATA_CAVEAT);
-    return {
-      label: 'ai-generated-metadata', basis: 'provenance', tone: 'prov-ai-metadata',
-      short: withPixel(`${what} (metadata)`, pixel),
-      text: `${what} (metadata): its metadata says so${named ? ` (${named})` : ''}. ${METADATA_CAVEAT} ${pixelPart}`,
-      notes, pixel,
-    };
+    return provenanceVerdict('ai-generated-metadata', 'prov-ai-metadata', `${what} (metadata)`,
+      `its metadata says so${named ? ` (${named})` : ''}. ${METADATA_CAVEAT} ${pixelPart}`, notes, pixel);
   }
   if (p && p.kind === 'c2pa' && p.validation === 'valid' && p.claim === 'camera-capture' && !claim) {
     // Rule 4: a signed camera capture with no AI action.
     const cam = cleanName(p.generator);
-    return {
-      label: 'camera-original', basis: 'provenance', tone: 'prov-camera',
-      short: withPixel('Camera original (signed)', pixel),
-      text: `Camera original (signed): Content Credentials${signer ? ` signed by ${signer}` : ''}${cam ? ` (${cam})` : ''}, no AI action. ${pixelPart}`,
-      notes, pixel,
-    };
+    return provenanceVerdict('camera-original', 'prov-camera', 'Camera original (signed)',
+      `Content Credentials${signer ? ` signed by ${signer}` : ''}${cam ? ` (${cam})` : ''}, no AI action. ${pixelPart}`, notes, pixel);
   }
 
   // Rules 5–7: the pixels decide; provenance adds notes.
@@ -225,13 +229,14 @@ export function fuseVerdict(
     notes.push(`Metadata names the software ${tool}; it says nothing about AI.`);
   }
   if (!pixel) {
-    return { label: 'none', basis: 'none', tone: 'none', short: '', text: '', notes };
+    return { label: 'none', basis: 'none', tone: 'none', short: '', text: '', detail: '', notes };
   }
   const t = verdictText(pixel.label, pixel.probability);
   return {
     label: pixel.label, basis: 'pixels', tone: pixel.label,
     short: t + shortSuffix,
     text: notes.length ? `${t}. ${notes.join(' ')}` : t,
+    detail: notes.join(' '),
     notes, pixel,
   };
 }
