@@ -55,6 +55,8 @@ class TwoBrowsersPlugin {
 const copy = [
   { from: join(wasmDir, 'tfjs-backend-wasm.wasm'), to: 'wasm/' },
   { from: join(wasmDir, 'tfjs-backend-wasm-simd.wasm'), to: 'wasm/' },
+  // The C2PA verifier (extension/shared/provenance/c2pa.ts), loaded by background/provenance.ts on the first manifest.
+  { from: require.resolve('@contentauth/c2pa-wasm/c2pa.wasm'), to: 'wasm/c2pa_bg.wasm' },
   { from: 'extension/popup/popup.html', to: 'popup.html' },
   { from: 'extension/options/options.html', to: 'options.html' },
   { from: 'extension/explain/explain.html', to: 'explain.html' },

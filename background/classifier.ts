@@ -327,6 +327,24 @@ export async function classifyBytes(url: string, bytes: Uint8Array, priority: Pr
 }
 
 /**
+ * The verdict for a content hash: the one in the memory cache, else (when `bytes` are given, e.g. page-read
+ * bytes the worker still keeps) scored again at `explain` priority. No URL cache or history entry is made.
+ * @param contentHash sha256 hex of the image bytes
+ * @returns the verdict (`url` '') or `undefined` when there is none
+ */
+export async function verdictForHash(contentHash: string, bytes?: Uint8Array): Promise<Verdict | undefined> {
+  const hit = hashCache.get(contentHash);
+  if (hit) return { ...hit, url: '', cached: true };
+  if (!bytes) return undefined;
+  try {
+    const r = await scoreBytes('', bytes, '', 'explain', performance.now());
+    return r.ok ? r.value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * For the parity test: the first model input computed from the image at `url`.
  * @returns HWC float32 values of the first crop, plus the decoded size
  */

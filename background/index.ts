@@ -7,7 +7,7 @@ import { err, ok, type BackendStatus, type ExplainMethod, type Result, type Verd
 import { SETTINGS_KEY, normalizeSettings } from '../extension/shared/settings';
 import {
   classifyBytes, classifyUrl, clearCaches, getModel, inputForUrl, lastModelError, numTensors, peekModel, queueLength,
-  reloadModel, restoreFromSession, stats,
+  reloadModel, restoreFromSession, stats, verdictForHash,
 } from './classifier';
 import { createContextMenu, MENU_ID, onMenuClick, openExplainView } from './context-menu';
 import { cancelExplain, explainProgress, explainUrl } from './explain';
@@ -75,6 +75,11 @@ installMessenger({
     return ok(null);
   },
   'explain-progress': async (m) => ok(explainProgress(m.requestId)),
+  'get-verdict': async (m) => {
+    // From the cache, else from page-read bytes the worker still keeps.
+    const v = (await verdictForHash(m.contentHash)) ?? (await verdictForHash(m.contentHash, await bytesFor(m.contentHash)));
+    return ok(v ?? null);
+  },
   'get-image-bytes': async (m) => {
     const bytes = await bytesFor(m.contentHash);
     if (!bytes) return err('fetch-failed', 'the image bytes are no longer kept');

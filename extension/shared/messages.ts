@@ -150,6 +150,11 @@ export type PageToBackground =
   | { type: 'explain-progress'; requestId: string }
   /** The bytes the background kept for `contentHash` (page-read images), to show them in the explanation view. */
   | { type: 'get-image-bytes'; contentHash: string }
+  /**
+   * The verdict the background already has for this sha256 (pixels and provenance, raw provenance fields
+   * included), without new work except for page-read bytes it still keeps; `null` when it has none.
+   */
+  | { type: 'get-verdict'; contentHash: string }
   | { type: 'classify'; url: string; priority: Priority; pageUrl: string };
 
 /** Background → content script. */
@@ -173,6 +178,7 @@ export interface ReplyMap {
   'cancel-explain': null;
   'explain-progress': number | null;
   'get-image-bytes': { bytes: number[]; mime: string };
+  'get-verdict': Verdict | null;
   'open-explain': { tabId?: number; url: string };
   'check-image-at': CheckedImage;
   rescan: null;
@@ -183,7 +189,7 @@ export type ReplyOf<M extends AnyMessage> = Result<ReplyMap[M['type']]>;
 
 const TYPES = new Set<string>([
   'classify', 'classify-bytes', 'report-images', 'get-status', 'get-tab-images', 'explain', 'cancel-explain',
-  'check-image-at', 'rescan', 'open-explain', 'explain-progress', 'get-image-bytes',
+  'check-image-at', 'rescan', 'open-explain', 'explain-progress', 'get-image-bytes', 'get-verdict',
 ]);
 
 /** What the content script answers to `check-image-at`: the image it found and its verdict. */
