@@ -15,6 +15,7 @@ import { bytesFor, rememberBytes, sniffMime } from './page-bytes';
 import { installMessenger } from './messenger';
 import { forgetTab, getTabImages, setTabImages } from './tabs';
 import { grantsTestApi } from './grants';
+import { provenanceTestApi } from './provenance';
 import type { BackendPreference } from '../extension/shared/settings';
 
 const MAX_BYTES_FROM_PAGE = 32 * 1024 * 1024;
@@ -112,6 +113,7 @@ const startedAt = Date.now();
 const testApi = {
   MENU_ID,
   ...grantsTestApi,
+  ...provenanceTestApi,
   /** When this worker instance started (changes after a stop/restart). */
   startedAt,
   /** The context-menu listener's own handler; `opts.openView: false` skips opening the explanation view. */

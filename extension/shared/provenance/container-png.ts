@@ -74,6 +74,7 @@ export async function inflate(z: Uint8Array, budget: ParseBudget, what: string):
       parts.push(value);
       size += value.length;
       if (size >= cap) {
+        budget.hit(`${what} larger than ${cap} bytes`);
         await reader.cancel().catch(() => undefined);
         break;
       }

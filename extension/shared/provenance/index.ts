@@ -128,8 +128,8 @@ async function read(bytes: Uint8Array, opts: ReadProvenanceOptions): Promise<Pro
   }
 
   const problems = [...scan.problems, ...facts.problems];
-  const status: ProvenanceResult['status'] = problems.length ? 'error' : budget.limited.length ? 'limited' : 'ok';
-  const notes = [...problems, ...budget.limited.map((l) => `limited: ${l}`)];
+  const status: ProvenanceResult['status'] = budget.limited.length ? 'limited' : problems.length ? 'error' : 'ok';
+  const notes = [...budget.limited.map((l) => `limited: ${l}`), ...problems];
   const softwareAgent = facts.creatorTool ?? facts.software;
   const dst = facts.digitalSourceType ? lastSegment(facts.digitalSourceType) : undefined;
   const dstClaim = dst ? SOURCE_TYPE_CLAIM[dst] : undefined;

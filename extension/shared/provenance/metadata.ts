@@ -41,7 +41,7 @@ const MAX_FIELD = 2000;
 /** Any exifr value as a display string: arrays joined with "; ", language alternatives by their value. */
 export function toText(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string') return v.trim().slice(0, MAX_FIELD) || undefined;
+  if (typeof v === 'string') return decodeXmlEntities(v).trim().slice(0, MAX_FIELD) || undefined;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v instanceof Uint8Array) return decodeUserComment(v);
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString();
@@ -52,6 +52,17 @@ export function toText(v: unknown): string | undefined {
     try { return JSON.stringify(v).slice(0, MAX_FIELD); } catch { return undefined; }
   }
   return undefined;
+}
+
+const ENTITIES: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'" };
+/** XML character and entity references (exifr's XMP parser leaves them in attribute values). */
+export function decodeXmlEntities(s: string): string {
+  if (!s.includes('&')) return s;
+  return s.replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|quot|amp|lt|gt|apos);/gi, (m, e: string) => {
+    if (e[0] !== '#') return ENTITIES[e.toLowerCase()] ?? m;
+    const cp = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+    return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+  });
 }
 
 /**
@@ -112,8 +123,9 @@ export async function readMetadata(scan: ContainerScan, budget: ParseBudget): Pr
     facts.model ??= toText(t.Model);
     facts.software ??= toText(t.Software);
     facts.description ??= toText(t.ImageDescription);
-    facts.userComment ??= toText(t.UserComment);
-    for (const k of ['Make', 'Model', 'Software', 'ImageDescription', 'Artist', 'UserComment', 'DateTimeOriginal', 'LensModel']) setField(`EXIF ${k}`, t[k]);
+    facts.userComment ??= toText(t.UserComment ?? t.userComment);
+    for (const k of ['Make', 'Model', 'Software', 'ImageDescription', 'Artist', 'DateTimeOriginal', 'LensModel']) setField(`EXIF ${k}`, t[k]);
+    setField('EXIF UserComment', t.UserComment ?? t.userComment);
   }
 
   // XMP packets.
