@@ -16,6 +16,7 @@ import { installMessenger } from './messenger';
 import { forgetTab, getTabImages, setTabImages } from './tabs';
 import { grantsTestApi } from './grants';
 import { provenanceTestApi } from './provenance';
+import { configureProvenance } from '../extension/shared/provenance/index';
 import type { BackendPreference } from '../extension/shared/settings';
 
 const MAX_BYTES_FROM_PAGE = 32 * 1024 * 1024;
@@ -129,6 +130,14 @@ const testApi = {
     return { base64: btoa(s), width, height };
   },
   numTensors,
+  /**
+   * Replaces the C2PA trust anchors (PEM) for the rest of this worker's life and empties the verdict caches
+   * (e2e tests trust the c2pa-rs test roots, so that a test-signed file reads `valid`).
+   */
+  setTrustAnchors(pem: string): void {
+    configureProvenance({ trustAnchors: pem });
+    clearCaches();
+  },
   stats: () => ({ ...stats }),
   status,
   clearCaches,
