@@ -1,6 +1,6 @@
 /**
  * `npm run evaluate -- [--model <dir>] --manifest <tsv|folder> [--root <dir>] [--degrade clean|web|avatar]
- *   [--split test|all] [--threshold <p>] [--limit <n>] [--plots <dir>] --out <report.json>`
+ *   [--split test|all] [--threshold <p>] [--limit <n>] [--plots <dir>] [--pixels-only] --out <report.json>`
  *
  * Scores every image of a manifest (TSV or seed folder layout) with a shipped detector (`models/<name>/`
  * with `manifest.json`, loaded and sha256-verified by `loadDetector`), prints a table and writes a JSON
@@ -9,6 +9,11 @@
  *
  * Images whose shorter side is below `--min-side` (default `MIN_SIDE_PIXELS` = 64, the extension's
  * own limit) after crop and degradation are listed under `errors` as not screened.
+ *
+ * Each image's provenance (C2PA, IPTC digital source type, generator metadata, camera EXIF; read by the
+ * extension's own reader from the original file) is reported next to its pixel verdict (`predictions[].provenance`)
+ * and summarised per true label (`provenance`). `--pixels-only` skips it: the report then measures the detector
+ * alone, exactly as before. The metrics are always the pixel detector's.
  *
  * `--split test` evaluates only the test split defined by training/data/split.ts with the seed and
  * fractions in the model manifest's provenance (`provenance.split = {seed, fractions}`, or
@@ -28,10 +33,11 @@ import { DEGRADE_LEVELS, type DegradeLevel } from '../data/degrade';
 import { scoreRecords, buildReport, reportTable, detectorScoreFn, type EvalReport } from '../eval/evaluate';
 import { createProgress } from '../eval/progress';
 import { writeEvalPlots } from '../eval/plots';
+import { provenanceOfFile, provenanceReport, provenanceTable } from '../eval/provenance';
 
 const USAGE = `usage: npm run evaluate -- [--model models/default] --manifest <tsv|folder> [--root <dir>]
        [--degrade clean|web|avatar] [--split test|all] [--threshold <p>] [--limit <n>]
-       [--batch <n>] [--min-side <px>] [--plots <dir>] [--quiet] --out <report.json>`;
+       [--batch <n>] [--min-side <px>] [--plots <dir>] [--pixels-only] [--quiet] --out <report.json>`;
 
 /**
  * Reads the split settings a model was trained with from its manifest provenance. Accepted spellings:
@@ -68,6 +74,7 @@ export async function main(argv: string[]): Promise<EvalReport> {
       batch: { type: 'string', default: '16' },
       'min-side': { type: 'string', default: String(MIN_SIDE_PIXELS) },
       plots: { type: 'string' },
+      'pixels-only': { type: 'boolean', default: false },
       out: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -106,6 +113,10 @@ export async function main(argv: string[]): Promise<EvalReport> {
   const { predictions, errors } = await scoreRecords(recs, detectorScoreFn(det), { level, batchSize: Number(values.batch), progress, minSide: Number(values['min-side']) });
   progress.done();
   det.dispose();
+  if (!values['pixels-only']) {
+    const fileOf = new Map(recs.map((r) => [r.path, r.file]));
+    for (const p of predictions) p.provenance = await provenanceOfFile(fileOf.get(p.path)!);
+  }
   if (predictions.length === 0) throw new Error(`no image could be scored (${errors.length} errors; first: ${errors[0]?.error ?? 'none'})`);
   const report = buildReport(predictions, errors, threshold, {
     model: det.id,
@@ -118,7 +129,9 @@ export async function main(argv: string[]): Promise<EvalReport> {
     command: `npm run evaluate -- ${shellJoin(argv)}`,
     seconds: (Date.now() - t0) / 1000,
     date: new Date().toISOString(),
+    pixels_only: values['pixels-only'],
   }, det.manifest.unsureBand);
+  if (!values['pixels-only']) report.provenance = provenanceReport(predictions);
   await mkdir(dirname(resolve(values.out)), { recursive: true });
   await writeFile(values.out, JSON.stringify(report, null, 1) + '\n');
   if (values.plots) {
@@ -128,6 +141,7 @@ export async function main(argv: string[]): Promise<EvalReport> {
   if (!values.quiet) {
     console.log(reportTable(report));
     if (report.unsure) console.log(`\nwith the unsure band ${report.unsure.band}: ${(report.unsure.unsure_rate * 100).toFixed(1)}% unsure, decided accuracy ${report.unsure.decided_accuracy?.toFixed(3) ?? '—'}, real→synthetic ${report.unsure.fpr === null ? '—' : (report.unsure.fpr * 100).toFixed(1) + '%'}, synthetic→real ${report.unsure.fnr === null ? '—' : (report.unsure.fnr * 100).toFixed(1) + '%'}`);
+    if (report.provenance) console.log(`\n${provenanceTable(report.provenance)}`);
     if (errors.length > 0) console.log(`\n${errors.length} image(s) failed:\n` + errors.slice(0, 10).map((e) => `  ${e.path}: ${e.error}`).join('\n'));
     console.log(`\nreport: ${values.out}`);
   }

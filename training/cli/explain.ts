@@ -18,6 +18,7 @@ import { initTf } from '../node/backend';
 import { loadDetectorFromDir } from '../node/model-dir';
 import { decodeFile, encodeImage } from '../node/decode';
 import { verdictFor } from '../../extension/shared/verdict';
+import { provenanceOfFile, type ProvenanceSummary } from '../eval/provenance';
 import {
   explainImage, renderOverlay, topRegions, EXPLAIN_METHODS,
   type ExplainMethod, type ExplainResult, type ExplainTarget, type Colormap,
@@ -45,6 +46,8 @@ export interface ExplainCliResult {
   /** Calibrated probability of "synthetic" for the explained (centre) input only. */
   calibratedProbability: number;
   explanation: ExplainResult;
+  /** What the file's own metadata says (C2PA, IPTC, generator metadata, camera EXIF), next to the pixel verdict. */
+  provenance: ProvenanceSummary;
   topRegions?: { for: Array<{ segment: number; weight: number }>; against: Array<{ segment: number; weight: number }> };
 }
 
@@ -146,6 +149,7 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
       probability: whole!.probability,
       calibratedProbability: calibrated,
       explanation: result,
+      provenance: await provenanceOfFile(values.image),
     };
     if (result.weights) {
       const top = topRegions(result.weights, regions);
@@ -158,6 +162,8 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
       await mkdir(dirname(resolve(values.json)), { recursive: true });
       await writeFile(values.json, JSON.stringify(out) + '\n');
     }
+    const pv = out.provenance;
+    log(`[explain] provenance: ${pv.kind}, ${pv.claim}, ${pv.validation}${pv.signer ? `, signed by ${pv.signer}` : ''}${pv.generator ? `, ${pv.generator}` : ''}${pv.model ? ` (${pv.model})` : ''}`);
     log(`[explain] ${detector.id} ${method} (layer ${result.layer}, target ${result.target}): verdict ${verdict}, p=${whole!.probability.toFixed(4)} (explained centre crop ${calibrated.toFixed(4)}), ` +
       `map ${result.mapWidth}x${result.mapHeight}${result.empty ? ' EMPTY (no localised evidence)' : ''}, ${result.ms} ms → ${values.out}`);
     return out;

@@ -100,9 +100,17 @@ test('evaluate CLI end to end on fixtures: a model that reads the checkerboard, 
     for (const k of ['n', 'accuracy', 'balanced_accuracy', 'precision', 'recall', 'f1', 'average_precision', 'roc_auc', 'fpr', 'fnr', 'ece', 'per_generator', 'per_source', 'predictions', 'errors']) assert.ok(k in saved, k);
     const p0 = saved.predictions.find((p: { path: string }) => p.path === 'srcB/synthetic/cropped.png');
     assert.ok(p0.probability > 0.99 && Number.isFinite(p0.logit));
-    // avatar degradation still runs (the images are below 256 px, so only JPEG q75 applies)
-    const av = await main(['--model', modelDir, '--manifest', fx.manifestPath, '--out', join(work, 'av.json'), '--quiet', '--degrade', 'avatar']);
+    // provenance next to the pixel verdict: the sharp-written fixtures carry no metadata
+    assert.deepEqual(p0.provenance, { kind: 'none', claim: 'unknown', validation: 'unsigned', status: 'ok' });
+    assert.equal(saved.provenance.n, 21);
+    assert.deepEqual(saved.provenance.ai_evidence, { real: 0, synthetic: 0 });
+    assert.equal(saved.meta.pixels_only, false);
+    // avatar degradation still runs (the images are below 256 px, so only JPEG q75 applies); --pixels-only: no provenance
+    const av = await main(['--model', modelDir, '--manifest', fx.manifestPath, '--out', join(work, 'av.json'), '--quiet', '--degrade', 'avatar', '--pixels-only']);
     assert.equal(av.n, 21);
+    assert.equal(av.provenance, undefined);
+    assert.ok(av.predictions.every((p) => p.provenance === undefined));
+    assert.equal(av.accuracy, r.accuracy, 'the metrics are the pixel detector\'s with or without provenance');
     const all = await main(['--model', modelDir, '--manifest', fx.manifestPath, '--out', join(work, 'all.json'), '--quiet', '--min-side', '0']);
     assert.equal(all.n, 22);
     // --split test uses the provenance seed 77 and fractions 0.6/0.2/0.2
