@@ -6,7 +6,8 @@
  */
 import browser from 'webextension-polyfill';
 import { configureProvenance, readProvenance, type ReadProvenanceOptions } from '../extension/shared/provenance/index';
-import type { ProvenanceResult } from '../extension/shared/provenance/types';
+import { NO_PROVENANCE, type ProvenanceResult } from '../extension/shared/provenance/types';
+import { Semaphore } from './cache';
 
 configureProvenance({ c2paWasm: browser.runtime.getURL('wasm/c2pa_bg.wasm') });
 
@@ -40,3 +41,32 @@ export const provenanceTestApi = {
     return { medianMs: times[Math.floor(times.length / 2)]!, firstMs, n, kind: first.kind, validation: first.validation };
   },
 };
+
+// ---- bounded reads for the classifier --------------------------------------------------------------
+
+/**
+ * Longest wait for one read in the classifier, in milliseconds. The reader bounds its own parsing (500 ms
+ * budget); this also covers the first C2PA file, which compiles the 9 MB verifier on a slow machine.
+ */
+export const PROVENANCE_TIMEOUT_MS = 10_000;
+/** Reads at once (they run beside decoding; the C2PA verifier is single-threaded wasm). */
+const slots = new Semaphore(2);
+
+/**
+ * The provenance of an encoded image, for the classifier: `readProvenance` with at most 2 reads at once and
+ * a time limit. No byte leaves the device (the reader parses memory; the wasm comes from the package).
+ * @param bytes the encoded file as fetched (or as read in the page), not modified
+ * @returns the reader's result; after `PROVENANCE_TIMEOUT_MS` a `kind: 'none'`, `status: 'limited'` result
+ *   saying so (the read is then left to finish on its own and its result dropped). Never throws.
+ */
+export async function provenanceOf(bytes: Uint8Array): Promise<ProvenanceResult> {
+  return slots.run(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<ProvenanceResult>((resolve) => {
+      timer = setTimeout(() => resolve({
+        ...NO_PROVENANCE, fields: {}, status: 'limited', message: `provenance not read within ${PROVENANCE_TIMEOUT_MS / 1000} s`,
+      }), PROVENANCE_TIMEOUT_MS);
+    });
+    return Promise.race([readProvenance(bytes), timeout]).finally(() => clearTimeout(timer));
+  });
+}

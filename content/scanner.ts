@@ -225,7 +225,8 @@ export class Scanner {
     void p.then((r) => {
       if (this.tracked.get(el) !== t) return; // swapped or removed meanwhile
       if (r.ok) {
-        badge.set({ kind: 'verdict', probability: r.value.probability, model: r.value.model, backend: r.value.backend });
+        const v = r.value;
+        badge.set({ kind: 'verdict', probability: v.probability, model: v.model, backend: v.backend, provenance: v.provenance, pixelError: v.pixelError });
         this.outcome.set(url, { verdict: r.value });
       } else {
         badge.set({ kind: 'error', ...r.error });
