@@ -13,7 +13,9 @@
  * Each image's provenance (C2PA, IPTC digital source type, generator metadata, camera EXIF; read by the
  * extension's own reader from the original file) is reported next to its pixel verdict (`predictions[].provenance`)
  * and summarised per true label (`provenance`). `--pixels-only` skips it: the report then measures the detector
- * alone, exactly as before. The metrics are always the pixel detector's.
+ * alone, exactly as before. The metrics are always the pixel detector's; `product` gives the error rates of
+ * the fused verdict the user sees (`fuseVerdict`: provenance first, pixels otherwise) and `predictions[].fused`
+ * its label per image.
  *
  * `--split test` evaluates only the test split defined by training/data/split.ts with the seed and
  * fractions in the model manifest's provenance (`provenance.split = {seed, fractions}`, or
@@ -33,7 +35,7 @@ import { DEGRADE_LEVELS, type DegradeLevel } from '../data/degrade';
 import { scoreRecords, buildReport, reportTable, detectorScoreFn, type EvalReport } from '../eval/evaluate';
 import { createProgress } from '../eval/progress';
 import { writeEvalPlots } from '../eval/plots';
-import { provenanceOfFile, provenanceReport, provenanceTable } from '../eval/provenance';
+import { fusedOf, productReport, provenanceOfFile, provenanceReport, provenanceTable } from '../eval/provenance';
 
 const USAGE = `usage: npm run evaluate -- [--model models/default] --manifest <tsv|folder> [--root <dir>]
        [--degrade clean|web|avatar] [--split test|all] [--threshold <p>] [--limit <n>]
@@ -131,7 +133,12 @@ export async function main(argv: string[]): Promise<EvalReport> {
     date: new Date().toISOString(),
     pixels_only: values['pixels-only'],
   }, det.manifest.unsureBand);
-  if (!values['pixels-only']) report.provenance = provenanceReport(predictions);
+  if (!values['pixels-only']) {
+    const band = det.manifest.unsureBand ?? 0;
+    for (const p of report.predictions) p.fused = fusedOf(p.probability, p.provenance, threshold, band);
+    report.provenance = provenanceReport(predictions);
+    report.product = productReport(predictions, threshold, band);
+  }
   await mkdir(dirname(resolve(values.out)), { recursive: true });
   await writeFile(values.out, JSON.stringify(report, null, 1) + '\n');
   if (values.plots) {
@@ -142,6 +149,11 @@ export async function main(argv: string[]): Promise<EvalReport> {
     console.log(reportTable(report));
     if (report.unsure) console.log(`\nwith the unsure band ${report.unsure.band}: ${(report.unsure.unsure_rate * 100).toFixed(1)}% unsure, decided accuracy ${report.unsure.decided_accuracy?.toFixed(3) ?? '—'}, real→synthetic ${report.unsure.fpr === null ? '—' : (report.unsure.fpr * 100).toFixed(1) + '%'}, synthetic→real ${report.unsure.fnr === null ? '—' : (report.unsure.fnr * 100).toFixed(1) + '%'}`);
     if (report.provenance) console.log(`\n${provenanceTable(report.provenance)}`);
+    if (report.product) {
+      const pr = report.product;
+      const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+      console.log(`product (provenance + pixels, band ${pr.band}): ${pct(pr.unsure_rate)} unsure, decided accuracy ${pr.decided_accuracy?.toFixed(3) ?? '—'}, real→AI ${pct(pr.fpr)}, AI→real ${pct(pr.fnr)}, decided by provenance: ${pr.decided_by_provenance.synthetic} synthetic / ${pr.decided_by_provenance.real} real, valid AI claims called AI ${pct(pr.valid_ai_claim_recall)}`);
+    }
     if (errors.length > 0) console.log(`\n${errors.length} image(s) failed:\n` + errors.slice(0, 10).map((e) => `  ${e.path}: ${e.error}`).join('\n'));
     console.log(`\nreport: ${values.out}`);
   }

@@ -30,6 +30,8 @@ test('explain CLI writes the overlay and the JSON (gradcam, lime)', { skip: hasM
     await writeFile(aiPath, pngWith(new Uint8Array(await readFile(imagePath)), tEXt('parameters', 'a cat\nSteps: 20, Sampler: Euler a, Model: sd_xl_base_1.0, Version: v1.7.0')));
     const ai = await main(['--image', aiPath, '--method', 'gradcam', '--out', join(dir, 'ai-out.png'), '--quiet']);
     assert.deepEqual(ai.provenance, { kind: 'generator-metadata', claim: 'ai-generated', validation: 'unsigned', status: 'ok', generator: 'Stable Diffusion (AUTOMATIC1111)', model: 'sd_xl_base_1.0', softwareAgent: 'AUTOMATIC1111 v1.7.0' });
+    assert.deepEqual([ai.fused.label, ai.fused.basis], ['ai-generated-metadata', 'provenance']);
+    assert.match(ai.fused.text, /^AI-generated \(metadata\): /);
     for (const method of ['gradcam', 'lime'] as const) {
       const out = join(dir, `${method}.png`), json = join(dir, `${method}.json`);
       const r = await main(['--image', imagePath, '--method', method, '--out', out, '--json', json, '--samples', '40', '--quiet']);

@@ -105,10 +105,16 @@ test('evaluate CLI end to end on fixtures: a model that reads the checkerboard, 
     assert.equal(saved.provenance.n, 21);
     assert.deepEqual(saved.provenance.ai_evidence, { real: 0, synthetic: 0 });
     assert.equal(saved.meta.pixels_only, false);
+    // the product's fused verdict: no provenance here, so it is the pixel verdict
+    assert.deepEqual(p0.fused, { label: 'synthetic', basis: 'pixels' });
+    assert.deepEqual(saved.product.decided_by_provenance, { real: 0, synthetic: 0 });
+    assert.equal(saved.product.fpr, r.unsure!.fpr);
+    assert.equal(saved.product.valid_ai_claim_recall, null);
     // avatar degradation still runs (the images are below 256 px, so only JPEG q75 applies); --pixels-only: no provenance
     const av = await main(['--model', modelDir, '--manifest', fx.manifestPath, '--out', join(work, 'av.json'), '--quiet', '--degrade', 'avatar', '--pixels-only']);
     assert.equal(av.n, 21);
     assert.equal(av.provenance, undefined);
+    assert.equal(av.product, undefined);
     assert.ok(av.predictions.every((p) => p.provenance === undefined));
     assert.equal(av.accuracy, r.accuracy, 'the metrics are the pixel detector\'s with or without provenance');
     const all = await main(['--model', modelDir, '--manifest', fx.manifestPath, '--out', join(work, 'all.json'), '--quiet', '--min-side', '0']);
