@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --skip-others]`: prints one JSON object per line.
+ * `npm run bench [-- --quick] [-- --skip-others] [-- --only-provenance]`: prints one JSON object per line.
  *
  * - Inference ms per model input and per image (× the manifest's test-time crops) of the default model (dist/chromium/model; a tiny test model when none is
  *   packaged, flagged in the output) in Chromium's extension service worker on wasm, webgl and cpu, and
@@ -7,6 +7,8 @@
  * - The same model in Node on tfjs wasm.
  * - Content-script main-thread time per image on the 300-image infinite-scroll fixture
  *   (`scripts/bench-content.ts`: CDP ScriptDuration with minus without the extension, / images).
+ * - Provenance read time (`extension/shared/provenance`): median ms per image without metadata and with a C2PA
+ *   manifest, in Chromium's extension service worker (the packaged wasm) and in Node (`benchProvenance`).
  * - The other engineers' benches when their modules exist: `training/kernels/bench.ts` → benchTraining,
  *   `extension/shared/explain/bench.ts` → benchExplain (errors are caught and printed as JSON).
  */
@@ -18,8 +20,11 @@ import { REPO_ROOT } from '../e2e/helpers/feed';
 import { loadReference } from '../e2e/helpers/reference';
 import { EXT_DIR, prepareWorker, testModelDir } from '../e2e/helpers/setup';
 import { benchContentScript } from './bench-content';
+import { readProvenance } from '../extension/shared/provenance/index';
+import { configureProvenanceForNode } from '../extension/shared/provenance/node';
+import { builtFixtures, fixtureBytes } from '../extension/shared/provenance/fixtures/build';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'skip-others': { type: 'boolean', default: false }, 'skip-webgpu': { type: 'boolean', default: false }, 'skip-content': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'skip-others': { type: 'boolean', default: false }, 'only-provenance': { type: 'boolean', default: false }, 'skip-webgpu': { type: 'boolean', default: false }, 'skip-content': { type: 'boolean', default: false } } });
 const line = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 
 async function browserBench(model: { dir: string; packaged: boolean }): Promise<void> {
@@ -46,6 +51,65 @@ async function browserBench(model: { dir: string; packaged: boolean }): Promise<
         line({ bench: 'browser-inference', backend: p.backend, error: String((e as Error).message ?? e).slice(0, 300) });
       }
     }
+  } finally {
+    await l.close();
+  }
+}
+
+/** The provenance bench images: without metadata (a stripped camera JPEG, a WebP, a PNG) and with a C2PA manifest. */
+function provenanceImages(): Array<{ name: string; group: 'no-metadata' | 'c2pa'; bytes: Uint8Array }> {
+  const built = builtFixtures();
+  return [
+    { name: 'IMG_0003-stripped.jpg', group: 'no-metadata', bytes: built.find((b) => b.name === 'built/IMG_0003-stripped.jpg')!.bytes },
+    { name: 'sample1.webp', group: 'no-metadata', bytes: fixtureBytes('sample1.webp') },
+    { name: 'libpng-test.png', group: 'no-metadata', bytes: fixtureBytes('libpng-test.png') },
+    { name: 'C.jpg', group: 'c2pa', bytes: fixtureBytes('C.jpg') },
+    { name: 'CA.jpg', group: 'c2pa', bytes: fixtureBytes('CA.jpg') },
+  ];
+}
+
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
+
+/**
+ * Provenance read time: per image, the median of `n` reads after one warm-up read (the first C2PA read also
+ * compiles the wasm: reported as `firstMs`); per group, the median of the per-image medians.
+ */
+async function provenanceBench(): Promise<void> {
+  const n = values.quick ? 5 : 21;
+  const imgs = provenanceImages();
+  const report = (where: string, rows: Array<{ name: string; group: string; medianMs: number; firstMs: number }>) => {
+    for (const group of ['no-metadata', 'c2pa']) {
+      const g = rows.filter((r) => r.group === group);
+      line({ bench: 'provenance', where, group, images: g.map((r) => r.name), runsPerImage: n, medianMsPerImage: +median(g.map((r) => r.medianMs)).toFixed(2), perImage: Object.fromEntries(g.map((r) => [r.name, +r.medianMs.toFixed(2)])), firstReadMs: +Math.max(...g.map((r) => r.firstMs)).toFixed(1), bound: group === 'c2pa' ? 50 : 5 });
+    }
+  };
+  // Node (the CLI's reader; same code, same wasm binary).
+  configureProvenanceForNode();
+  const nodeRows = [];
+  for (const img of imgs) {
+    const t0 = performance.now();
+    await readProvenance(img.bytes);
+    const firstMs = performance.now() - t0;
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) { const t = performance.now(); await readProvenance(img.bytes); times.push(performance.now() - t); }
+    nodeRows.push({ name: img.name, group: img.group, medianMs: median(times), firstMs });
+  }
+  report('node', nodeRows);
+  // Chromium service worker: the packaged build and its wasm.
+  if (!findChromium() || !existsSync(join(EXT_DIR, 'manifest.json'))) {
+    line({ bench: 'provenance', where: 'chromium extension service worker', skipped: 'no Chromium or no dist/chromium (run npm run build)' });
+    return;
+  }
+  const l = await launchWithExtension(EXT_DIR);
+  try {
+    const rows = [];
+    for (const img of imgs) {
+      const r = await inWorker<{ medianMs: number; firstMs: number }>(l, `self.__synthscreenTest.timeProvenance(${JSON.stringify(Buffer.from(img.bytes).toString('base64'))}, ${n})`, 300_000);
+      rows.push({ name: img.name, group: img.group, medianMs: r.medianMs, firstMs: r.firstMs });
+    }
+    report('chromium extension service worker', rows);
+  } catch (e) {
+    line({ bench: 'provenance', where: 'chromium extension service worker', error: String((e as Error).message ?? e).slice(0, 300) });
   } finally {
     await l.close();
   }
@@ -87,6 +151,7 @@ async function others(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (values['only-provenance']) { await provenanceBench(); return; }
   const model = await testModelDir();
   if (!model.packaged) line({ note: 'no packaged model (dist/chromium/model): timings are for the tiny e2e test model, not the detector' });
   await browserBench(model);
@@ -95,6 +160,7 @@ async function main(): Promise<void> {
     if (!existsSync(join(EXT_DIR, 'manifest.json'))) line({ bench: 'content-script', skipped: 'no dist/chromium (run npm run build)' });
     else line(await benchContentScript().catch((e: unknown) => ({ bench: 'content-script', error: String((e as Error).message ?? e).slice(0, 300) })));
   }
+  await provenanceBench().catch((e: unknown) => line({ bench: 'provenance', error: String((e as Error).message ?? e).slice(0, 300) }));
   if (!values['skip-others']) await others();
 }
 

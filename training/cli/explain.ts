@@ -18,6 +18,8 @@ import { initTf } from '../node/backend';
 import { loadDetectorFromDir } from '../node/model-dir';
 import { decodeFile, encodeImage } from '../node/decode';
 import { verdictFor } from '../../extension/shared/verdict';
+import { provenanceOfFile, type ProvenanceSummary } from '../eval/provenance';
+import { fuseVerdict } from '../../extension/shared/provenance/fusion';
 import {
   explainImage, renderOverlay, topRegions, EXPLAIN_METHODS,
   type ExplainMethod, type ExplainResult, type ExplainTarget, type Colormap,
@@ -45,6 +47,10 @@ export interface ExplainCliResult {
   /** Calibrated probability of "synthetic" for the explained (centre) input only. */
   calibratedProbability: number;
   explanation: ExplainResult;
+  /** What the file's own metadata says (C2PA, IPTC, generator metadata, camera EXIF), next to the pixel verdict. */
+  provenance: ProvenanceSummary;
+  /** The verdict the badge shows: provenance and pixels fused (`fuseVerdict`), with its sentence. */
+  fused: { label: string; basis: string; text: string };
   topRegions?: { for: Array<{ segment: number; weight: number }>; against: Array<{ segment: number; weight: number }> };
 }
 
@@ -146,7 +152,11 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
       probability: whole!.probability,
       calibratedProbability: calibrated,
       explanation: result,
+      provenance: await provenanceOfFile(values.image),
+      fused: { label: '', basis: '', text: '' },
     };
+    const fv = fuseVerdict({ probability: whole!.probability, label: verdict }, { ...out.provenance, fields: {} });
+    out.fused = { label: fv.label, basis: fv.basis, text: fv.text };
     if (result.weights) {
       const top = topRegions(result.weights, regions);
       out.topRegions = {
@@ -158,6 +168,9 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
       await mkdir(dirname(resolve(values.json)), { recursive: true });
       await writeFile(values.json, JSON.stringify(out) + '\n');
     }
+    const pv = out.provenance;
+    log(`[explain] verdict shown: ${out.fused.text}`);
+    log(`[explain] provenance: ${pv.kind}, ${pv.claim}, ${pv.validation}${pv.signer ? `, signed by ${pv.signer}` : ''}${pv.generator ? `, ${pv.generator}` : ''}${pv.model ? ` (${pv.model})` : ''}`);
     log(`[explain] ${detector.id} ${method} (layer ${result.layer}, target ${result.target}): verdict ${verdict}, p=${whole!.probability.toFixed(4)} (explained centre crop ${calibrated.toFixed(4)}), ` +
       `map ${result.mapWidth}x${result.mapHeight}${result.empty ? ' EMPTY (no localised evidence)' : ''}, ${result.ms} ms → ${values.out}`);
     return out;
