@@ -8,7 +8,7 @@
  * - Content-script main-thread time per image on the 300-image infinite-scroll fixture
  *   (`scripts/bench-content.ts`: CDP ScriptDuration with minus without the extension, / images).
  * - The other engineers' benches when their modules exist: `training/kernels/bench.ts` → benchTraining,
- *   `extension/shared/explain/bench.ts` → benchExplain (errors are caught and printed as JSON).
+ *   `scripts/bench-explain.ts` → benchExplain (errors are caught and printed as JSON).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,7 +70,7 @@ async function nodeBench(model: { dir: string; packaged: boolean }): Promise<voi
 async function others(): Promise<void> {
   const mods: Array<[string, string, () => Record<string, unknown>]> = [
     ['training/kernels/bench.ts', 'benchTraining', () => (values.quick ? { steps: 3 } : {})],
-    ['extension/shared/explain/bench.ts', 'benchExplain', () => (values.quick ? { runs: 1 } : {})],
+    ['scripts/bench-explain.ts', 'benchExplain', () => (values.quick ? { runs: 1 } : {})],
   ];
   for (const [path, fn, args] of mods) {
     if (!existsSync(join(REPO_ROOT, path))) { line({ bench: fn, skipped: `${path} not present` }); continue; }

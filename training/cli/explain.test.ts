@@ -13,7 +13,7 @@ import { decodeFile, encodeImage } from '../node/decode';
 import { initTf } from '../node/backend';
 import { loadDetectorFromDir } from '../node/model-dir';
 import { verdictFor } from '../../extension/shared/verdict';
-import { benchImage } from '../../extension/shared/explain/bench';
+import { benchImage } from '../../scripts/bench-explain';
 
 const hasModel = await stat('models/default').then(() => true, () => false);
 

@@ -15,6 +15,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { initTf } from '../node/backend';
+import { ensureGradientKernels } from '../../extension/shared/tf/wasm-grads';
 import { loadDetectorFromDir } from '../node/model-dir';
 import { decodeFile, encodeImage } from '../node/decode';
 import { verdictFor } from '../../extension/shared/verdict';
@@ -101,16 +102,9 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
   const log = (m: string) => { if (!values.quiet) process.stderr.write(`${m}\n`); };
 
   const { tf } = await initTf({ want: values.backend === 'cpu' ? 'training' : 'inference', quiet: values.quiet, forcePure: values.backend === 'cpu' });
-  if (tf.getBackend() === 'wasm') {
-    // tfjs' fused conv gradient computes the filter gradient too, which wasm 4.22 lacks; register the
-    // project's wasm gradient kernels (training/kernels/wasm-grads.ts) when present.
-    try {
-      const { registerWasmGradKernels } = await import('../kernels/wasm-grads');
-      registerWasmGradKernels();
-    } catch (e) {
-      log(`[explain] wasm gradient kernels unavailable (${(e as Error).message}); gradient methods may fall back to cpu`);
-    }
-  }
+  // tfjs' fused conv gradient computes the filter gradient too, which wasm 4.22 lacks: register the
+  // project's wasm gradient kernels (the runtime module the service worker uses too).
+  ensureGradientKernels(tf.getBackend());
   const detector = await loadDetectorFromDir(tf, values.model!);
   try {
     const image = await decodeFile(values.image);

@@ -1,12 +1,12 @@
 /**
- * Training-speed benchmark of the wasm gradient kernels (`wasm-grads.ts`) against tfjs' cpu backend,
+ * Training-speed benchmark of the wasm gradient kernels (`extension/shared/tf/wasm-grads.ts`) against tfjs' cpu backend,
  * on the shipped detector architecture (`npr-patch-cnn`, 64×64 patches, batch 32, Adam).
  * `npm run bench` calls `benchTraining()`; it can also be run alone:
  * `npx tsx training/kernels/bench.ts [training|detector|all] [modelDir]` (`benchDetector` times a shipped model).
  */
 import * as tf from '@tensorflow/tfjs';
 import { useWasmBackend } from './wasm-backend';
-import { registerWasmGradKernels } from './wasm-grads';
+import { registerWasmGradKernels } from '../../extension/shared/tf/wasm-grads';
 import { buildNprPatch } from '../models/npr-patch';
 
 export interface TrainingBench {
