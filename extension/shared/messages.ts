@@ -6,6 +6,7 @@
  * Directions: content script → background (`ContentToBackground`), extension pages (popup, options,
  * explanation view) → background (`PageToBackground`), background → content script (`BackgroundToContent`).
  */
+import type { EvidenceMap } from './tiling';
 import type { VerdictLabel } from './verdict';
 
 /** Why an image has no verdict. Shown to the user as a clear status, never as a probability. */
@@ -38,6 +39,12 @@ export interface Verdict {
   logit: number;
   /** Calibrated probability that the image is synthetic, in [0, 1]. */
   probability: number;
+  /**
+   * Where the logit came from: per-tile raw logits over the image with their source-pixel rectangles
+   * (≤ the model's `tiling.maxEvidenceCells` cells, pooled when larger; `extension/shared/tiling.ts`).
+   * Absent in verdicts stored by older versions.
+   */
+  evidence?: EvidenceMap;
   /** The model's id `name@version`. */
   model: string;
   /** tfjs backend that produced it: `webgpu` | `webgl` | `wasm` | `cpu`. */
