@@ -177,8 +177,9 @@ const testApi = {
     const t0 = performance.now();
     for (let i = 0; i < n; i++) await m.detector.logits(inputs);
     const msPerInput = (performance.now() - t0) / (n * batch);
-    const crops = Math.max(1, m.detector.manifest.crops ?? 1);
-    // A verdict runs up to `crops` inputs per image (fewer for images smaller than 1.25 × the input).
+    // A verdict runs up to `crops` inputs per image (fewer for images smaller than 1.25 × the input); a tiled
+    // model up to `tiling.minTiles` on wasm/cpu (fewer for small images). `timeImages` times whole images.
+    const crops = m.detector.manifest.tiling ? m.detector.manifest.tiling.minTiles : Math.max(1, m.detector.manifest.crops ?? 1);
     return { backend: m.backend, msPerInput, crops, msPerImage: msPerInput * crops, batch, n, inputSize: s, model: m.detector.id };
   },
 };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  aggregateLogits, DEFAULT_TILING, defaultTileMode, evidenceCellRect, evidenceFromTiles, planPasses, sampleShape, selectTiles,
+  aggregateLogits, DEFAULT_TILING, parseAggregation, defaultTileMode, evidenceCellRect, evidenceFromTiles, planPasses, sampleShape, selectTiles,
   singleEvidence, tileGrid, validateTiling, type TilingSpec,
 } from './tiling';
 
@@ -48,6 +48,14 @@ test('aggregateLogits: mean, trimmed mean and top-quantile mean on known values'
   assert.equal(aggregateLogits(z, { type: 'top-quantile-mean', quantile: 0.2 }), 54);
   assert.equal(aggregateLogits([-3], { type: 'top-quantile-mean', quantile: 0.01 }), -3);
   assert.throws(() => aggregateLogits([], { type: 'mean' }), RangeError);
+});
+
+test('parseAggregation reads the CLI spelling', () => {
+  assert.deepEqual(parseAggregation('mean'), { type: 'mean' });
+  assert.deepEqual(parseAggregation('trimmed-mean:0.2'), { type: 'trimmed-mean', trim: 0.2 });
+  assert.deepEqual(parseAggregation('top-quantile-mean:0.25'), { type: 'top-quantile-mean', quantile: 0.25 });
+  assert.throws(() => parseAggregation('median'), /aggregation\.type/);
+  assert.throws(() => parseAggregation('trimmed-mean:0.7'), /aggregation\.trim/);
 });
 
 test('validateTiling completes old blocks from the defaults and names bad fields', () => {

@@ -124,6 +124,19 @@ export function validateTiling(value: unknown): TilingSpec {
   return { ...v, aggregation: { ...v.aggregation } };
 }
 
+/**
+ * Parses an aggregation written as text (CLI options): `mean`, `trimmed-mean:<trim>`,
+ * `top-quantile-mean:<quantile>`.
+ * @throws {TypeError} for anything else or an out-of-range parameter (as `validateTiling`)
+ */
+export function parseAggregation(text: string): TileAggregation {
+  const [type, arg] = text.split(':');
+  const agg = type === 'mean' && arg === undefined ? { type }
+    : type === 'trimmed-mean' ? { type, trim: Number(arg) }
+      : type === 'top-quantile-mean' ? { type, quantile: Number(arg) } : { type: `unknown "${text}"` };
+  return validateTiling({ aggregation: agg }).aggregation;
+}
+
 /** The tile grid of an image. `cols`/`rows` are 0 when a side is shorter than the tile. */
 export interface TileGrid {
   /** Image size the grid is laid on, pixels. */

@@ -6,9 +6,9 @@
  *
  * Preprocessing is the detector's own (`preprocess` with the manifest's spec; the centre input, as the
  * first of the test-time crops); the map is placed on the image through `explanationRegion`. The target
- * class defaults to the centre input's own verdict. The JSON's `verdict` and `probability` are the
- * whole image's, as the badge computes them (all test-time crops); `calibratedProbability` is the
- * explained centre input's.
+ * class defaults to the centre input's own verdict. The JSON's `verdict`, `probability` and `evidence`
+ * are the whole image's, as the badge computes them (`Detector.score`: the manifest's tiles, or all
+ * test-time crops for models without a tiling); `calibratedProbability` is the explained centre input's.
  */
 import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -19,6 +19,7 @@ import { ensureGradientKernels } from '../../extension/shared/tf/wasm-grads';
 import { loadDetectorFromDir } from '../node/model-dir';
 import { decodeFile, encodeImage } from '../node/decode';
 import { verdictFor } from '../../extension/shared/verdict';
+import type { EvidenceMap } from '../../extension/shared/tiling';
 import {
   explainImage, renderOverlay, topRegions, EXPLAIN_METHODS,
   type ExplainMethod, type ExplainResult, type ExplainTarget, type Colormap,
@@ -39,10 +40,12 @@ export interface ExplainCliResult {
   model: string;
   image: { path: string; width: number; height: number };
   backend: string;
-  /** The badge's verdict: from `probability` (all test-time crops) vs the manifest's threshold and band. */
+  /** The badge's verdict: from `probability` (the whole image) vs the manifest's threshold and band. */
   verdict: string;
-  /** Calibrated probability of "synthetic" for the whole image, as the badge shows it (logits of all crops averaged). */
+  /** Calibrated probability of "synthetic" for the whole image, as the badge shows it (tile logits aggregated per the manifest, or crops averaged). */
   probability: number;
+  /** The whole image's evidence map: per-tile raw logits with their source rectangles (`extension/shared/tiling.ts`). */
+  evidence: EvidenceMap;
   /** Calibrated probability of "synthetic" for the explained (centre) input only. */
   calibratedProbability: number;
   explanation: ExplainResult;
@@ -127,7 +130,7 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
       result = await run();
     }
     const calibrated = result.probability; // explainImage reports the calibrated probability of the centre input
-    const [whole] = await detector.score([{ image }]); // the badge's number: every test-time crop
+    const [whole] = await detector.score([{ image }]); // the badge's number: the manifest's tiles (or crops)
     const verdict = verdictFor(whole!.probability, detector.manifest.threshold, detector.manifest.unsureBand);
     const overlay = renderOverlay(image, result, { opacity, colormap, regions });
     await mkdir(dirname(resolve(values.out)), { recursive: true });
@@ -138,6 +141,7 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
       backend: tf.getBackend(),
       verdict,
       probability: whole!.probability,
+      evidence: whole!.evidence,
       calibratedProbability: calibrated,
       explanation: result,
     };
