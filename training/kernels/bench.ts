@@ -1,5 +1,5 @@
 /**
- * Training-speed benchmark of the wasm gradient kernels (`wasm-grads.ts`) against tfjs' cpu backend,
+ * Training-speed benchmark of the wasm gradient kernels (`extension/shared/tf/wasm-grads.ts`) against tfjs' cpu backend,
  * on the shipped detector architecture (`npr-patch-cnn`, 64×64 patches, batch 32, Adam).
  * `npm run bench` calls `benchTraining()`; it can also be run alone:
  * `npx tsx training/kernels/bench.ts [training|detector|all|finetune-mobilenet-v2] [modelDir]` (`benchDetector` times a shipped
@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { useWasmBackend } from './wasm-backend';
-import { registerWasmGradKernels } from './wasm-grads';
+import { registerWasmGradKernels } from '../../extension/shared/tf/wasm-grads';
 import { buildNprPatch } from '../models/npr-patch';
 
 export interface TrainingBench {
@@ -63,12 +63,13 @@ export async function benchTraining(opts: { steps?: number; batch?: number; patc
 }
 
 /**
- * Latency of a shipped detector on wasm, end to end after decoding: `inputsForImage` (crop(s) +
- * normalisation) → model → mean logit → calibration, one 1024×768 image at a time (batch 1).
+ * Latency of a shipped detector on wasm, end to end after decoding: `Detector.score` (the manifest's tiles —
+ * the wasm sample — or test-time crops, normalisation → model → aggregation → calibration), one 1024×768
+ * image at a time.
  * @param modelDir folder with `manifest.json` (default `models/default`)
- * @returns mean ms per image over `n` runs after one warm-up
+ * @returns mean ms per image over `n` runs after one warm-up, and the inputs (tiles or crops) per image
  */
-export async function benchDetector(modelDir = 'models/default', n = 20): Promise<{ msPerImage: number; crops: number; inputSize: number; weightsBytes: number }> {
+export async function benchDetector(modelDir = 'models/default', n = 20): Promise<{ msPerImage: number; crops: number; tiles: number; inputSize: number; weightsBytes: number }> {
   const { loadDetectorFromDir } = await import('../node/model-dir');
   await useWasmBackend();
   const det = await loadDetectorFromDir(tf, modelDir);
@@ -76,13 +77,13 @@ export async function benchDetector(modelDir = 'models/default', n = 20): Promis
   const data = new Uint8Array(w * h * 4);
   for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
   const image = { width: w, height: h, data };
-  await det.score([{ image }]);
+  const [first] = await det.score([{ image }]);
   const t0 = performance.now();
   for (let i = 0; i < n; i++) await det.score([{ image }]);
   const ms = (performance.now() - t0) / n;
   const weightsBytes = det.manifest.files.filter((f) => f.path.endsWith('.bin')).reduce((a, f) => a + f.bytes, 0);
   det.dispose();
-  return { msPerImage: ms, crops: det.manifest.crops ?? 1, inputSize: det.manifest.preprocess.inputSize, weightsBytes };
+  return { msPerImage: ms, crops: det.manifest.crops ?? 1, tiles: first!.evidence.scored, inputSize: det.manifest.tiling?.tileSize ?? det.manifest.preprocess.inputSize, weightsBytes };
 }
 
 /** Throughput of fine-tuning ImageNet MobileNetV2 end to end (every conv trainable) + a logit head. */
