@@ -1,0 +1,56 @@
+/**
+ * Near-duplicate index over 64-bit perceptual hashes: an image is a near duplicate of an indexed one when both
+ * its dHash and its pHash lie within the Hamming thresholds (requiring both keeps aligned face crops and flat
+ * images, which can share one hash by chance, apart). Brute force over typed arrays: ~10⁹ pair checks per
+ * minute, enough for tens of thousands of images.
+ */
+
+/** Default thresholds (bits of 64). Measured: a 50 % resize + JPEG q60 re-encode moves both hashes by ≤ 4 bits
+ * on the test images (`sources.test.ts`); unrelated photos differ by ~32. */
+export const NEAR_DHASH = 10;
+export const NEAR_PHASH = 10;
+
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+export class NearDupIndex<T> {
+  private d = new Uint32Array(1024);
+  private p = new Uint32Array(1024);
+  private owners: T[] = [];
+
+  constructor(readonly maxD = NEAR_DHASH, readonly maxP = NEAR_PHASH) {}
+
+  get size(): number { return this.owners.length; }
+
+  /** Adds an image by its two 16-hex-digit hashes. */
+  add(dhash: string, phash: string, owner: T): void {
+    const n = this.owners.length;
+    if (2 * n + 2 > this.d.length) {
+      const d2 = new Uint32Array(this.d.length * 2); d2.set(this.d); this.d = d2;
+      const p2 = new Uint32Array(this.p.length * 2); p2.set(this.p); this.p = p2;
+    }
+    this.d[2 * n] = parseInt(dhash.slice(0, 8), 16); this.d[2 * n + 1] = parseInt(dhash.slice(8), 16);
+    this.p[2 * n] = parseInt(phash.slice(0, 8), 16); this.p[2 * n + 1] = parseInt(phash.slice(8), 16);
+    this.owners.push(owner);
+  }
+
+  /**
+   * The first indexed image within both thresholds, with its distances, or `undefined`.
+   */
+  find(dhash: string, phash: string): { owner: T; dDist: number; pDist: number } | undefined {
+    const d0 = parseInt(dhash.slice(0, 8), 16), d1 = parseInt(dhash.slice(8), 16);
+    const p0 = parseInt(phash.slice(0, 8), 16), p1 = parseInt(phash.slice(8), 16);
+    const { d, p, maxD, maxP } = this;
+    for (let i = 0, n = this.owners.length; i < n; i++) {
+      const dd = popcount32((d[2 * i]! ^ d0) >>> 0) + popcount32((d[2 * i + 1]! ^ d1) >>> 0);
+      if (dd > maxD) continue;
+      const pd = popcount32((p[2 * i]! ^ p0) >>> 0) + popcount32((p[2 * i + 1]! ^ p1) >>> 0);
+      if (pd > maxP) continue;
+      return { owner: this.owners[i]!, dDist: dd, pDist: pd };
+    }
+    return undefined;
+  }
+}
