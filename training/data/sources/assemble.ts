@@ -93,6 +93,9 @@ export interface AssembleResult {
   devsetCount: number;
 }
 
+/** Bump when `ImageInfo` changes: older cache files are then ignored. */
+const CACHE_VERSION = 2;
+
 const EXT: Record<string, string> = { jpeg: 'jpg', png: 'png', webp: 'webp', gif: 'gif', tiff: 'tif', avif: 'avif', heif: 'heic', svg: 'svg' };
 
 interface CacheRec {
@@ -166,7 +169,7 @@ async function devsetIndex(
       await cache.put(c);
     }
     shas.set(c.sha256, `devset:${r.path}`);
-    if (c.info) near.add(c.info.dhash, c.info.phash, `devset:${r.path}`);
+    if (c.info) near.add(c.info.dhash, c.info.phash, `devset:${r.path}`, c.info.thumb);
     n++;
   }
   log(`developer set: ${n} files indexed`);
@@ -189,7 +192,7 @@ function bump(rep: SourceReport, why: SkipReason, example?: string) {
 export async function selectItems(opts: AssembleOptions): Promise<AssembleResult> {
   const log = opts.log ?? (() => {});
   const reserved = await loadReserved(opts.reservedFile);
-  const cache = new InfoCache(join(opts.out, '.cache', 'info.jsonl'));
+  const cache = new InfoCache(join(opts.out, '.cache', `info-v${CACHE_VERSION}.jsonl`));
   await cache.load();
   const near = new NearDupIndex<string>();
   const shas = new Map<string, string>();
@@ -254,19 +257,20 @@ export async function selectItems(opts: AssembleOptions): Promise<AssembleResult
         if (info.greyStd < 2) { bump(rep, 'blank', file.path); continue; }
         const dupOf = shas.get(c.sha256);
         if (dupOf) { bump(rep, dupOf.startsWith('devset:') ? 'exact-dup-devset' : 'exact-dup', `${file.path} = ${dupOf}`); continue; }
-        const nd = near.find(info.dhash, info.phash);
-        if (nd) { bump(rep, nd.owner.startsWith('devset:') ? 'near-dup-devset' : 'near-dup', `${file.path} ≈ ${nd.owner} (d${nd.dDist}/p${nd.pDist})`); continue; }
+        const nd = near.find(info.dhash, info.phash, info.thumb);
+        if (nd) { bump(rep, nd.owner.startsWith('devset:') ? 'near-dup-devset' : 'near-dup', `${file.path} ≈ ${nd.owner} (d${nd.dDist}/p${nd.pDist}/r${nd.corr.toFixed(3)})`); continue; }
         const generator = resolveField(rule.generator, file.path);
         const family = resolveField(rule.family, file.path);
         const category = resolveField(rule.category, file.path);
-        if (!generator || !family || !category) { bump(rep, 'excluded-by-rule'); rep.excludedByRule['rule gave no generator/family/category'] = (rep.excludedByRule['rule gave no generator/family/category'] ?? 0) + 1; continue; }
+        const trust = resolveField(rule.trust, file.path);
+        if (!generator || !family || !category || !trust) { bump(rep, 'excluded-by-rule'); rep.excludedByRule['rule gave no generator/family/category'] = (rep.excludedByRule['rule gave no generator/family/category'] ?? 0) + 1; continue; }
         const owner = `${entry.id}:${file.path}`;
         shas.set(c.sha256, owner);
-        near.add(info.dhash, info.phash, owner);
+        near.add(info.dhash, info.phash, owner, info.thumb);
         const item: Item = {
           source: entry.id, repo: entry.repo, commit: entry.commit, mode: entry.mode ?? 'tree', oid: file.oid,
           originalPath: file.path, path: '', sha256: c.sha256, bytes: c.bytes, label: rule.label, generator, family, category,
-          trust: rule.trust, licence: entry.licence, crop: rule.crop ?? '', notes: rule.note ?? '',
+          trust, licence: entry.licence, crop: rule.crop ?? '', notes: rule.note ?? '',
           group: rule.group?.(file.path) ?? '', info,
         };
         taken.push(item);

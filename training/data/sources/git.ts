@@ -118,8 +118,9 @@ export function listTree(gitDir: string, commit: string): GitFile[] {
  * @throws {GitError} when the commit is absent
  */
 export function listHistory(gitDir: string, commit: string): GitFile[] {
-  // Object names may hold spaces; the first space separates id and name. Commits have no name.
-  const named = git(gitDir, ['rev-list', '--objects', commit]).toString('utf8');
+  // Object names may hold spaces; the first space separates id and name. Commits have no name. Blobs the
+  // snapshot lacks (files ≥ 4 MiB) are listed and then dropped by the size check below.
+  const named = git(gitDir, ['rev-list', '--objects', '--missing=allow-any', commit]).toString('utf8');
   const nameOf = new Map<string, string>();
   for (const line of named.split('\n')) {
     const sp = line.indexOf(' ');

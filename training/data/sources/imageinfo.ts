@@ -29,6 +29,8 @@ export interface ImageInfo {
   phash: string;
   /** Standard deviation of the 64×64 grey thumbnail (0..255); near 0 = blank. */
   greyStd: number;
+  /** 32×32 grey thumbnail (area average of the 64×64 one), 0..255 row-major, base64: confirms hash matches. */
+  thumb: string;
 }
 
 /** True when `bytes` is a Git LFS pointer file rather than the content. */
@@ -169,6 +171,20 @@ export function perceptualHashes(grey: Float64Array): { dhash: string; phash: st
   return { dhash: bitsToHex(dbits), phash: bitsToHex(coef.map((c) => c > median)) };
 }
 
+/**
+ * Pearson correlation of two equal-length grey thumbnails (e.g. `ImageInfo.thumb` decoded).
+ * @returns -1..1; 0 when either is flat
+ */
+export function thumbCorrelation(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  let ma = 0, mb = 0;
+  for (let i = 0; i < n; i++) { ma += a[i]!; mb += b[i]!; }
+  ma /= n; mb /= n;
+  let s = 0, sa = 0, sb = 0;
+  for (let i = 0; i < n; i++) { const x = a[i]! - ma, y = b[i]! - mb; s += x * y; sa += x * x; sb += y * y; }
+  return sa > 0 && sb > 0 ? s / Math.sqrt(sa * sb) : 0;
+}
+
 /** Hamming distance between two 16-hex-digit hashes. */
 export function hamming(a: string, b: string): number {
   let d = 0;
@@ -231,5 +247,6 @@ export async function imageInfo(bytes: Uint8Array, crop?: CropBox): Promise<Imag
     pngText: meta.format === 'png' && Array.isArray(comments) && comments.length > 0,
     ...perceptualHashes(grey),
     greyStd: Math.sqrt(v / grey.length),
+    thumb: Buffer.from(Uint8Array.from(boxDown(grey, 64, 32, 32), (x) => Math.round(x))).toString('base64'),
   };
 }

@@ -9,6 +9,7 @@
  * unlabelled or ambiguous.
  */
 import { familyOfModel } from './generators';
+import { SONGGUOXS_NANO_BANANA_PRO, SONGGUOXS_Z_IMAGE_TURBO } from './songguoxs-models';
 import type { Category, Family, SourceEntry } from './types';
 
 const IMG = '{jpg,jpeg,png,webp,JPG,JPEG,PNG,WEBP}';
@@ -181,6 +182,117 @@ export const REGISTRY: SourceEntry[] = [
     rules: [
       { kind: 'exclude', pattern: 'images/*_i.*', reason: 'edit input (not necessarily a photo)' },
       { kind: 'include', pattern: 'images/*_o.*', label: 'synthetic', generator: 'Nano Banana Pro (Gemini 3 Pro Image)', family: 'closed-google', category: 'mixed', trust: 'medium' },
+    ],
+  },
+  {
+    id: 'picotrex-nano-banana', census: 'A2', repo: 'PicoTrex/Awesome-Nano-Banana-images', commit: '7d344750a40e9061821d4fdf1ef22bdc3a970ead',
+    licence: 'Apache-2.0 (repo LICENSE; README badge says CC BY 4.0)',
+    confounds: 'Edit outputs (input → output): figurines, stylised edits; inputs (not all photographs) and case cover composites are left out.',
+    rules: [
+      { kind: 'exclude', pattern: 'images/*/input*', reason: 'edit input (photo, drawing or screenshot)' },
+      { kind: 'exclude', pattern: 'images/*/case.*', reason: 'case cover composite (input + output)' },
+      { kind: 'exclude', pattern: 'images/logo.*', reason: 'logo' },
+      { kind: 'include', pattern: `images/pro_case*/output*.${IMG}`, label: 'synthetic', generator: 'Nano Banana Pro (Gemini 3 Pro Image)', family: 'closed-google', category: 'mixed', trust: 'medium', group: groupBy(/images\/(pro_case\d+)\//, 'picotrex') },
+      { kind: 'include', pattern: `images/case*/output*.${IMG}`, label: 'synthetic', generator: 'Nano Banana (Gemini 2.5 Flash Image)', family: 'closed-google', category: 'mixed', trust: 'medium', group: groupBy(/images\/(case\d+)\//, 'picotrex') },
+    ],
+  },
+  {
+    id: 'muset-nbpro', census: 'A3', repo: 'muset-ai/awesome-nanobanana2', commit: '73a8b7daf15b2b6f8a08451df3f7372203ca8430',
+    licence: 'CC BY 4.0 (NOTICE)',
+    confounds: 'Only the tree of this commit (its history holds copies of a reserved gallery and is refused). WebP/PNG edit outputs; docs/images duplicates cases/ (exact duplicates removed).',
+    rules: [
+      { kind: 'exclude', pattern: '**/input*', reason: 'edit input' },
+      { kind: 'exclude', pattern: '**/case.*', reason: 'case cover (may be a composite with the input)' },
+      { kind: 'include', pattern: `{cases,docs/images}/*/*.output.*.${IMG}`, label: 'synthetic', generator: 'Nano Banana Pro (Gemini 3 Pro Image)', family: 'closed-google', category: 'mixed', trust: 'medium', group: groupBy(/\/(\d+)\/\d+\.output/, 'muset') },
+    ],
+  },
+  {
+    id: 'songguoxs-gallery', census: 'A1', repo: 'songguoxs/gpt4o-image-prompts', commit: '27ee9f06bcf7d1a0a0a82411a6f03a495f9ee1b0',
+    licence: 'none stated',
+    confounds: 'Posters, infographics, text, collages and stylised 3-D re-saved from X; 210 images have a model name in data/prompts.json (Nano Banana Pro), the rest are unattributed (GPT-4o era, later Nano Banana Pro / GPT-5 / Grok / Doubao). Some may embed reference photos.',
+    rules: [
+      { kind: 'exclude', pattern: 'assets/**', reason: 'site asset' },
+      {
+        kind: 'include', pattern: `images/*.${IMG}`, label: 'synthetic', category: 'mixed',
+        generator: (p) => (SONGGUOXS_NANO_BANANA_PRO.has(p) ? 'Nano Banana Pro (Gemini 3 Pro Image)' : SONGGUOXS_Z_IMAGE_TURBO.has(p) ? 'Z-Image-Turbo' : 'unattributed gallery image (GPT-4o era and later)'),
+        family: (p) => (SONGGUOXS_NANO_BANANA_PRO.has(p) ? 'closed-google' : SONGGUOXS_Z_IMAGE_TURBO.has(p) ? 'other-diffusion' : 'unknown'),
+        trust: (p) => (SONGGUOXS_NANO_BANANA_PRO.has(p) || SONGGUOXS_Z_IMAGE_TURBO.has(p) ? 'medium' : 'low'),
+      },
+    ],
+  },
+  // ───────────────────────────── C: official generator repositories (outputs sorted per file) ─────────────────────────────
+  {
+    id: 'kolors-demos', census: 'C', repo: 'Kwai-Kolors/Kolors', commit: '0fafa56a76b7acf1e147b153d1e7b8fd65f9055b',
+    licence: 'Apache-2.0 (repo)',
+    confounds: 'Authors\' demo outputs: IP-Adapter results of Kolors, SDXL and Midjourney (--cw) from the same reference, ControlNet results of Kolors and SDXL. References, conditions, masks and inpainting results (part real pixels) are left out.',
+    rules: [
+      { kind: 'exclude', pattern: '**/*{condition,mask,masked}*', reason: 'condition map or mask' },
+      { kind: 'exclude', pattern: 'inpainting/**', reason: 'inpainting (keeps real pixels) or its input' },
+      { kind: 'exclude', pattern: 'scripts/outputs/sample_inpainting*', reason: 'inpainting result' },
+      { kind: 'include', pattern: 'ipadapter/asset/*_kolors_ip_result.*', label: 'synthetic', generator: 'Kolors (IP-Adapter-Plus)', family: 'other-diffusion', category: 'mixed', trust: 'high', group: groupBy(/asset\/(\d+)_/, 'kolors-ip') },
+      { kind: 'include', pattern: 'ipadapter/asset/*_sdxl_ip_result.*', label: 'synthetic', generator: 'SDXL (IP-Adapter, Kolors comparison)', family: 'sdxl-sd3', category: 'mixed', trust: 'high', group: groupBy(/asset\/(\d+)_/, 'kolors-ip') },
+      { kind: 'include', pattern: 'ipadapter/asset/*_mj_cw_result.*', label: 'synthetic', generator: 'Midjourney (--cw, Kolors comparison)', family: 'closed-midjourney', category: 'mixed', trust: 'high', group: groupBy(/asset\/(\d+)_/, 'kolors-ip') },
+      { kind: 'include', pattern: 'ipadapter_FaceID/assets/*_Kolors.png', label: 'synthetic', generator: 'Kolors (IP-Adapter-FaceID-Plus)', family: 'other-diffusion', category: 'people', trust: 'high' },
+      { kind: 'include', pattern: 'ipadapter_FaceID/assets/*_SDXL.png', label: 'synthetic', generator: 'SDXL (IP-Adapter-FaceID, Kolors comparison)', family: 'sdxl-sd3', category: 'people', trust: 'high' },
+      { kind: 'include', pattern: 'ipadapter_FaceID/assets/image*_res.png', label: 'synthetic', generator: 'Kolors (IP-Adapter-FaceID-Plus)', family: 'other-diffusion', category: 'people', trust: 'high' },
+      { kind: 'include', pattern: 'controlnet/outputs/*_sdxl.jpg', label: 'synthetic', generator: 'SDXL (ControlNet, Kolors comparison)', family: 'sdxl-sd3', category: (p) => (/dog|bird/.test(p) ? 'pets-animals' : 'people'), trust: 'high' },
+      { kind: 'include', pattern: 'controlnet/outputs/*.jpg', label: 'synthetic', generator: 'Kolors (ControlNet)', family: 'other-diffusion', category: (p) => (/dog|bird/.test(p) ? 'pets-animals' : 'people'), trust: 'high' },
+      { kind: 'include', pattern: 'dreambooth/ktxl_test_image.png', label: 'synthetic', generator: 'Kolors (DreamBooth LoRA)', family: 'other-diffusion', category: 'mixed', trust: 'high' },
+      { kind: 'include', pattern: 'scripts/outputs/sample_{test,ip_*}.jpg', label: 'synthetic', generator: 'Kolors', family: 'other-diffusion', category: 'mixed', trust: 'high' },
+    ],
+  },
+  {
+    id: 'hunyuandit-demos', census: 'C', repo: 'Tencent/HunyuanDiT', commit: '368280ec35119ed2741a30cc5b40aafde34f8a8a',
+    licence: 'Tencent Hunyuan Community License (repo)',
+    confounds: 'Authors\' IP-Adapter, ControlNet and LoRA outputs. comfyui/ is left out (one file there equals a file of a reserved repository), as are inputs, training images and figures.',
+    rules: [
+      { kind: 'exclude', pattern: 'comfyui/**', reason: 'ComfyUI example images (one is identical to a reserved file)' },
+      { kind: 'include', pattern: 'ipadapter/asset/output/*', label: 'synthetic', generator: 'HunyuanDiT 1.2 (IP-Adapter)', family: 'other-diffusion', trust: 'high', category: (p) => (/tiger|dog/.test(p) ? 'pets-animals' : /beach/.test(p) ? 'landscape-nature' : /cartoon/.test(p) ? 'art-illustration' : /beauty/.test(p) ? 'people' : 'mixed') },
+      { kind: 'include', pattern: 'controlnet/asset/output/*', label: 'synthetic', generator: 'HunyuanDiT (ControlNet)', family: 'other-diffusion', category: 'mixed', trust: 'high' },
+      { kind: 'include', pattern: 'lora/asset/*/inference/*', label: 'synthetic', generator: 'HunyuanDiT (LoRA)', family: 'other-diffusion', category: 'objects', trust: 'high' },
+    ],
+  },
+  {
+    id: 'infinity-samples', census: 'C', repo: 'FoundationVision/Infinity', commit: '4c27bbb54a9918847a2fe56b0fbe31a8523791a1',
+    licence: 'MIT (repo)',
+    confounds: 'Side-by-side comparison samples of Infinity model sizes (2B/8B/20B), small JPEG/WebP. The toy training data is left out.',
+    rules: [
+      { kind: 'include', pattern: 'assets/2b_20b/*', label: 'synthetic', generator: 'Infinity (bitwise autoregressive, 2B/20B)', family: 'autoregressive', category: 'mixed', trust: 'high', group: groupBy(/2b_20b\/(\d)/, 'inf20') },
+      { kind: 'include', pattern: 'assets/2b_8b/*', label: 'synthetic', generator: 'Infinity (bitwise autoregressive, 2B/8B)', family: 'autoregressive', category: 'mixed', trust: 'high', group: groupBy(/2b_8b\/(\d)/, 'inf8') },
+    ],
+  },
+  {
+    id: 'kandinsky3-samples', census: 'C', repo: 'ai-forever/Kandinsky-3', commit: 'a4c9e92e4d9b2a57081b7e33a2e82373c99ddbfc',
+    licence: 'Apache-2.0 (repo)',
+    confounds: 'README "Examples of generations": stylised prompts.',
+    rules: [
+      { kind: 'include', pattern: 'assets/photo_*.jpg', label: 'synthetic', generator: 'Kandinsky 3', family: 'other-diffusion', category: 'art-illustration', trust: 'high' },
+    ],
+  },
+  {
+    id: 'sd2-samples', census: 'C', repo: 'Stability-AI/stablediffusion', commit: 'cf1d67a6fd5ea1aa600c4df58e5b47da45f6bdbf',
+    licence: 'MIT (repo code); samples from the authors',
+    confounds: 'Two single 768 px SD 2 text-to-image samples and unCLIP outputs; grids, inputs and upscaler/depth results are left out.',
+    rules: [
+      { kind: 'include', pattern: 'assets/stable-samples/txt2img/0000020*.png', label: 'synthetic', generator: 'Stable Diffusion 2 (768-v)', family: 'sd-1-2', category: 'mixed', trust: 'high' },
+      { kind: 'include', pattern: 'assets/stable-samples/stable-unclip/{houses_out,plates_out}.jpeg', label: 'synthetic', generator: 'Stable unCLIP 2.1', family: 'sd-1-2', category: 'mixed', trust: 'high' },
+    ],
+  },
+  {
+    id: 'deepfloyd-if', census: 'C', repo: 'deep-floyd/IF', commit: 'ffc8163891682beaca0c5eb6b9077860a3bc6509',
+    licence: 'DeepFloyd IF license (repo)',
+    confounds: 'One 1024 px stage-III output of the README example; collages and figures left out.',
+    rules: [
+      { kind: 'include', pattern: 'pics/dream-III.jpg', label: 'synthetic', generator: 'DeepFloyd IF (stage III)', family: 'other-diffusion', category: 'mixed', trust: 'high' },
+    ],
+  },
+  {
+    id: 'ldm-inpainting-inputs', census: 'C', repo: 'CompVis/latent-diffusion', commit: 'a506df5756472e2ebaf9078affdde2c4f1502cd4',
+    licence: 'MIT (repo); Unsplash/Flickr photos',
+    confounds: 'The real photos given as inpainting examples (Unsplash/Flickr names); masks left out.',
+    rules: [
+      { kind: 'exclude', pattern: 'data/inpainting_examples/*_mask.png', reason: 'mask' },
+      { kind: 'include', pattern: 'data/inpainting_examples/*.png', label: 'real', generator: 'real: Unsplash/Flickr photos (LDM inpainting examples)', family: 'real', category: 'mixed', trust: 'high' },
     ],
   },
   // ───────────────────────────── B: real-photo sources ─────────────────────────────

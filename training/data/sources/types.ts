@@ -50,7 +50,7 @@ export interface IncludeRule {
   generator: string | ((path: string) => string | undefined);
   family: Family | ((path: string) => Family | undefined);
   category: Category | ((path: string) => Category | undefined);
-  trust: Trust;
+  trust: Trust | ((path: string) => Trust | undefined);
   /** `x,y,width,height` in source pixels, cut before anything else (manifest `crop` column). */
   crop?: string;
   /** Per-file note for the manifest (`notes` column). */

@@ -40,7 +40,7 @@ export function validateRegistry(registry: SourceEntry[], reserved: Map<string, 
       }
       if (r.kind !== 'include') { out.push(`${rat}: kind must be include or exclude`); continue; }
       if (r.label !== 'real' && r.label !== 'synthetic') out.push(`${rat}: label must be real or synthetic`);
-      if (!TRUSTS.includes(r.trust)) out.push(`${rat}: trust must be one of ${TRUSTS.join(', ')}`);
+      if (typeof r.trust !== 'function' && !TRUSTS.includes(r.trust)) out.push(`${rat}: trust must be one of ${TRUSTS.join(', ')}`);
       if (typeof r.family === 'string' && !FAMILIES.includes(r.family)) out.push(`${rat}: unknown family "${r.family}"`);
       if (typeof r.category === 'string' && !CATEGORIES.includes(r.category)) out.push(`${rat}: unknown category "${r.category}"`);
       if (typeof r.generator === 'string' && r.generator.trim() === '') out.push(`${rat}: empty generator`);
