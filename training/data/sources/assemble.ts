@@ -21,7 +21,7 @@ import picomatch from 'picomatch';
 import { parseCropBox, type CropBox } from '../../../extension/shared/preprocess';
 import { hashString, mulberry32, shuffleInPlace } from '../rng';
 import { readManifest } from '../manifest';
-import { BlobReader, cloneBare, findGitDir, hasCommit, listHistory, listTree, type GitFile } from './git';
+import { archiveMember, BlobReader, cloneBare, findGitDir, hasCommit, listArchive, listHistory, listTree, type GitFile } from './git';
 import { DecodeError, imageInfo, isLfsPointer, type ImageInfo } from './imageinfo';
 import { NearDupIndex } from './neardup';
 import { isPathReserved, loadReserved, sourceRefusal, type ReservedEntry } from './reserved';
@@ -34,7 +34,10 @@ export interface Item {
   commit: string;
   mode: 'tree' | 'history';
   oid: string;
+  /** Repository path; `<archive>!<member>` for a member of a zip archive. */
   originalPath: string;
+  /** Member name inside the zip archive `oid`, if the file comes from one. */
+  member?: string;
   /** Output path relative to `out`, set when names are assigned. */
   path: string;
   sha256: string;
@@ -144,7 +147,12 @@ export function ruleMatcher(entry: SourceEntry): (path: string) => SourceEntry['
  * @throws {GitError} when the commit is absent
  */
 export function classify(gitDir: string, entry: SourceEntry): Array<{ file: GitFile; rule: SourceEntry['rules'][number] | undefined }> {
-  const files = entry.mode === 'history' ? listHistory(gitDir, entry.commit) : listTree(gitDir, entry.commit);
+  const listed = entry.mode === 'history' ? listHistory(gitDir, entry.commit) : listTree(gitDir, entry.commit);
+  const files: GitFile[] = [];
+  for (const f of listed) {
+    if (entry.archives?.includes(f.path) && f.size >= 0) files.push(...listArchive(gitDir, f));
+    else files.push(f);
+  }
   const match = ruleMatcher(entry);
   return files.map((file) => ({ file, rule: match(file.path) }));
 }
@@ -236,10 +244,11 @@ export async function selectItems(opts: AssembleOptions): Promise<AssembleResult
       for (const { file, rule } of cands) {
         if (entry.maxFiles !== undefined && taken.length >= entry.maxFiles) { bump(rep, 'over-max-files'); continue; }
         const cropBox: CropBox | undefined = parseCropBox(rule.crop);
-        const key = `${file.oid}:${rule.crop ?? ''}`;
+        const key = `${file.oid}${file.member ? `!${file.member}` : ''}:${rule.crop ?? ''}`;
         let c = cache.get(key);
         if (!c) {
-          const bytes = await reader.read(file.oid);
+          const blob = await reader.read(file.oid);
+          const bytes = blob && file.member ? archiveMember(blob, file.member) : blob;
           if (!bytes) { bump(rep, 'absent-in-snapshot', file.path); continue; }
           c = { key, sha256: sha256(bytes), bytes: bytes.length };
           if (isLfsPointer(bytes)) c.lfs = true;
@@ -269,7 +278,7 @@ export async function selectItems(opts: AssembleOptions): Promise<AssembleResult
         near.add(info.dhash, info.phash, owner, info.thumb);
         const item: Item = {
           source: entry.id, repo: entry.repo, commit: entry.commit, mode: entry.mode ?? 'tree', oid: file.oid,
-          originalPath: file.path, path: '', sha256: c.sha256, bytes: c.bytes, label: rule.label, generator, family, category,
+          originalPath: file.path, member: file.member, path: '', sha256: c.sha256, bytes: c.bytes, label: rule.label, generator, family, category,
           trust, licence: entry.licence, crop: rule.crop ?? '', notes: rule.note ?? '',
           group: rule.group?.(file.path) ?? '', info,
         };
@@ -386,7 +395,8 @@ export async function materialize(items: Item[], out: string, snapshots: string,
         if (prev) { await link(prev, dest); written++; continue; }
         if (!gitDir) throw new Error(`no snapshot of ${repo} to read ${it.originalPath} from`);
         reader ??= new BlobReader(gitDir);
-        const bytes = await reader.read(it.oid);
+        const blob = await reader.read(it.oid);
+        const bytes = blob && it.member ? archiveMember(blob, it.member) : blob;
         if (!bytes || sha256(bytes) !== it.sha256) throw new Error(`${repo}:${it.originalPath}: blob ${it.oid} missing or changed`);
         await writeFile(dest, bytes);
         placed.set(it.sha256, dest);

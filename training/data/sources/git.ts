@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 
 /** One file of a commit (or of its history). */
 export interface GitFile {
@@ -14,6 +15,29 @@ export interface GitFile {
   oid: string;
   /** Bytes, or -1 when the blob is absent from the snapshot (large files dropped by the snapshot tool). */
   size: number;
+  /** For a member of a zip archive: the member's name inside the archive (`oid` is the archive's blob). */
+  member?: string;
+}
+
+/**
+ * The files of a zip archive blob, named `<archivePath>!<member>` (directories skipped).
+ * @throws {GitError} when the blob is absent; fflate's error when it is not a zip
+ */
+export function listArchive(gitDir: string, archive: GitFile): GitFile[] {
+  const bytes = git(gitDir, ['cat-file', 'blob', archive.oid]);
+  const out: GitFile[] = [];
+  unzipSync(bytes, {
+    filter: (f) => {
+      if (!f.name.endsWith('/')) out.push({ path: `${archive.path}!${f.name}`, oid: archive.oid, size: f.originalSize, member: f.name });
+      return false;
+    },
+  });
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** One member of a zip archive's bytes, or `undefined` when it is not there. */
+export function archiveMember(zip: Uint8Array, member: string): Uint8Array | undefined {
+  return unzipSync(zip, { filter: (f) => f.name === member })[member];
 }
 
 /** Thrown when git fails; the message carries git's stderr. */

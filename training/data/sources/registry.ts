@@ -39,6 +39,11 @@ const DCSAN_PREFIX: Record<string, [string, Family]> = {
 
 const SDNEXT_EDIT_OR_VIDEO = /edit|wan2|wan-ai|chronoedit|vace|kontext|step1x|blipdiffusion|fibo-edit|vibe-image|cosmos/i;
 
+/** Category of a necenzurat "view" image from its scene name. */
+function necenzuratView(p: string): Category {
+  return /fruit/.test(p) ? 'landscape-nature' : /Christmas/.test(p) ? 'indoor' : 'street-city';
+}
+
 /** Category of a Pixmind gallery folder. */
 function pixmindCategory(p: string): Category | undefined {
   const m = /images\/([^/]+)\//.exec(p);
@@ -218,6 +223,21 @@ export const REGISTRY: SourceEntry[] = [
         family: (p) => (SONGGUOXS_NANO_BANANA_PRO.has(p) ? 'closed-google' : SONGGUOXS_Z_IMAGE_TURBO.has(p) ? 'other-diffusion' : 'unknown'),
         trust: (p) => (SONGGUOXS_NANO_BANANA_PRO.has(p) || SONGGUOXS_Z_IMAGE_TURBO.has(p) ? 'medium' : 'low'),
       },
+    ],
+  },
+  {
+    id: 'necenzurat-synthid', census: 'A12', repo: 'necenzurat/ai-image-filter', commit: '0dcf589bc08585949f45c0e3dde61413a6ed5cd5',
+    archives: ['testIMG/dataset.zip'],
+    licence: 'MIT (repo)',
+    confounds: 'Everything edited by the author (logo removal, JPEG). "view": 6 real photos, each re-created by ChatGPT and by Gemini from a description, sized like the real one (paired). "human": Korean ID-style portraits. AI edits of the real photos and the re-edited Kaggle images (dinoHash) are left out.',
+    rules: [
+      { kind: 'exclude', pattern: 'testIMG/dataset.zip!view/*_edit_*', reason: 'AI edit of a real photo (part real pixels)' },
+      { kind: 'exclude', pattern: 'testIMG/dataset.zip!dinoHash/**', reason: 're-edited images of an unnamed Kaggle set (generator unknown)' },
+      { kind: 'include', pattern: 'testIMG/dataset.zip!human/ChatGPT_*.jpg', label: 'synthetic', generator: 'ChatGPT image (GPT-4o image, 2025)', family: 'closed-openai', category: 'faces', trust: 'medium' },
+      { kind: 'include', pattern: 'testIMG/dataset.zip!human/Gemini_*.jpg', label: 'synthetic', generator: 'Gemini image (2025)', family: 'closed-google', category: 'faces', trust: 'medium' },
+      { kind: 'include', pattern: 'testIMG/dataset.zip!view/ChatGPT_*.jpg', label: 'synthetic', generator: 'ChatGPT image (GPT-4o image, 2025)', family: 'closed-openai', category: necenzuratView, trust: 'medium', group: groupBy(/view\/\w+?_(\w+)\.jpg$/, 'necenzurat') },
+      { kind: 'include', pattern: 'testIMG/dataset.zip!view/Gemini_*.jpg', label: 'synthetic', generator: 'Gemini image (2025)', family: 'closed-google', category: necenzuratView, trust: 'medium', group: groupBy(/view\/\w+?_(\w+)\.jpg$/, 'necenzurat') },
+      { kind: 'include', pattern: 'testIMG/dataset.zip!view/real_*.jpg', label: 'real', generator: 'real: street and still-life photos (necenzurat view set)', family: 'real', category: necenzuratView, trust: 'medium', group: groupBy(/view\/real_(?:not_)?(\w+)\.jpg$/, 'necenzurat') },
     ],
   },
   // ───────────────────────────── C: official generator repositories (outputs sorted per file) ─────────────────────────────

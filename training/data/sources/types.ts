@@ -81,6 +81,11 @@ export interface SourceEntry {
    */
   mode?: 'tree' | 'history';
   licence: string;
+  /**
+   * Zip archives (repository paths) whose members are listed as files named `<archive>!<member>` and matched
+   * by the rules like any other path.
+   */
+  archives?: string[];
   /** Rules in order; the first matching rule decides. Files matching no rule are not used. */
   rules: PathRule[];
   /** Known confounds and caveats (audit, model card). */
