@@ -7,7 +7,7 @@ import { err, ok, type BackendStatus, type ExplainMethod, type Result, type Verd
 import { SETTINGS_KEY, normalizeSettings } from '../extension/shared/settings';
 import {
   classifyBytes, classifyUrl, clearCaches, getModel, inputForUrl, lastModelError, numTensors, peekModel, queueLength,
-  reloadModel, restoreFromSession, stats,
+  reloadModel, restoreFromSession, stats, verdictForHash,
 } from './classifier';
 import { createContextMenu, MENU_ID, onMenuClick, openExplainView } from './context-menu';
 import { cancelExplain, explainProgress, explainUrl } from './explain';
@@ -15,9 +15,13 @@ import { bytesFor, rememberBytes, sniffMime } from './page-bytes';
 import { installMessenger } from './messenger';
 import { forgetTab, getTabImages, setTabImages } from './tabs';
 import { grantsTestApi } from './grants';
+import { provenanceTestApi } from './provenance';
+import { configureProvenance } from '../extension/shared/provenance/index';
 import { TEST_HOOKS } from './build-flags';
 import { base64ToBytes } from '../extension/shared/base64';
 import type { BackendPreference } from '../extension/shared/settings';
+import { syntheticImage } from '../extension/shared/bench-image';
+import type { TileMode } from '../extension/shared/tiling';
 
 const MAX_BYTES_FROM_PAGE = 32 * 1024 * 1024;
 
@@ -78,6 +82,11 @@ installMessenger({
     return ok(null);
   },
   'explain-progress': async (m) => ok(explainProgress(m.requestId)),
+  'get-verdict': async (m) => {
+    // From the cache, else from page-read bytes the worker still keeps.
+    const v = (await verdictForHash(m.contentHash)) ?? (await verdictForHash(m.contentHash, await bytesFor(m.contentHash)));
+    return ok(v ?? null);
+  },
   'get-image-bytes': async (m) => {
     const bytes = await bytesFor(m.contentHash);
     if (!bytes) return err('fetch-failed', 'the image bytes are no longer kept');
@@ -110,6 +119,7 @@ const startedAt = Date.now();
 const testApi = {
   MENU_ID,
   ...grantsTestApi,
+  ...provenanceTestApi,
   /** When this worker instance started (changes after a stop/restart). */
   startedAt,
   /** The context-menu listener's own handler; `opts.openView: false` skips opening the explanation view. */
@@ -125,6 +135,14 @@ const testApi = {
     return { base64: btoa(s), width, height };
   },
   numTensors,
+  /**
+   * Replaces the C2PA trust anchors (PEM) for the rest of this worker's life and empties the verdict caches
+   * (e2e tests trust the c2pa-rs test roots, so that a test-signed file reads `valid`).
+   */
+  setTrustAnchors(pem: string): void {
+    configureProvenance({ trustAnchors: pem });
+    clearCaches();
+  },
   stats: () => ({ ...stats }),
   status,
   clearCaches,
@@ -132,6 +150,42 @@ const testApi = {
   async reload(backend?: BackendPreference, exact = true) {
     const m = await reloadModel({ backend, exact });
     return { backend: m.backend, attempts: m.attempts, loadMs: m.loadMs, warmupMs: m.warmupMs, model: m.detector.id };
+  },
+  /**
+   * Scores RGBA pixels (base64) with the loaded detector, without fetching or decoding: the parity test
+   * compares this with Node on the same pixels. @returns `{ logit, probability, evidence }` and the backend
+   */
+  async scorePixels(base64: string, width: number, height: number, mode?: TileMode) {
+    const m = await getModel();
+    const s = atob(base64);
+    const data = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) data[i] = s.charCodeAt(i);
+    const [r] = await m.detector.score([{ image: { width, height, data } }], mode ? { mode } : {});
+    return { ...r!, backend: m.backend };
+  },
+  /**
+   * Whole-image latency (bench): for each `[width, height]`, a synthetic image (`syntheticImage`) scored end
+   * to end after decoding (`Detector.score`: tiles, model, aggregation, calibration), once to warm up, then
+   * `runs` times. @returns per size the median and mean ms per image and the tiles scored
+   */
+  async timeImages(sizes: Array<[number, number]>, runs = 10) {
+    const m = await getModel();
+    const out = [];
+    for (const [w, h] of sizes) {
+      const image = syntheticImage(w, h, 1);
+      const [first] = await m.detector.score([{ image }]);
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        await m.detector.score([{ image }]);
+        times.push(performance.now() - t0);
+      }
+      const sorted = [...times].sort((a, b) => a - b);
+      const mid = sorted.length >> 1;
+      const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+      out.push({ width: w, height: h, runs, medianMs: median, meanMs: times.reduce((a, b) => a + b, 0) / runs, tiles: first!.evidence.scored, mode: first!.evidence.mode });
+    }
+    return { backend: m.backend, model: m.detector.id, images: out };
   },
   /** Runs `n` batches of `batch` model inputs; returns mean ms per input and per image (× crops) (bench). */
   async timeInference(n = 10, batch = 1) {
@@ -142,8 +196,9 @@ const testApi = {
     const t0 = performance.now();
     for (let i = 0; i < n; i++) await m.detector.logits(inputs);
     const msPerInput = (performance.now() - t0) / (n * batch);
-    const crops = Math.max(1, m.detector.manifest.crops ?? 1);
-    // A verdict runs up to `crops` inputs per image (fewer for images smaller than 1.25 × the input).
+    // A verdict runs up to `crops` inputs per image (fewer for images smaller than 1.25 × the input); a tiled
+    // model up to `tiling.minTiles` on wasm/cpu (fewer for small images). `timeImages` times whole images.
+    const crops = m.detector.manifest.tiling ? m.detector.manifest.tiling.minTiles : Math.max(1, m.detector.manifest.crops ?? 1);
     return { backend: m.backend, msPerInput, crops, msPerImage: msPerInput * crops, batch, n, inputSize: s, model: m.detector.id };
   },
 };

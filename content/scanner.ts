@@ -8,6 +8,7 @@ import { MIN_SIDE_PIXELS } from '../extension/shared/preprocess';
 import { adapterFor, findProfilePhotos, type ProfilePhoto, type SiteAdapter } from './adapters/index';
 import { currentImageUrl, readBlobOrDataUrl, toMessageBytes, type ImageHit } from './capture/index';
 import { Badge } from './badge';
+import { compactProvenance } from '../extension/shared/provenance/compact';
 import { send } from './client';
 import { MAX_TAB_IMAGES } from '../extension/shared/message-schema';
 
@@ -226,7 +227,8 @@ export class Scanner {
     void p.then((r) => {
       if (this.tracked.get(el) !== t) return; // swapped or removed meanwhile
       if (r.ok) {
-        badge.set({ kind: 'verdict', probability: r.value.probability, model: r.value.model, backend: r.value.backend });
+        const v = r.value;
+        badge.set({ kind: 'verdict', probability: v.probability, model: v.model, backend: v.backend, provenance: v.provenance, pixelError: v.pixelError });
         this.outcome.set(url, { verdict: r.value });
       } else {
         badge.set({ kind: 'error', ...r.error });
@@ -311,7 +313,8 @@ export class Scanner {
       seen.set(t.url, {
         url: t.url.length > 2048 ? t.url.slice(0, 2048) : t.url, // long data: URLs (the verdict's url is cut alike)
         status: o?.verdict ? 'done' : o?.error ? 'error' : 'pending',
-        verdict: o?.verdict,
+        // The popup needs no raw provenance fields (the explanation view asks the worker for them).
+        verdict: o?.verdict?.provenance ? { ...o.verdict, provenance: compactProvenance(o.verdict.provenance, 0) } : o?.verdict,
         error: o?.error,
         isProfile: t.isProfile,
       });

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AnyMessage } from './messages';
-import { isExplainableImageUrl, validateRequest, MAX_TAB_IMAGES } from './message-schema';
+import { isExplainableImageUrl, validateRequest, validVerdict, MAX_TAB_IMAGES } from './message-schema';
 
 const v = (m: unknown) => validateRequest(m as AnyMessage);
 const HASH = 'a'.repeat(64);
@@ -76,4 +76,20 @@ test('item 8: open-explain only for http(s), blob: of an http(s) page, and raste
     'data:text/html,<script>', 'data:image/svg+xml;base64,PHN2Zz4=', 'about:blank', '', 'not a url', 42];
   for (const u of yes) assert.equal(isExplainableImageUrl(u), true, String(u));
   for (const u of no) assert.equal(isExplainableImageUrl(u), false, String(u));
+});
+
+test('verdicts: provenance-only verdicts pass, a verdict with neither pixels nor provenance does not; evidence and provenance shapes are checked', () => {
+  const base = { url: 'https://a.example/x.jpg', width: 10, height: 10, contentHash: 'a'.repeat(64), ms: 3, cached: false };
+  const prov = { kind: 'c2pa', claim: 'ai-generated', validation: 'valid', signer: 'OpenAI', fields: { 'C2PA action': 'c2pa.created' }, status: 'ok' };
+  assert.equal(validVerdict({ ...base, provenance: prov }), true);
+  assert.equal(validVerdict(base), false);
+  assert.equal(validVerdict({ ...base, provenance: { ...prov, kind: 'forged' } }), false);
+  assert.equal(validVerdict({ ...base, provenance: { ...prov, fields: { x: 5 } } }), false);
+  const pixel = { ...base, logit: 0.3, probability: 0.57, model: 'm@1', backend: 'wasm' };
+  assert.equal(validVerdict(pixel), true);
+  assert.equal(validVerdict({ ...pixel, probability: 1.5 }), false);
+  const evidence = { kind: 'tiles', mode: 'sample', imageWidth: 10, imageHeight: 10, x0: 0, y0: 0, tileWidth: 5, tileHeight: 5, strideX: 5, strideY: 5, tileCols: 2, tileRows: 2, pool: 1, cols: 2, rows: 2, logits: [0.1, null, -2, 3] };
+  assert.equal(validVerdict({ ...pixel, evidence }), true);
+  assert.equal(validVerdict({ ...pixel, evidence: { ...evidence, logits: [0, 'x'] } }), false);
+  assert.equal(validVerdict({ ...pixel, evidence: { ...evidence, x0: Number.NaN } }), false);
 });

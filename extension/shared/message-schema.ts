@@ -61,12 +61,38 @@ export function isExplainableImageUrl(url: unknown): url is string {
   return false;
 }
 
-/** A `Verdict` as carried in messages: finite numbers in range, bounded strings. */
+const PROVENANCE_KINDS: ReadonlySet<string> = new Set(['c2pa', 'iptc-xmp', 'generator-metadata', 'camera', 'none']);
+const PROVENANCE_CLAIMS: ReadonlySet<string> = new Set(['ai-generated', 'ai-edited', 'camera-capture', 'unknown']);
+const PROVENANCE_VALIDATIONS: ReadonlySet<string> = new Set(['valid', 'invalid', 'untrusted', 'unsigned']);
+
+/** A `ProvenanceResult` as carried in verdicts: known enum values, a bounded `fields` record of strings. */
+export function validProvenance(v: unknown): boolean {
+  if (!isObj(v)) return false;
+  if (!PROVENANCE_KINDS.has(v.kind as string) || !PROVENANCE_CLAIMS.has(v.claim as string) || !PROVENANCE_VALIDATIONS.has(v.validation as string)) return false;
+  if (!isObj(v.fields) || Object.keys(v.fields).length > 64 || !Object.values(v.fields).every((x) => isStr(x, 4000))) return false;
+  return ['signer', 'generator', 'model', 'softwareAgent', 'message'].every((k) => optional(v[k], (x) => isStr(x, 4000)))
+    && optional(v.actions, (a) => Array.isArray(a) && a.length <= 64 && a.every((x) => isObj(x) && isStr(x.action, 200)));
+}
+
+/** An `EvidenceMap` as carried in verdicts: finite numbers, at most 4,096 cells. */
+export function validEvidence(v: unknown): boolean {
+  if (!isObj(v)) return false;
+  return Object.values(v).every((x) => typeof x !== 'number' || Number.isFinite(x))
+    && Array.isArray(v.logits) && v.logits.length <= 4096 && v.logits.every((x) => x === null || isNum(x));
+}
+
+/**
+ * A `Verdict` as carried in messages: finite numbers in range, bounded strings. The detector's fields
+ * (`logit`, `probability`, `model`, `backend`) are absent for provenance-only verdicts, which then need a
+ * `provenance`.
+ */
 export function validVerdict(v: unknown): boolean {
   if (!isObj(v)) return false;
-  return isStr(v.url, MAX_URL_CHARS) && isNum(v.logit) && isProb(v.probability) && isStr(v.model) && isStr(v.backend, 32)
+  const pixels = v.probability !== undefined;
+  if (!pixels && v.provenance === undefined) return false;
+  return isStr(v.url, MAX_URL_CHARS) && optional(v.logit, isNum) && optional(v.probability, isProb) && optional(v.model, (x) => isStr(x)) && optional(v.backend, (x) => isStr(x, 32))
     && isInt(v.width, 0, 1e6) && isInt(v.height, 0, 1e6) && typeof v.contentHash === 'string' && HASH_RE.test(v.contentHash)
-    && isNum(v.ms) && typeof v.cached === 'boolean';
+    && isNum(v.ms) && typeof v.cached === 'boolean' && optional(v.provenance, validProvenance) && optional(v.evidence, validEvidence);
 }
 
 /** One `TabImage` of `report-images`. */
@@ -96,6 +122,7 @@ const VALIDATORS: Record<AnyMessage['type'], (m: Obj) => string | undefined> = {
   'open-explain': (m) => !isExplainableImageUrl(m.url) ? 'url' : !optional(m.contentHash, (x) => typeof x === 'string' && (x === '' || HASH_RE.test(x))) ? 'contentHash'
     : !optional(m.probability, isProb) ? 'probability' : undefined,
   'get-tab-images': (m) => isInt(m.tabId, 0, Number.MAX_SAFE_INTEGER) ? undefined : 'tabId',
+  'get-verdict': (m) => typeof m.contentHash === 'string' && HASH_RE.test(m.contentHash) ? undefined : 'contentHash',
   explain: (m) => !isUrlStr(m.url) ? 'url' : !METHODS.has(m.method as string) ? 'method' : !optional(m.samples, (x) => isInt(x, 1, MAX_LIME_SAMPLES)) ? 'samples'
     : !isStr(m.requestId, 200) ? 'requestId' : !optional(m.contentHash, (x) => typeof x === 'string' && HASH_RE.test(x)) ? 'contentHash' : undefined,
   'cancel-explain': (m) => isStr(m.requestId, 200) ? undefined : 'requestId',

@@ -7,6 +7,7 @@
  *     [--degrade clean,web,avatar] [--sources a,b] [--seed 1234] [--val 0.15] [--threshold 0.5]
  *     [--train-levels clean] [--name <label>] --out out/loso/<name>
  *     [--within <source>[,<source>] --folds 5]   # within-source k-fold CV instead (`withinSourceFolds`)
+ *     [--fold-by family]                          # leave-one-generator-family-out instead (`familyFolds`)
  *
  * Writes `<out>/loso.json` (per-source, pooled and matched-source metrics per level, all predictions)
  * and `<out>/loso.md` (the table), and prints the markdown.
@@ -25,7 +26,7 @@ import { loadRecords, type Rec } from '../data/manifest';
 import { FeatureCache } from '../data/feature-cache';
 import { runLoso, logisticTrainer, writeLosoReport, losoMarkdown, type TrainFn, type LosoResult } from '../eval/loso';
 import { parseLevels } from './features';
-import { withinSourceFolds } from '../data/split';
+import { familyFolds, withinSourceFolds } from '../data/split';
 import { importRef } from '../node/module-ref';
 
 export { runLoso, imageScorer, featureScorer, logisticTrainer, fitLogistic, writeLosoReport, losoMarkdown } from '../eval/loso';
@@ -41,11 +42,13 @@ export async function main(argv: string[]): Promise<LosoResult> {
       features: { type: 'string' }, degrade: { type: 'string', default: 'clean,web,avatar' }, sources: { type: 'string' },
       seed: { type: 'string', default: '1234' }, val: { type: 'string', default: '0.15' }, threshold: { type: 'string', default: '0.5' },
       'train-levels': { type: 'string', default: 'clean' }, name: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean', default: false },
-      within: { type: 'string' }, folds: { type: 'string', default: '5' },
+      within: { type: 'string' }, folds: { type: 'string', default: '5' }, 'fold-by': { type: 'string' },
   });
   if (!values.manifest || !values.out) throw new Error('usage: loso.ts --manifest <tsv> --trainer logreg|<module#export> [--features <cache>] --out <dir>');
   let records = await loadRecords(String(values.manifest), values.root as string | undefined);
+  if (values.within && values['fold-by']) throw new Error('--within and --fold-by cannot be combined');
   if (values.within) records = withinSourceFolds(records, String(values.within).split(','), Number(values.folds), Number(values.seed));
+  if (values['fold-by']) records = familyFolds(records, String(values['fold-by']));
   const cache = values.features ? await FeatureCache.load(String(values.features)) : undefined;
   const trainerName = String(values.trainer);
   let trainFn: TrainFn<Rec>;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assignSplits, splitRecords, losoFolds, withinSourceFolds } from './split';
+import { assignSplits, splitRecords, losoFolds, withinSourceFolds, familyFolds } from './split';
 import type { Rec } from './manifest';
 
 function rec(path: string, source: string, label: 'real' | 'synthetic', group = `path:${path}`): Rec {
@@ -82,4 +82,27 @@ test('withinSourceFolds: k pseudo-sources, stratified, groups kept whole, other 
   assert.equal(recs[0]!.source, 'A', 'input records are not modified');
   assert.throws(() => withinSourceFolds(recs, ['A'], 1), RangeError);
   assert.throws(() => withinSourceFolds(recs, ['Z'], 3), /no records/);
+});
+
+test('familyFolds: one fold per synthetic family, whole real sources dealt largest-first to the lightest fold', () => {
+  const recs: Rec[] = [];
+  const fam = (path: string, source: string, family: string): Rec => ({ ...rec(path, source, 'synthetic'), extra: { family } });
+  for (let i = 0; i < 4; i++) recs.push(fam(`g/${i}`, 'ganrepo', 'GAN'));
+  for (let i = 0; i < 3; i++) recs.push(fam(`f/${i}`, 'fluxrepo', 'FLUX'));
+  recs.push(fam('f/x', 'mixed', 'FLUX'));
+  for (let i = 0; i < 5; i++) recs.push(rec(`p/${i}`, 'pets', 'real'));
+  for (let i = 0; i < 3; i++) recs.push(rec(`b/${i}`, 'bsd', 'real'));
+  for (let i = 0; i < 2; i++) recs.push(rec(`s/${i}`, 'sun', 'real'));
+  const out = familyFolds(recs);
+  const foldOf = (p: string) => out.find((r) => r.path === p)!.source;
+  // families sorted: FLUX, GAN. pets (5) → FLUX (tie, first name); bsd (3) → GAN; sun (2) → GAN (3 < 5).
+  assert.equal(foldOf('g/0'), 'fam:GAN');
+  assert.equal(foldOf('f/x'), 'fam:FLUX');
+  assert.equal(foldOf('p/4'), 'fam:FLUX');
+  assert.equal(foldOf('b/0'), 'fam:GAN');
+  assert.equal(foldOf('s/1'), 'fam:GAN');
+  assert.equal(out.find((r) => r.path === 's/1')!.extra.origin_source, 'sun');
+  assert.equal(recs[0]!.source, 'ganrepo', 'inputs untouched');
+  assert.deepEqual([...new Set(out.map((r) => r.source))].sort(), ['fam:FLUX', 'fam:GAN']);
+  assert.throws(() => familyFolds(recs.filter((r) => r.y === 0)), RangeError);
 });

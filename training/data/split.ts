@@ -163,3 +163,39 @@ export function withinSourceFolds<R extends Rec>(recs: R[], sources: string[], k
   }
   return out;
 }
+
+/**
+ * Leave-one-generator-family-out folds through the leave-one-source-out harness: rewrites each record's
+ * `source` to a fold name, so `runLoso` holds out one family at a time.
+ *
+ * Synthetic records go to the fold of their family (`extra[column]`, e.g. `family` = `GAN`, `FLUX`,
+ * `closed-t2i-openai`…). A held-out family alone would have no real images to be measured against, so the
+ * real sources are dealt out to the folds too: whole real sources (never split), largest first, each to the
+ * fold with the fewest real images so far (ties by fold name). Every fold then tests one unseen generator
+ * family against real photos from sources it never saw, and balanced accuracy and ROC-AUC are defined.
+ *
+ * @param recs records; synthetic ones need a non-empty `extra[column]` (else they form the fold `unknown`)
+ * @param column the manifest column with the family (default `family`)
+ * @returns new records (inputs untouched) with `source` = `fam:<family>` and the original source kept in
+ *   `extra.origin_source`; order preserved
+ * @throws {RangeError} when there are no synthetic records
+ */
+export function familyFolds<R extends Rec>(recs: R[], column = 'family'): R[] {
+  const famOf = (r: R) => (r.extra[column] ?? '').trim() || 'unknown';
+  const families = [...new Set(recs.filter((r) => r.y === 1).map(famOf))].sort();
+  if (families.length === 0) throw new RangeError('familyFolds: no synthetic records');
+  const realBySource = new Map<string, number>();
+  for (const r of recs) if (r.y === 0) realBySource.set(r.source, (realBySource.get(r.source) ?? 0) + 1);
+  const load = new Map(families.map((f) => [f, 0]));
+  const foldOfReal = new Map<string, string>();
+  const order = [...realBySource.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  for (const [src, n] of order) {
+    const target = families.reduce((best, f) => (load.get(f)! < load.get(best)! ? f : best), families[0]!);
+    foldOfReal.set(src, target);
+    load.set(target, load.get(target)! + n);
+  }
+  return recs.map((r) => {
+    const fold = r.y === 1 ? famOf(r) : foldOfReal.get(r.source)!;
+    return { ...r, source: `fam:${fold}`, extra: { ...r.extra, origin_source: r.source } };
+  });
+}

@@ -3,13 +3,14 @@
  * for a list of records, then metrics overall, per source and per generator.
  */
 import { cropRgba, type RgbaImage } from '../../extension/shared/preprocess';
-import type { Detector } from '../../extension/shared/detector';
+import type { Detector, ScoreOptions } from '../../extension/shared/detector';
 import type { Rec } from '../data/manifest';
 import { degrade, type DegradeLevel } from '../data/degrade';
 import { decodeFile } from '../node/decode';
 import { computeMetrics, metricsByGroup, type Metrics } from './metrics';
 import { verdictFor } from '../../extension/shared/verdict';
 import type { Progress } from './progress';
+import type { ProductReport, ProvenanceReport, ProvenanceSummary } from './provenance';
 
 /** One scored image (the `predictions` entries of a report). */
 export interface Prediction {
@@ -19,8 +20,12 @@ export interface Prediction {
   generator: string;
   /** Calibrated probability of synthetic, [0, 1]. */
   probability: number;
-  /** Raw model logit (mean over test-time crops), when the scorer has one. */
+  /** Raw model logit (tiles aggregated per the manifest's `tiling`, or the mean over test-time crops), when the scorer has one. */
   logit?: number;
+  /** What the file's own metadata says (C2PA, IPTC, generator metadata, camera EXIF); absent with `--pixels-only`. */
+  provenance?: ProvenanceSummary;
+  /** The product's fused verdict (`fuseVerdict`) under the report's threshold and unsure band; absent with `--pixels-only`. */
+  fused?: { label: string; basis: string };
 }
 
 /** An image that could not be scored. */
@@ -43,9 +48,17 @@ export async function loadForEval(rec: Rec, level: DegradeLevel): Promise<RgbaIm
 /** Scores decoded images: returns one `{probability, logit?}` per image. */
 export type ImageScoreFn = (images: RgbaImage[]) => Promise<Array<{ probability: number; logit?: number }>>;
 
-/** Adapts a `Detector` (extension/shared/detector.ts) to `ImageScoreFn`. */
-export function detectorScoreFn(det: Detector): ImageScoreFn {
-  return (images) => det.score(images.map((image) => ({ image })));
+/**
+ * Adapts a `Detector` (extension/shared/detector.ts) to `ImageScoreFn`.
+ * @param opts.mode tile mode for tiled models (default: the backend's, `sample` in Node)
+ */
+export function detectorScoreFn(det: Detector, opts: ScoreOptions = {}): ImageScoreFn {
+  return coreScoreFn(det, opts);
+}
+
+/** Adapts anything with a `Detector.score` (e.g. a `createScorer` core with an overridden tiling) to `ImageScoreFn`. */
+export function coreScoreFn(core: Pick<Detector, 'score'>, opts: ScoreOptions = {}): ImageScoreFn {
+  return (images) => core.score(images.map((image) => ({ image })), opts);
 }
 
 /**
@@ -159,6 +172,10 @@ export interface EvalReport {
   meta: Record<string, unknown>;
   /** The extension's three-way verdict with the model's unsure band (absent when no band was given). */
   unsure?: UnsureSummary;
+  /** Provenance evidence per true label (absent with `--pixels-only`); the metrics above are the pixel detector's alone. */
+  provenance?: ProvenanceReport;
+  /** The product's fused verdict (provenance + pixels) error rates; absent with `--pixels-only`. */
+  product?: ProductReport;
 }
 
 /**
