@@ -114,12 +114,20 @@ export function clearCaches(): void {
   void browser.storage.session?.remove('verdicts').catch(() => undefined);
 }
 
+/** How long the idle queue waits for a burst to fill a batch (issue 13, item 11; `queue.ts`). */
+const BATCH_GATHER_MS = 15;
+
 const queue = new BatchQueue<Job, Scored>(async (jobs) => {
   const m = await getModel();
   stats.batches++;
   stats.inferences += jobs.length;
   return m.detector.scorePrepared(jobs.map((j) => j.prepared));
-}, 8, 512);
+}, 8, 512, BATCH_GATHER_MS);
+
+/** Batches run so far by size: `[k]` = batches of k images (bench). */
+export function batchSizes(): number[] {
+  return [...queue.batchSizes];
+}
 
 export function queueLength(): number {
   return queue.length;

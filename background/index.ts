@@ -6,7 +6,7 @@ import browser from 'webextension-polyfill';
 import { err, ok, type BackendStatus, type ExplainMethod, type Result, type Verdict } from '../extension/shared/messages';
 import { SETTINGS_KEY, normalizeSettings } from '../extension/shared/settings';
 import {
-  classifyBytes, classifyUrl, clearCaches, getModel, inputForUrl, lastModelError, numTensors, peekModel, queueLength,
+  batchSizes, classifyBytes, classifyUrl, clearCaches, getModel, inputForUrl, lastModelError, numTensors, peekModel, queueLength,
   reloadModel, restoreFromSession, stats, verdictForHash,
 } from './classifier';
 import { createContextMenu, MENU_ID, onMenuClick, openExplainView } from './context-menu';
@@ -143,7 +143,7 @@ const testApi = {
     configureProvenance({ trustAnchors: pem });
     clearCaches();
   },
-  stats: () => ({ ...stats }),
+  stats: () => ({ ...stats, batchSizes: batchSizes() }),
   status,
   clearCaches,
   /** Reloads the model on `backend` (exactly that one when `exact`). @returns the active backend and timings */

@@ -40,3 +40,35 @@ test('rejects beyond capacity, cancels by key, and passes batch errors to every 
   const q2 = new BatchQueue<number, number>(async () => { throw new Error('boom'); });
   await assert.rejects(q2.push(1, 'normal'), /boom/);
 });
+
+test('item 11: a burst arriving one item at a time is run in full batches when gathering', async () => {
+  const sizes: number[] = [];
+  const q = new BatchQueue<number, number>(async (xs) => {
+    sizes.push(xs.length);
+    await new Promise((r) => setTimeout(r, 5)); // inference time
+    return xs.map((x) => x + 1);
+  }, 8, 512, 30);
+  // 24 items, one every 2 ms (as fetch + decode finish): without gathering every batch would be 1 item.
+  const outs: Array<Promise<number>> = [];
+  for (let i = 0; i < 24; i++) {
+    outs.push(q.push(i, 'normal'));
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  assert.deepEqual(await Promise.all(outs), Array.from({ length: 24 }, (_, i) => i + 1));
+  assert.ok(sizes.length <= 6, `batches ${JSON.stringify(sizes)}`);
+  assert.ok(Math.max(...sizes) >= 4, `batches ${JSON.stringify(sizes)}`);
+  assert.deepEqual(q.batchSizes.reduce((n, c, k) => n + (c ?? 0) * k, 0), 24);
+  // A lone item still runs, after at most the gather time.
+  const t0 = Date.now();
+  assert.equal(await q.push(41, 'profile'), 42);
+  assert.ok(Date.now() - t0 < 500);
+});
+
+test('item 11: without gathering (gatherMs 0) the same burst runs one item per batch — the behaviour the review measured', async () => {
+  const sizes: number[] = [];
+  const q = new BatchQueue<number, number>(async (xs) => { sizes.push(xs.length); return xs; }, 8, 512, 0);
+  for (let i = 0; i < 10; i++) {
+    await q.push(i, 'normal');
+  }
+  assert.deepEqual(sizes, new Array(10).fill(1));
+});

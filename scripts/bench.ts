@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --skip-others] [-- --only-provenance]`: prints one JSON object per line.
+ * `npm run bench [-- --quick] [-- --skip-others] [-- --only-provenance] [-- --only-burst] [-- --skip-burst]`: prints one JSON object per line.
  *
  * - Inference ms per model input and per image (× the manifest's test-time crops, or `tiling.minTiles`) of the default model (dist/test/chromium/model; a tiny test model when none is
  *   packaged, flagged in the output) in Chromium's extension service worker on wasm, webgl and cpu, and
@@ -8,6 +8,8 @@
  *   `Detector.score` (tiles per the manifest's `tiling`: the wasm/cpu sample, aggregation, calibration; after
  *   decoding) on a 1920×1080 image and a 256×256 avatar (`syntheticImage`), in the service worker on wasm
  *   (and on the WebGPU fallback adapter, whole-image passes, unless `--skip-webgpu`) and in Node on wasm.
+ * - Burst throughput (`bench: 'burst'`, `scripts/bench-burst.ts`): img/s of the service worker on wasm for 300
+ *   images requested at once, with the batch sizes the queue formed (`--skip-burst` / `--only-burst`).
  * - The same model in Node on tfjs wasm.
  * - Content-script main-thread time per image on the 300-image infinite-scroll fixture
  *   (`scripts/bench-content.ts`: CDP ScriptDuration with minus without the extension, / images).
@@ -24,6 +26,7 @@ import { REPO_ROOT } from '../e2e/helpers/feed';
 import { loadReference } from '../e2e/helpers/reference';
 import { EXT_DIR, prepareWorker, testModelDir } from '../e2e/helpers/setup';
 import { benchContentScript } from './bench-content';
+import { benchBurst } from './bench-burst';
 import { readProvenance } from '../extension/shared/provenance/index';
 import { configureProvenanceForNode } from '../extension/shared/provenance/node';
 import { builtFixtures, fixtureBytes } from '../extension/shared/provenance/fixtures/build';
@@ -46,7 +49,7 @@ function wholeImageLines(where: string, backend: string, model: string, testMode
   }
 }
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'skip-others': { type: 'boolean', default: false }, 'only-provenance': { type: 'boolean', default: false }, 'skip-webgpu': { type: 'boolean', default: false }, 'skip-content': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'skip-others': { type: 'boolean', default: false }, 'only-provenance': { type: 'boolean', default: false }, 'skip-webgpu': { type: 'boolean', default: false }, 'skip-content': { type: 'boolean', default: false }, 'skip-burst': { type: 'boolean', default: false }, 'only-burst': { type: 'boolean', default: false } } });
 const line = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 
 async function browserBench(model: { dir: string; packaged: boolean }): Promise<void> {
@@ -76,6 +79,10 @@ async function browserBench(model: { dir: string; packaged: boolean }): Promise<
       }
     } catch (e) {
       line({ bench: 'whole-image', where: 'chromium extension service worker', error: String((e as Error).message ?? e).slice(0, 300) });
+    }
+    if (!values['skip-burst']) {
+      await inWorker(l, `self.__synthscreenTest.reload("wasm", true)`, 600_000);
+      line(await benchBurst(l).catch((e: unknown) => ({ bench: 'burst', error: String((e as Error).message ?? e).slice(0, 300) })));
     }
     for (const p of plan) {
       try {
@@ -197,8 +204,23 @@ async function others(): Promise<void> {
   }
 }
 
+/** `--only-burst`: the burst bench alone (wasm). */
+async function burstOnly(): Promise<void> {
+  const model = await testModelDir();
+  if (!findChromium() || !existsSync(join(EXT_DIR, 'manifest.json'))) { line({ bench: 'burst', skipped: 'no Chromium or no dist/test/chromium (run npm run build)' }); return; }
+  const l = await launchWithExtension(EXT_DIR);
+  try {
+    await prepareWorker(l, model);
+    await inWorker(l, `self.__synthscreenTest.reload("wasm", true)`, 600_000);
+    line({ ...(await benchBurst(l)), testModel: !model.packaged });
+  } finally {
+    await l.close();
+  }
+}
+
 async function main(): Promise<void> {
   if (values['only-provenance']) { await provenanceBench(); return; }
+  if (values['only-burst']) { await burstOnly(); return; }
   const model = await testModelDir();
   if (!model.packaged) line({ note: 'no packaged model (dist/test/chromium/model): timings are for the tiny e2e test model, not the detector' });
   await browserBench(model);
