@@ -7,6 +7,13 @@ import { inputRegion, type CropBox, type PreprocessSpec } from '../preprocess';
 
 /** Relative tolerance under which a saliency maximum counts as "no localised evidence". */
 export const EMPTY_RELATIVE_EPS = 1e-6;
+/**
+ * Spread threshold (issue 13, item 12): a map whose weakest cell still holds at least this fraction of its
+ * strongest, i.e. `(max − min) / max < 1 − MIN_SPREAD_FRACTION`, marks nothing in particular: on a flat
+ * grey image Grad-CAM, LayerCAM and Ablation-CAM return 0.68–1.0 everywhere (padding effects only), which
+ * an overlay would paint warm all over. Such maps are reported `empty` ("No localised evidence").
+ */
+export const MIN_SPREAD_FRACTION = 0.5;
 /** Added to the maximum when normalising so that the division is always finite. */
 export const NORMALISE_EPS = 1e-12;
 
@@ -16,7 +23,9 @@ export const NORMALISE_EPS = 1e-12;
  * the rest is divided by `max + NORMALISE_EPS`.
  * @param raw saliency values, any length, float
  * @param scale magnitude of the terms that were summed into `raw` (e.g. Σ|αₖ|·max|A| for Grad-CAM); the
- *   map is `empty` when `max ≤ EMPTY_RELATIVE_EPS · scale` (float32 cancellation noise) or `max ≤ 1e-30`
+ *   map is `empty` when `max ≤ EMPTY_RELATIVE_EPS · scale` (float32 cancellation noise) or `max ≤ 1e-30`,
+ *   or when it is spread evenly: `min ≥ MIN_SPREAD_FRACTION · max` over all cells (a map of one cell is
+ *   never "spread": it has no place to localise)
  * @returns `map` (plain numbers in [0, 1], all finite, all 0 when empty) and `empty`
  */
 export function finishMap(raw: ArrayLike<number>, scale: number): { map: number[]; empty: boolean } {
@@ -31,6 +40,11 @@ export function finishMap(raw: ArrayLike<number>, scale: number): { map: number[
   }
   const tol = Math.max(1e-30, Number.isFinite(scale) ? EMPTY_RELATIVE_EPS * Math.abs(scale) : 0);
   if (!(max > tol)) return { map: map.fill(0), empty: true };
+  if (n > 1) {
+    let min = Infinity;
+    for (let i = 0; i < n; i++) if (map[i]! < min) min = map[i]!;
+    if (min >= MIN_SPREAD_FRACTION * max) return { map: map.fill(0), empty: true };
+  }
   const d = max + NORMALISE_EPS * max + NORMALISE_EPS;
   for (let i = 0; i < n; i++) map[i] = Math.min(1, map[i]! / d);
   return { map, empty: false };
