@@ -32,6 +32,7 @@ import { provenanceOf } from './provenance';
 import type { BackendFlags } from './tf-backend';
 import { tf } from './tf-backend';
 import { TEST_HOOKS } from './build-flags';
+import { BackendRunError, failedBackends, markFailed, resetFailures } from './failover';
 
 type Scored = ImageScore;
 /** One image made ready for the model: its tiles (or test-time crops), see `Detector.prepare`. */
@@ -72,7 +73,16 @@ export function getModel(): Promise<LoadedModel> {
       const stored = await browser.storage.sync.get(SETTINGS_KEY).catch(() => ({} as Record<string, unknown>));
       const settings = normalizeSettings(stored[SETTINGS_KEY]);
       const preference = forced?.backend ?? settings.backend ?? DEFAULT_SETTINGS.backend;
-      return loadModel({ preference, flags, exact: forced?.exact });
+      // A backend that fails while warming up is skipped and the next one tried (failover.ts); the loop
+      // ends when chooseBackend has none left (it throws).
+      for (;;) {
+        try {
+          return await loadModel({ preference, flags, exact: forced?.exact, skip: failedBackends() });
+        } catch (e) {
+          if (!(e instanceof BackendRunError)) throw e;
+          markFailed(e.backend, e.stage, e.cause);
+        }
+      }
     })();
     modelPromise.then(() => { modelError = undefined; }, (e: unknown) => {
       modelError = (e as Error).message ?? String(e);
@@ -100,6 +110,7 @@ export async function reloadModel(opts: { backend?: BackendPreference; exact?: b
   const old = await peekModel();
   await waitIdle();
   old?.detector.dispose();
+  resetFailures(); // an explicit reload (settings, tests) tries every backend again
   forced = opts.backend ? { backend: opts.backend, exact: opts.exact ?? false } : undefined;
   modelPromise = undefined;
   clearCaches();
@@ -121,8 +132,29 @@ const queue = new BatchQueue<Job, Scored>(async (jobs) => {
   const m = await getModel();
   stats.batches++;
   stats.inferences += jobs.length;
-  return m.detector.scorePrepared(jobs.map((j) => j.prepared));
+  try {
+    return await m.detector.scorePrepared(jobs.map((j) => j.prepared));
+  } catch (e) {
+    // The backend failed at run time: load the model on the next backend and retry this batch once.
+    const next = await failOver(m, e);
+    return next.detector.scorePrepared(jobs.map((j) => j.prepared));
+  }
 }, 8, 512, BATCH_GATHER_MS);
+
+/**
+ * Marks the model's backend bad, drops that model and loads it on the next backend (`failover.ts`).
+ * @returns the new model
+ * @throws when no backend is left
+ */
+async function failOver(m: LoadedModel, e: unknown): Promise<LoadedModel> {
+  const rec = markFailed(m.backend, 'inference', e);
+  console.warn(`[synthscreen] backend ${rec.backend} failed at run time, switching: ${rec.reason}`);
+  if ((await peekModel()) === m) {
+    modelPromise = undefined;
+    try { m.detector.dispose(); } catch { /* the broken backend may throw here too */ }
+  }
+  return getModel();
+}
 
 /** Batches run so far by size: `[k]` = batches of k images (bench). */
 export function batchSizes(): number[] {

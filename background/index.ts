@@ -18,6 +18,7 @@ import { grantsTestApi } from './grants';
 import { provenanceTestApi } from './provenance';
 import { configureProvenance } from '../extension/shared/provenance/index';
 import { TEST_HOOKS } from './build-flags';
+import { backendFailures } from './failover';
 import { base64ToBytes } from '../extension/shared/base64';
 import type { BackendPreference } from '../extension/shared/settings';
 import { syntheticImage } from '../extension/shared/bench-image';
@@ -30,7 +31,7 @@ async function status(): Promise<BackendStatus> {
   if (!m) {
     // Start loading (first call) and report what is known now.
     void getModel().catch(() => undefined);
-    return { ready: false, error: lastModelError(), queueLength: queueLength() };
+    return { ready: false, error: lastModelError(), queueLength: queueLength(), backendFailures: backendFailures() };
   }
   const man = m.detector.manifest;
   return {
@@ -38,6 +39,7 @@ async function status(): Promise<BackendStatus> {
     model: { name: man.name, version: man.version, arch: man.arch, threshold: man.threshold, unsureBand: man.unsureBand, calibration: man.provenance?.sourceCalibration ? 'source-held-out' : 'in-domain' },
     backend: m.backend,
     backendAttempts: m.attempts,
+    backendFailures: backendFailures(),
     queueLength: queueLength(),
   };
 }

@@ -10,6 +10,7 @@ import browser from 'webextension-polyfill';
 import { loadDetector, type Detector } from '../extension/shared/detector';
 import type { BackendPreference } from '../extension/shared/settings';
 import { TEST_HOOKS } from './build-flags';
+import { BackendRunError } from './failover';
 import { chooseBackend, tf, type BackendAttempt, type BackendFlags, type BackendName } from './tf-backend';
 
 export interface TestModelOverride {
@@ -41,11 +42,13 @@ async function readPackaged(path: string): Promise<Uint8Array> {
 
 /**
  * Picks a backend, loads and verifies the model, runs one warm-up inference.
- * @param opts.preference backend preference (settings); `opts.exact` tries only that backend
- * @throws when no backend works, the manifest is invalid or a file's sha256 differs (ModelIntegrityError)
+ * @param opts.preference backend preference (settings); `opts.exact` tries only that backend;
+ *   `opts.skip` backends that failed at run time
+ * @throws when no backend works, the manifest is invalid or a file's sha256 differs (ModelIntegrityError);
+ *   {BackendRunError} when the warm-up fails on the chosen backend
  */
-export async function loadModel(opts: { preference: BackendPreference; flags: BackendFlags; exact?: boolean }): Promise<LoadedModel> {
-  const { backend, attempts } = await chooseBackend(opts.preference, opts.flags, opts.exact);
+export async function loadModel(opts: { preference: BackendPreference; flags: BackendFlags; exact?: boolean; skip?: ReadonlySet<BackendName> }): Promise<LoadedModel> {
+  const { backend, attempts } = await chooseBackend(opts.preference, opts.flags, opts.exact, opts.skip);
   const t0 = performance.now();
   const stored = TEST_HOOKS ? (await browser.storage.local.get('testModelOverride')).testModelOverride as TestModelOverride | undefined : undefined;
   let detector: Detector;
@@ -62,7 +65,12 @@ export async function loadModel(opts: { preference: BackendPreference; flags: Ba
   }
   const t1 = performance.now();
   const s = detector.manifest.preprocess.inputSize;
-  await detector.logits([new Float32Array(s * s * 3)]);
+  try {
+    await detector.logits([new Float32Array(s * s * 3)]);
+  } catch (e) {
+    detector.dispose();
+    throw new BackendRunError(backend, 'warm-up', e);
+  }
   const t2 = performance.now();
   return { detector, backend, attempts, loadMs: t1 - t0, warmupMs: t2 - t1 };
 }

@@ -83,6 +83,7 @@ async function trySet(name: BackendName): Promise<string | undefined> {
  * @param flags test flags (see `BackendFlags`)
  * @param exact when true, only `preference` is tried (bench and tests); the checks for software
  *   adapters are skipped too
+ * @param skip backends that failed at run time (`failover.ts`): listed as attempts, never chosen
  * @returns the active backend and what was tried
  * @throws {Error} when no backend could be set
  */
@@ -90,11 +91,16 @@ export async function chooseBackend(
   preference: BackendPreference,
   flags: BackendFlags = {},
   exact = false,
+  skip: ReadonlySet<BackendName> = new Set(),
 ): Promise<{ backend: BackendName; attempts: BackendAttempt[] }> {
   const order: BackendName[] = preference === 'auto' ? BACKEND_ORDER : [preference, ...BACKEND_ORDER.filter((b) => b !== preference)];
   const candidates = exact && preference !== 'auto' ? [preference] : order;
   const attempts: BackendAttempt[] = [];
   for (const name of candidates) {
+    if (skip.has(name)) {
+      attempts.push({ backend: name, ok: false, reason: 'failed at run time earlier' });
+      continue;
+    }
     let reason: string | undefined;
     if (!exact) {
       if (name === 'webgpu') reason = await webgpuRefusal(flags);

@@ -119,6 +119,11 @@ function Popup() {
           {status?.model ? `Model ${status.model.name} ${status.model.version}` : status?.error ? `Model unavailable: ${status.error}` : 'Loading model…'}
         </div>
         <div class="meta" id="backend">{status?.backend ? `Backend: ${status.backend}` : ''}</div>
+        {status?.backendFailures?.length ? (
+          <div class="meta warn" id="backend-switch">
+            {status.backendFailures.map((f) => `Switched away from ${f.backend} after an error (${f.stage}): ${f.reason.slice(0, 120)}`).join(' · ')}
+          </div>
+        ) : null}
       </header>
       {images && <GrantBar tabId={tabId} images={images} />}
       {images === undefined ? <div class="empty">Loading…</div> : images.length === 0 ? (

@@ -143,6 +143,8 @@ export interface BackendStatus {
   backend?: string;
   /** Backends tried at start-up and why each was skipped. */
   backendAttempts?: Array<{ backend: string; ok: boolean; reason?: string }>;
+  /** Backends given up at run time (a failing kernel, a lost GPU device), oldest first; the model was reloaded on the next one. */
+  backendFailures?: Array<{ backend: string; stage: string; reason: string; at: number }>;
   error?: string;
   queueLength: number;
 }
