@@ -76,6 +76,8 @@ if (existsSync(join(modelDir, 'manifest.json'))) {
   const modelManifest = JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8'));
   copy.push({ from: join(modelDir, 'manifest.json'), to: 'model/manifest.json' });
   for (const f of modelManifest.files ?? []) copy.push({ from: join(modelDir, f.path), to: `model/${f.path}` });
+  // The backend self-test record (npm run model:self-test), when the model has one.
+  if (existsSync(join(modelDir, 'self-test.json'))) copy.push({ from: join(modelDir, 'self-test.json'), to: 'model/self-test.json' });
 }
 
 /** After the test worker's emit: copies the release package (all but its worker) next to it. */

@@ -40,6 +40,7 @@ async function status(): Promise<BackendStatus> {
     backend: m.backend,
     backendAttempts: m.attempts,
     backendFailures: backendFailures(),
+    selfTest: m.selfTest,
     queueLength: queueLength(),
   };
 }

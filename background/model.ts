@@ -11,6 +11,7 @@ import { loadDetector, type Detector } from '../extension/shared/detector';
 import type { BackendPreference } from '../extension/shared/settings';
 import { TEST_HOOKS } from './build-flags';
 import { BackendRunError } from './failover';
+import { judgeSelfTest, selfTestInput, type SelfTestRecord } from '../extension/shared/self-test';
 import { chooseBackend, tf, type BackendAttempt, type BackendFlags, type BackendName } from './tf-backend';
 
 export interface TestModelOverride {
@@ -25,6 +26,15 @@ export interface LoadedModel {
   /** Milliseconds spent loading + verifying and on the warm-up run. */
   loadMs: number;
   warmupMs: number;
+  /** The start-up numerical self-test on this backend. */
+  selfTest: SelfTestOutcome;
+}
+
+/** Outcome of `runSelfTest` (a failure throws instead). */
+export interface SelfTestOutcome {
+  result: 'passed' | 'stale' | 'none';
+  logit?: number;
+  expected?: number;
 }
 
 function fromBase64(b64: string): Uint8Array {
@@ -72,5 +82,37 @@ export async function loadModel(opts: { preference: BackendPreference; flags: Ba
     throw new BackendRunError(backend, 'warm-up', e);
   }
   const t2 = performance.now();
-  return { detector, backend, attempts, loadMs: t1 - t0, warmupMs: t2 - t1 };
+  const selfTest = await runSelfTest(detector, backend, stored ? undefined : await readSelfTestRecord());
+  return { detector, backend, attempts, loadMs: t1 - t0, warmupMs: t2 - t1, selfTest };
+}
+
+/** The packaged `model/self-test.json`, or undefined when there is none. */
+async function readSelfTestRecord(): Promise<SelfTestRecord | undefined> {
+  const res = await fetch(browser.runtime.getURL('model/self-test.json')).catch(() => undefined);
+  if (!res || !res.ok) return undefined;
+  const rec = (await res.json().catch(() => undefined)) as SelfTestRecord | undefined;
+  if (TEST_HOOKS && rec) {
+    // Test builds only: shift the expected logit to simulate a backend that computes wrongly.
+    const off = (await browser.storage.local.get('testSelfTestOffset')).testSelfTestOffset;
+    if (typeof off === 'number' && Number.isFinite(off)) return { ...rec, logit: rec.logit + off };
+  }
+  return rec;
+}
+
+/**
+ * The start-up numerical self-test (`self-test.ts`): the stored input through the active backend against
+ * the reference logit.
+ * @returns `passed`, `stale` (record for other weights), `none` (no record)
+ * @throws {BackendRunError} (stage `self-test`) when the logit is off by more than the tolerance; the
+ *   detector is disposed
+ */
+export async function runSelfTest(detector: Detector, backend: BackendName, rec: SelfTestRecord | undefined): Promise<SelfTestOutcome> {
+  if (!rec) return { result: 'none' };
+  const [logit] = await detector.logits([selfTestInput(detector.manifest.preprocess, rec.seed)]);
+  const result = judgeSelfTest(rec, { id: detector.id, files: detector.manifest.files }, logit!);
+  if (result === 'failed') {
+    detector.dispose();
+    throw new BackendRunError(backend, 'self-test', new Error(`logit ${logit} on ${backend}, expected ${rec.logit} ± ${rec.tolerance} (${rec.reference})`));
+  }
+  return { result, logit, expected: rec.logit };
 }

@@ -53,3 +53,27 @@ test('item 3: a backend whose conv kernels throw at run time is replaced by the 
     await server.close();
   }
 });
+
+test('item 3: start-up numerical self-test — the active backend reproduces the stored logit; a mismatch marks it bad', { skip: skipReason(), timeout: 300_000 }, async (t) => {
+  const model = await testModelDir();
+  if (!model.packaged) { t.skip('no packaged model: the self-test record belongs to models/default'); return; }
+  const l = await launchWithExtension(EXT_DIR);
+  try {
+    await prepareWorker(l, model);
+    const st = await inWorker<{ backend: string; selfTest: { result: string; logit: number; expected: number } }>(l, 'self.__synthscreenTest.status()');
+    assert.equal(st.selfTest.result, 'passed', JSON.stringify(st.selfTest));
+    assert.ok(Math.abs(st.selfTest.logit - st.selfTest.expected) < 1e-3, `|Δlogit| ${Math.abs(st.selfTest.logit - st.selfTest.expected)} on ${st.backend}`);
+    // A backend whose numbers are off (simulated by shifting the expected logit) is refused at start-up.
+    const broken = st.backend;
+    await inWorker(l, `chrome.storage.local.set({ testSelfTestOffset: 1 })`);
+    await inWorker(l, `self.__synthscreenTest.reload(undefined, false).catch((e) => String(e))`, 300_000);
+    const after = await inWorker<{ ready: boolean; backendFailures: Array<{ backend: string; stage: string }> }>(l, 'self.__synthscreenTest.status()');
+    assert.ok(after.backendFailures.some((f) => f.backend === broken && f.stage === 'self-test'), JSON.stringify(after.backendFailures));
+    await inWorker(l, `chrome.storage.local.remove('testSelfTestOffset')`);
+    await inWorker(l, `self.__synthscreenTest.reload(undefined, false)`, 300_000);
+    const back = await inWorker<{ ready: boolean; selfTest: { result: string } }>(l, 'self.__synthscreenTest.status()');
+    assert.equal(back.selfTest.result, 'passed');
+  } finally {
+    await l.close();
+  }
+});

@@ -15,7 +15,7 @@ import { REPO_ROOT } from './helpers/feed';
 /** Every storage key and global name that only tests may use. */
 export const TEST_HOOK_NAMES = [
   '__synthscreenTest', 'testModelOverride', 'testFetchTimeoutMs', 'testAllowFallbackWebGPU', 'testAllowSoftwareWebGL',
-  'testGrantedOrigins', 'grantForTests',
+  'testGrantedOrigins', 'grantForTests', 'testSelfTestOffset',
 ] as const;
 
 const dist = join(REPO_ROOT, 'dist');

@@ -145,6 +145,8 @@ export interface BackendStatus {
   backendAttempts?: Array<{ backend: string; ok: boolean; reason?: string }>;
   /** Backends given up at run time (a failing kernel, a lost GPU device), oldest first; the model was reloaded on the next one. */
   backendFailures?: Array<{ backend: string; stage: string; reason: string; at: number }>;
+  /** Start-up numerical self-test of the active backend (`self-test.ts`): `none` when the model has no record. */
+  selfTest?: { result: 'passed' | 'stale' | 'none'; logit?: number; expected?: number };
   error?: string;
   queueLength: number;
 }
