@@ -15,6 +15,8 @@ const root = dirname(fileURLToPath(import.meta.url));
 const distRoot = resolve(root, process.env.DIST_DIR ?? 'dist');
 const modelDir = resolve(root, process.env.MODEL_DIR ?? 'models/default');
 const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist';
+// The C2PA verifier (c2pa-rs in wasm, extension/shared/provenance/c2pa.ts), fetched lazily by background/provenance.ts.
+const c2paWasm = join(dirname(require.resolve('@contentauth/c2pa-wasm/package.json')), 'pkg', 'c2pa_bg.wasm');
 const sourceManifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
@@ -55,6 +57,7 @@ class TwoBrowsersPlugin {
 const copy = [
   { from: join(wasmDir, 'tfjs-backend-wasm.wasm'), to: 'wasm/' },
   { from: join(wasmDir, 'tfjs-backend-wasm-simd.wasm'), to: 'wasm/' },
+  { from: c2paWasm, to: 'wasm/c2pa_bg.wasm' },
   { from: 'extension/popup/popup.html', to: 'popup.html' },
   { from: 'extension/options/options.html', to: 'options.html' },
   { from: 'extension/explain/explain.html', to: 'explain.html' },

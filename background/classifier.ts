@@ -1,7 +1,13 @@
 /**
  * The classification pipeline of the service worker:
- * URL → cache? → fetch (host permissions, timeout) → header check → sha256 → content cache? → decode →
- * preprocess → priority queue (batched inference) → calibrated verdict.
+ * URL → cache? → fetch (host permissions, timeout) → header check → sha256 → content cache? →
+ * [decode → preprocess → priority queue (batched inference) → calibrated probability] in parallel with
+ * [provenance read from the same bytes (`./provenance.ts`)] → verdict carrying both.
+ *
+ * When the pixel path refuses the image (too small, too large, unsupported format) the provenance is still
+ * read; if it decides on its own (`fuseVerdict` gives a verdict without pixels: a signed or declared AI
+ * claim, a signed camera original) the answer is a verdict without pixel fields and with `pixelError`;
+ * otherwise the refusal stands. Broken files (`decode-failed`) are never given a provenance-only verdict.
  *
  * Requests in progress are mirrored to `storage.session` (`pending`) and re-run when a stopped worker
  * starts again; verdicts are mirrored there too (`verdicts`), so content scripts that re-send a request
@@ -10,6 +16,10 @@
 import browser from 'webextension-polyfill';
 import { inputsForImage, type ImageScore, type PreparedImage } from '../extension/shared/detector';
 import { err, ok, type ImageErrorCode, type Priority, type Result, type Verdict } from '../extension/shared/messages';
+import { compactProvenance } from '../extension/shared/provenance/compact';
+import { fuseVerdict } from '../extension/shared/provenance/fusion';
+import type { ProvenanceResult } from '../extension/shared/provenance/types';
+import { sniffImageHeader } from '../extension/shared/image-header';
 import { DEFAULT_SETTINGS, normalizeSettings, SETTINGS_KEY, type BackendPreference } from '../extension/shared/settings';
 import { sha256Hex } from '../extension/shared/detector';
 import { LruCache, Semaphore } from './cache';
@@ -18,6 +28,7 @@ import { fetchImageBytes, FetchImageError, FETCH_TIMEOUT_MS } from './fetch-imag
 import { loadModel, type LoadedModel } from './model';
 import { BatchQueue, QueueError } from './queue';
 import { recordVerdict } from './history-recorder';
+import { provenanceOf } from './provenance';
 import type { BackendFlags } from './tf-backend';
 import { tf } from './tf-backend';
 
@@ -128,7 +139,8 @@ function schedulePersist(): void {
   if (persistTimer) return;
   persistTimer = setTimeout(() => {
     persistTimer = undefined;
-    const verdicts = Object.fromEntries(urlCache.entries().slice(-500));
+    // Raw provenance fields are cut for the mirror (storage.session has a quota); memory keeps them whole.
+    const verdicts = Object.fromEntries(urlCache.entries().slice(-500).map(([u, v]) => [u, v.provenance ? { ...v, provenance: compactProvenance(v.provenance) } : v]));
     void session()?.set({ pending: pendingMirror, verdicts }).catch(() => undefined);
   }, 100);
 }
@@ -157,33 +169,83 @@ function fromError(e: unknown): Result<Verdict> {
   return err('model-failed', (e as Error)?.message ?? String(e));
 }
 
+/** Pixel-path refusals after which provenance may still give a verdict (the bytes are intact). */
+const PROVENANCE_ONLY: ReadonlySet<ImageErrorCode> = new Set(['too-small', 'too-large', 'unsupported-format']);
+
+/** True when `p` decides without pixels (a provenance verdict, not only notes). */
+function decidesAlone(p: ProvenanceResult): boolean {
+  return fuseVerdict(undefined, p).label !== 'none';
+}
+
+/**
+ * Answers for a pixel-path refusal: a provenance-only verdict when the file's provenance decides alone,
+ * else the refusal.
+ * @throws the refusal when provenance does not decide
+ */
+async function provenanceOnly(url: string, bytes: Uint8Array, contentHash: string, refusal: DecodeImageError, provenance: Promise<ProvenanceResult>, t0: number): Promise<Result<Verdict>> {
+  const p = await provenance;
+  if (!decidesAlone(p)) throw refusal;
+  let width = 0;
+  let height = 0;
+  try {
+    const h = sniffImageHeader(bytes);
+    width = h.width ?? 0;
+    height = h.height ?? 0;
+  } catch { /* size unknown */ }
+  const v: Verdict = {
+    url, width, height, contentHash, ms: Math.round(performance.now() - t0), cached: false,
+    provenance: p, pixelError: { code: refusal.code, message: refusal.message },
+  };
+  const { url: _u, cached: _c, ...rest } = v;
+  hashCache.set(contentHash, rest);
+  return ok(v);
+}
+
 async function scoreBytes(url: string, bytes: Uint8Array, mime: string, priority: Priority, t0: number): Promise<Result<Verdict>> {
-  checkHeader(bytes); // too-large / svg / truncated before hashing or decoding
+  let refusal: DecodeImageError | undefined;
+  try {
+    checkHeader(bytes); // too-large / svg / truncated before hashing or decoding
+  } catch (e) {
+    if (!(e instanceof DecodeImageError) || !PROVENANCE_ONLY.has(e.code)) throw e;
+    refusal = e;
+  }
   const contentHash = await sha256Hex(bytes);
   const hit = hashCache.get(contentHash);
   if (hit) {
     stats.cacheHits++;
     return ok({ ...hit, url, cached: true });
   }
-  const m = await getModel();
-  const { image, groups } = await decodeSlots.run(async () => {
-    const { image } = await decodeBytes(bytes, mime);
-    return { image: { width: image.width, height: image.height }, groups: m.detector.prepare(image) };
-  });
-  const s = await queue.push({ prepared: groups }, priority, url);
-  const loaded = await getModel();
+  // Provenance runs beside decoding and inference, on the same bytes.
+  const provenance = provenanceOf(bytes);
+  if (refusal) return provenanceOnly(url, bytes, contentHash, refusal, provenance, t0);
+  let scored: { s: Scored; image: { width: number; height: number }; loaded: LoadedModel };
+  try {
+    const m = await getModel();
+    const { image, groups } = await decodeSlots.run(async () => {
+      const { image } = await decodeBytes(bytes, mime);
+      return { image: { width: image.width, height: image.height }, groups: m.detector.prepare(image) };
+    });
+    const s = await queue.push({ prepared: groups }, priority, url);
+    scored = { s, image, loaded: await getModel() };
+  } catch (e) {
+    // The decoded size can refuse what the header did not show.
+    if (e instanceof DecodeImageError && PROVENANCE_ONLY.has(e.code)) return provenanceOnly(url, bytes, contentHash, e, provenance, t0);
+    throw e;
+  }
+  const p = await provenance;
   const v: Verdict = {
     url,
-    logit: s.logit,
-    probability: s.probability,
-    evidence: s.evidence,
-    model: loaded.detector.id,
-    backend: loaded.backend,
-    width: image.width,
-    height: image.height,
+    logit: scored.s.logit,
+    probability: scored.s.probability,
+    evidence: scored.s.evidence,
+    model: scored.loaded.detector.id,
+    backend: scored.loaded.backend,
+    width: scored.image.width,
+    height: scored.image.height,
     contentHash,
     ms: Math.round(performance.now() - t0),
     cached: false,
+    ...(p.kind !== 'none' || p.status !== 'ok' ? { provenance: p } : {}),
   };
   const { url: _u, cached: _c, ...rest } = v;
   hashCache.set(contentHash, rest);
@@ -262,6 +324,24 @@ export async function classifyBytes(url: string, bytes: Uint8Array, priority: Pr
     return r;
   } catch (e) {
     return fromError(e);
+  }
+}
+
+/**
+ * The verdict for a content hash: the one in the memory cache, else (when `bytes` are given, e.g. page-read
+ * bytes the worker still keeps) scored again at `explain` priority. No URL cache or history entry is made.
+ * @param contentHash sha256 hex of the image bytes
+ * @returns the verdict (`url` '') or `undefined` when there is none
+ */
+export async function verdictForHash(contentHash: string, bytes?: Uint8Array): Promise<Verdict | undefined> {
+  const hit = hashCache.get(contentHash);
+  if (hit) return { ...hit, url: '', cached: true };
+  if (!bytes) return undefined;
+  try {
+    const r = await scoreBytes('', bytes, '', 'explain', performance.now());
+    return r.ok ? r.value : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -7,7 +7,7 @@ import browser from 'webextension-polyfill';
 import { HistoryStore, storageAreaStore } from '../extension/shared/history';
 import type { Verdict } from '../extension/shared/messages';
 import { effectiveThreshold, normalizeSettings, SETTINGS_KEY } from '../extension/shared/settings';
-import { verdictFor } from '../extension/shared/verdict';
+import { fuseScreened } from '../extension/shared/provenance/fusion';
 
 let store: HistoryStore | undefined;
 
@@ -18,7 +18,8 @@ export function historyStore(): HistoryStore {
 }
 
 /**
- * Adds a fresh (not cached) verdict to the history, labelled with the threshold in force now.
+ * Adds a fresh (not cached) verdict to the history, labelled as the badge shows it: fused with the
+ * image's provenance (`fuseScreened`) under the threshold in force now.
  * Does nothing when the user turned history off. Never throws (a storage failure is logged).
  * @param model the model's own threshold and band (used where the user set none)
  * @param pageUrl the page that showed the image (may be '')
@@ -28,10 +29,14 @@ export async function recordVerdict(v: Verdict, pageUrl: string, model: { thresh
     const got = await browser.storage.sync.get(SETTINGS_KEY).catch(() => ({} as Record<string, unknown>));
     const settings = normalizeSettings(got[SETTINGS_KEY]);
     if (!settings.history || v.cached) return;
-    const rule = effectiveThreshold(settings, model);
+    const fused = fuseScreened(v, effectiveThreshold(settings, model));
+    if (fused.label === 'none') return;
     await historyStore().add({
-      url: v.url, pageUrl, probability: v.probability, label: verdictFor(v.probability, rule.threshold, rule.unsureBand),
-      model: v.model, time: Date.now(),
+      url: v.url, pageUrl,
+      ...(v.probability !== undefined ? { probability: v.probability } : {}),
+      label: fused.label,
+      ...(fused.basis === 'provenance' ? { text: fused.short } : {}),
+      model: v.model ?? '', time: Date.now(),
     });
   } catch (e) {
     console.warn('[synthscreen] history:', (e as Error).message);

@@ -7,7 +7,7 @@ import { err, ok, type BackendStatus, type ExplainMethod, type Result, type Verd
 import { SETTINGS_KEY, normalizeSettings } from '../extension/shared/settings';
 import {
   classifyBytes, classifyUrl, clearCaches, getModel, inputForUrl, lastModelError, numTensors, peekModel, queueLength,
-  reloadModel, restoreFromSession, stats,
+  reloadModel, restoreFromSession, stats, verdictForHash,
 } from './classifier';
 import { createContextMenu, MENU_ID, onMenuClick, openExplainView } from './context-menu';
 import { cancelExplain, explainProgress, explainUrl } from './explain';
@@ -15,6 +15,8 @@ import { bytesFor, rememberBytes, sniffMime } from './page-bytes';
 import { installMessenger } from './messenger';
 import { forgetTab, getTabImages, setTabImages } from './tabs';
 import { grantsTestApi } from './grants';
+import { provenanceTestApi } from './provenance';
+import { configureProvenance } from '../extension/shared/provenance/index';
 import type { BackendPreference } from '../extension/shared/settings';
 import { syntheticImage } from '../extension/shared/bench-image';
 import type { TileMode } from '../extension/shared/tiling';
@@ -77,6 +79,11 @@ installMessenger({
     return ok(null);
   },
   'explain-progress': async (m) => ok(explainProgress(m.requestId)),
+  'get-verdict': async (m) => {
+    // From the cache, else from page-read bytes the worker still keeps.
+    const v = (await verdictForHash(m.contentHash)) ?? (await verdictForHash(m.contentHash, await bytesFor(m.contentHash)));
+    return ok(v ?? null);
+  },
   'get-image-bytes': async (m) => {
     const bytes = await bytesFor(m.contentHash);
     if (!bytes) return err('fetch-failed', 'the image bytes are no longer kept');
@@ -109,6 +116,7 @@ const startedAt = Date.now();
 const testApi = {
   MENU_ID,
   ...grantsTestApi,
+  ...provenanceTestApi,
   /** When this worker instance started (changes after a stop/restart). */
   startedAt,
   /** The context-menu listener's own handler; `opts.openView: false` skips opening the explanation view. */
@@ -124,6 +132,14 @@ const testApi = {
     return { base64: btoa(s), width, height };
   },
   numTensors,
+  /**
+   * Replaces the C2PA trust anchors (PEM) for the rest of this worker's life and empties the verdict caches
+   * (e2e tests trust the c2pa-rs test roots, so that a test-signed file reads `valid`).
+   */
+  setTrustAnchors(pem: string): void {
+    configureProvenance({ trustAnchors: pem });
+    clearCaches();
+  },
   stats: () => ({ ...stats }),
   status,
   clearCaches,

@@ -25,5 +25,7 @@ test('what each sender may ask', () => {
   assert.equal(allowed('page', 'explain-progress'), true);
   assert.equal(allowed('page', 'get-image-bytes'), true);
   assert.equal(allowed('content', 'get-image-bytes'), false);
+  assert.equal(allowed('page', 'get-verdict'), true);
+  assert.equal(allowed('content', 'get-verdict'), false);
   assert.equal(allowed('content', 'explain'), false);
 });

@@ -1,20 +1,36 @@
 /**
  * The badge drawn over an image's top-left corner: a host element in the page holding a CLOSED shadow
  * root (page styles and scripts cannot reach it). The host carries `data-synthscreen-*` attributes so
- * tests can read the state without opening the shadow root. Accessible: a `role="status"` live region
- * whose `aria-label` is the full text (e.g. "Likely AI-generated, 87 %"), holding a `<button>` with that
- * text (its name adds "Explain this verdict" once it is active). Once there is a verdict the button is enabled: click, Enter or Space opens the explanation view (`onActivate`);
+ * tests can read the state without opening the shadow root. A verdict badge shows the fused verdict
+ * (`fuseScreened`, `extension/shared/provenance/fusion.ts`): the provenance verdict when the file's own
+ * bytes decide (e.g. "AI-generated (signed) · 52 %", the pixel probability beside it), else the pixel
+ * verdict as before ("Likely AI-generated, 87 %"). Accessible: a `role="status"` live region whose
+ * `aria-label` is the full text (the badge's words, then the signer, tool, caveats and the pixel
+ * detector's score), holding a `<button>` with the short text (its name adds "Explain this verdict" once
+ * it is active).
+ *
+ * Host attributes: `data-synthscreen-state` (`analysing` | `done` | `error`), `-label` (the pixel
+ * detector's label under the rule in force; for a provenance-only verdict the code of why the detector
+ * did not run; for errors the error code), `-verdict` (the fused label shown), `-provenance`
+ * (`kind/claim/validation`, when provenance was read and found something), `-text` (the visible text),
+ * `-probability`, `-error`. Once there is a verdict the button is enabled: click, Enter or Space opens the explanation view (`onActivate`);
  * before that (analysing, errors) it is disabled and out of the tab order. Events from the button do not
  * reach the page (`stopPropagation`), so activating a badge never triggers the page's own click handlers.
  */
-import type { ImageErrorCode } from '../extension/shared/messages';
-import { verdictFor, verdictText, type VerdictLabel } from '../extension/shared/verdict';
+import type { ImageError, ImageErrorCode } from '../extension/shared/messages';
+import { FUSED_COLOURS, fuseScreened, type FusedVerdict } from '../extension/shared/provenance/fusion';
+import type { ProvenanceResult } from '../extension/shared/provenance/types';
+import { verdictFor, type VerdictLabel } from '../extension/shared/verdict';
 
 export const HOST_TAG = 'synthscreen-badge';
 
 export type BadgeState =
   | { kind: 'analysing' }
-  | { kind: 'verdict'; probability: number; model: string; backend: string }
+  /**
+   * A verdict: the pixel detector's `probability` in [0, 1] (with `model` and `backend`) when it ran,
+   * `pixelError` when it did not, and the image's `provenance` when it was read.
+   */
+  | { kind: 'verdict'; probability?: number; model?: string; backend?: string; provenance?: ProvenanceResult; pixelError?: ImageError }
   | { kind: 'error'; code: ImageErrorCode; message: string };
 
 /** Short text shown for each error state. */
@@ -30,10 +46,7 @@ export const ERROR_TEXT: Record<ImageErrorCode, string> = {
   cancelled: 'Not checked',
 };
 
-const COLOURS: Record<VerdictLabel | 'analysing' | 'error', string> = {
-  synthetic: '#b3261e',
-  real: '#1b6e3a',
-  unsure: '#8a5a00',
+const COLOURS: Record<'analysing' | 'error', string> = {
   analysing: '#3b4a5a',
   error: '#5f6368',
 };
@@ -104,47 +117,76 @@ export class Badge {
     return this.state;
   }
 
-  /** The verdict label under the current rule, or undefined when there is no verdict. */
+  /** The pixel detector's label under the current rule, or undefined when there is no pixel verdict. */
   get label(): VerdictLabel | undefined {
-    return this.state.kind === 'verdict' ? verdictFor(this.state.probability, this.threshold, this.band) : undefined;
+    const s = this.state;
+    return s.kind === 'verdict' && s.probability !== undefined ? verdictFor(s.probability, this.threshold, this.band) : undefined;
+  }
+
+  /** The fused verdict shown (pixels and provenance, under the current rule), or undefined when there is no verdict. */
+  get fused(): FusedVerdict | undefined {
+    const s = this.state;
+    return s.kind === 'verdict' ? fuseScreened(s, { threshold: this.threshold, unsureBand: this.band }) : undefined;
   }
 
   private render(): void {
     const s = this.state;
     const h = this.host;
     let text: string;
+    let full: string;
     let colour: string;
-    if (s.kind === 'verdict') {
-      const label = this.label!;
-      text = verdictText(label, s.probability);
-      colour = COLOURS[label];
+    const p = s.kind === 'verdict' ? s.provenance : undefined;
+    const fused = this.fused;
+    if (s.kind === 'verdict' && fused && fused.label !== 'none') {
+      text = fused.short;
+      full = fused.text;
+      colour = FUSED_COLOURS[fused.tone];
       h.setAttribute('data-synthscreen-state', 'done');
-      h.setAttribute('data-synthscreen-label', label);
-      h.setAttribute('data-synthscreen-probability', s.probability.toFixed(6));
+      h.setAttribute('data-synthscreen-label', this.label ?? s.pixelError?.code ?? 'none');
+      h.setAttribute('data-synthscreen-verdict', fused.label);
+      if (s.probability !== undefined) h.setAttribute('data-synthscreen-probability', s.probability.toFixed(6));
+      else h.removeAttribute('data-synthscreen-probability');
       h.removeAttribute('data-synthscreen-error');
-      this.el.title = `${text} (model ${s.model}, ${s.backend}). ${this.onActivate ? 'Click or press Enter to see why.' : ''}`.trim();
+      const detector = s.model ? ` (model ${s.model}, ${s.backend})` : '';
+      this.el.title = `${full}${detector} ${this.onActivate ? 'Click or press Enter to see why.' : ''}`.trim();
+    } else if (s.kind === 'verdict') {
+      // Neither pixels nor provenance gave a verdict (the background answers an error then; defensive).
+      const code = s.pixelError?.code ?? 'model-failed';
+      text = full = ERROR_TEXT[code] ?? code;
+      colour = COLOURS.error;
+      h.setAttribute('data-synthscreen-state', 'error');
+      h.setAttribute('data-synthscreen-label', code);
+      h.setAttribute('data-synthscreen-error', code);
+      h.removeAttribute('data-synthscreen-verdict');
+      h.removeAttribute('data-synthscreen-probability');
+      this.el.title = `${text}: ${s.pixelError?.message ?? ''}`;
     } else if (s.kind === 'error') {
-      text = ERROR_TEXT[s.code] ?? s.code;
+      text = full = ERROR_TEXT[s.code] ?? s.code;
       colour = COLOURS.error;
       h.setAttribute('data-synthscreen-state', 'error');
       h.setAttribute('data-synthscreen-label', s.code);
       h.setAttribute('data-synthscreen-error', s.code);
+      h.removeAttribute('data-synthscreen-verdict');
       h.removeAttribute('data-synthscreen-probability');
       this.el.title = `${text}: ${s.message}`;
     } else {
-      text = 'Analysing…';
+      text = full = 'Analysing…';
       colour = COLOURS.analysing;
       h.setAttribute('data-synthscreen-state', 'analysing');
       h.setAttribute('data-synthscreen-label', 'analysing');
+      h.removeAttribute('data-synthscreen-verdict');
       h.removeAttribute('data-synthscreen-probability');
       h.removeAttribute('data-synthscreen-error');
       this.el.title = 'SynthScreen is checking this image';
     }
+    if (p && p.kind !== 'none') h.setAttribute('data-synthscreen-provenance', `${p.kind}/${p.claim}/${p.validation}`);
+    else h.removeAttribute('data-synthscreen-provenance');
+    h.setAttribute('data-synthscreen-text', text);
     this.el.textContent = text;
     this.el.style.background = colour;
-    const active = s.kind === 'verdict' && !!this.onActivate;
-    this.live.setAttribute('aria-label', text);
-    this.el.setAttribute('aria-label', active ? `${text}. Explain this verdict` : text);
+    const active = h.getAttribute('data-synthscreen-state') === 'done' && !!this.onActivate;
+    this.live.setAttribute('aria-label', full);
+    this.el.setAttribute('aria-label', active ? `${full}${/[.!?]$/.test(full) ? '' : '.'} Explain this verdict` : full);
     this.el.disabled = !active;
     h.toggleAttribute('data-synthscreen-explainable', active);
   }

@@ -8,6 +8,7 @@ import { MIN_SIDE_PIXELS } from '../extension/shared/preprocess';
 import { adapterFor, findProfilePhotos, type ProfilePhoto, type SiteAdapter } from './adapters/index';
 import { currentImageUrl, readBlobOrDataUrl, toMessageBytes, type ImageHit } from './capture/index';
 import { Badge } from './badge';
+import { compactProvenance } from '../extension/shared/provenance/compact';
 import { send } from './client';
 
 /** How long to wait for an image's own load before asking the background anyway (it fetches itself). */
@@ -225,7 +226,8 @@ export class Scanner {
     void p.then((r) => {
       if (this.tracked.get(el) !== t) return; // swapped or removed meanwhile
       if (r.ok) {
-        badge.set({ kind: 'verdict', probability: r.value.probability, model: r.value.model, backend: r.value.backend });
+        const v = r.value;
+        badge.set({ kind: 'verdict', probability: v.probability, model: v.model, backend: v.backend, provenance: v.provenance, pixelError: v.pixelError });
         this.outcome.set(url, { verdict: r.value });
       } else {
         badge.set({ kind: 'error', ...r.error });
@@ -310,7 +312,8 @@ export class Scanner {
       seen.set(t.url, {
         url: t.url,
         status: o?.verdict ? 'done' : o?.error ? 'error' : 'pending',
-        verdict: o?.verdict,
+        // The popup needs no raw provenance fields (the explanation view asks the worker for them).
+        verdict: o?.verdict?.provenance ? { ...o.verdict, provenance: compactProvenance(o.verdict.provenance, 0) } : o?.verdict,
         error: o?.error,
         isProfile: t.isProfile,
       });

@@ -3,7 +3,7 @@
  * own URLs on 127.0.0.1) and the page the user opened.
  *
  * Two independent nets:
- * 1. Every byte the browser sends goes through a recording HTTP proxy (`--proxy-server`, with
+ * 1. Every byte the browser sends goes through a recording HTTP proxy (`helpers/proxy.ts`: `--proxy-server`, with
  *    `<-loopback>` so even 127.0.0.1 goes through it); the proxy forwards only to the feed server and
  *    refuses everything else (CONNECT tunnels included), recording each request. This sees requests of
  *    every process (browser, renderer, extension worker), not only those of attached targets.
@@ -13,16 +13,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import type { CDPSession, Target } from 'puppeteer-core';
 import { launchWithExtension } from './helpers/browser';
 import { feedHtml, generatedImages, startFeedServer } from './helpers/feed';
 import { waitForAllBadges } from './helpers/page';
+import { BROWSER_SERVICE, startRecordingProxy } from './helpers/proxy';
 import { EXT_DIR, prepareWorker, skipReason, testModelDir } from './helpers/setup';
-
-/** Hosts of Chromium's built-in services (time, updater, sign-in), reached by the browser process itself. */
-const BROWSER_SERVICE = /^(?:CONNECT |\w+ https?:\/\/)(clients\d*\.google\.com|update\.googleapis\.com|accounts\.google\.com|[a-z0-9-]+\.gvt1\.com|optimizationguide-pa\.googleapis\.com|content-autofill\.googleapis\.com)(?::\d+)?(?:\/|$)/;
 
 test('privacy: only the images (and the page) are fetched during a feed run', { skip: skipReason(), timeout: 300_000 }, async (t) => {
   const imgs = await generatedImages(5);
@@ -30,27 +26,11 @@ test('privacy: only the images (and the page) are fetched during a feed run', { 
   server.setPage('/feed', feedHtml(imgs.map((i) => ({ src: i.route, alt: i.source }))));
   const feedHost = new URL(server.origin).host;
 
-  const proxied: string[] = [];
-  const sockets = new Set<Socket>();
-  const proxy = createServer((req, res) => {
-    proxied.push(`${req.method} ${req.url}`);
-    let u: URL;
-    try { u = new URL(req.url ?? ''); } catch { res.writeHead(400).end(); return; }
-    if (u.host !== feedHost) { res.writeHead(502).end('blocked by the privacy test'); return; }
-    const up = httpRequest({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: req.method, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
-    up.on('error', () => res.writeHead(502).end());
-    req.pipe(up);
-  });
-  proxy.on('connect', (req, sock: Socket) => { proxied.push(`CONNECT ${req.url}`); sock.end('HTTP/1.1 403 Forbidden\r\n\r\n'); });
-  proxy.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  const proxyPort = (proxy.address() as AddressInfo).port;
+  const proxy = await startRecordingProxy(feedHost);
+  const proxied = proxy.seen;
 
   const model = await testModelDir();
-  const l = await launchWithExtension(EXT_DIR, { args: [`--proxy-server=http://127.0.0.1:${proxyPort}`, '--proxy-bypass-list=<-loopback>'] });
+  const l = await launchWithExtension(EXT_DIR, { args: proxy.chromiumArgs });
   const seen: Array<{ target: string; url: string }> = [];
   const sessions: CDPSession[] = [];
   const watch = async (target: Target) => {
@@ -105,7 +85,6 @@ test('privacy: only the images (and the page) are fetched during a feed run', { 
   } finally {
     for (const s of sessions) await s.detach().catch(() => undefined);
     await l.close();
-    for (const s of sockets) s.destroy();
     proxy.close();
     await server.close();
   }

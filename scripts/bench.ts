@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --quick] [-- --skip-others] [-- --skip-webgpu] [-- --skip-content] [-- --whole-image-only]`:
- * prints one JSON object per line.
+ * `npm run bench [-- --quick] [-- --skip-others] [-- --only-provenance] [-- --skip-webgpu] [-- --skip-content]
+ *   [-- --whole-image-only]`: prints one JSON object per line.
  *
  * - Inference ms per model input and per image (× the manifest's test-time crops, or `tiling.minTiles`) of the default model (dist/chromium/model; a tiny test model when none is
  *   packaged, flagged in the output) in Chromium's extension service worker on wasm, webgl and cpu, and
@@ -12,6 +12,8 @@
  * - The same model in Node on tfjs wasm.
  * - Content-script main-thread time per image on the 300-image infinite-scroll fixture
  *   (`scripts/bench-content.ts`: CDP ScriptDuration with minus without the extension, / images).
+ * - Provenance read time (`extension/shared/provenance`): median ms per image without metadata and with a C2PA
+ *   manifest, in Chromium's extension service worker (the packaged wasm) and in Node (`benchProvenance`).
  * - The other engineers' benches when their modules exist: `training/kernels/bench.ts` → benchTraining,
  *   `scripts/bench-explain.ts` → benchExplain (errors are caught and printed as JSON).
  */
@@ -24,12 +26,18 @@ import { REPO_ROOT } from '../e2e/helpers/feed';
 import { loadReference } from '../e2e/helpers/reference';
 import { EXT_DIR, prepareWorker, testModelDir } from '../e2e/helpers/setup';
 import { benchContentScript } from './bench-content';
+import { readProvenance } from '../extension/shared/provenance/index';
+import { configureProvenanceForNode } from '../extension/shared/provenance/node';
+import { builtFixtures, fixtureBytes } from '../extension/shared/provenance/fixtures/build';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'skip-others': { type: 'boolean', default: false }, 'only-provenance': { type: 'boolean', default: false }, 'skip-webgpu': { type: 'boolean', default: false }, 'skip-content': { type: 'boolean', default: false }, 'whole-image-only': { type: 'boolean', default: false } } });
 import { syntheticImage } from '../extension/shared/bench-image';
 
 /** Image sizes of the whole-image bench: a 1080p photo and a 256 px avatar. */
 const WHOLE_IMAGE_SIZES: Array<[number, number]> = [[1920, 1080], [256, 256]];
 
-function median(v: number[]): number {
+/** Median (the mean of the two middle values for an even count). */
+function medianOf(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
@@ -43,7 +51,6 @@ function wholeImageLines(where: string, backend: string, model: string, testMode
   }
 }
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'skip-others': { type: 'boolean', default: false }, 'skip-webgpu': { type: 'boolean', default: false }, 'skip-content': { type: 'boolean', default: false }, 'whole-image-only': { type: 'boolean', default: false } } });
 const line = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 
 async function browserBench(model: { dir: string; packaged: boolean }): Promise<void> {
@@ -90,6 +97,65 @@ async function browserBench(model: { dir: string; packaged: boolean }): Promise<
   }
 }
 
+/** The provenance bench images: without metadata (a stripped camera JPEG, a WebP, a PNG) and with a C2PA manifest. */
+function provenanceImages(): Array<{ name: string; group: 'no-metadata' | 'c2pa'; bytes: Uint8Array }> {
+  const built = builtFixtures();
+  return [
+    { name: 'IMG_0003-stripped.jpg', group: 'no-metadata', bytes: built.find((b) => b.name === 'built/IMG_0003-stripped.jpg')!.bytes },
+    { name: 'sample1.webp', group: 'no-metadata', bytes: fixtureBytes('sample1.webp') },
+    { name: 'libpng-test.png', group: 'no-metadata', bytes: fixtureBytes('libpng-test.png') },
+    { name: 'C.jpg', group: 'c2pa', bytes: fixtureBytes('C.jpg') },
+    { name: 'CA.jpg', group: 'c2pa', bytes: fixtureBytes('CA.jpg') },
+  ];
+}
+
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
+
+/**
+ * Provenance read time: per image, the median of `n` reads after one warm-up read (the first C2PA read also
+ * compiles the wasm: reported as `firstMs`); per group, the median of the per-image medians.
+ */
+async function provenanceBench(): Promise<void> {
+  const n = values.quick ? 5 : 21;
+  const imgs = provenanceImages();
+  const report = (where: string, rows: Array<{ name: string; group: string; medianMs: number; firstMs: number }>) => {
+    for (const group of ['no-metadata', 'c2pa']) {
+      const g = rows.filter((r) => r.group === group);
+      line({ bench: 'provenance', where, group, images: g.map((r) => r.name), runsPerImage: n, medianMsPerImage: +median(g.map((r) => r.medianMs)).toFixed(2), perImage: Object.fromEntries(g.map((r) => [r.name, +r.medianMs.toFixed(2)])), firstReadMs: +Math.max(...g.map((r) => r.firstMs)).toFixed(1), bound: group === 'c2pa' ? 50 : 5 });
+    }
+  };
+  // Node (the CLI's reader; same code, same wasm binary).
+  configureProvenanceForNode();
+  const nodeRows = [];
+  for (const img of imgs) {
+    const t0 = performance.now();
+    await readProvenance(img.bytes);
+    const firstMs = performance.now() - t0;
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) { const t = performance.now(); await readProvenance(img.bytes); times.push(performance.now() - t); }
+    nodeRows.push({ name: img.name, group: img.group, medianMs: medianOf(times), firstMs });
+  }
+  report('node', nodeRows);
+  // Chromium service worker: the packaged build and its wasm.
+  if (!findChromium() || !existsSync(join(EXT_DIR, 'manifest.json'))) {
+    line({ bench: 'provenance', where: 'chromium extension service worker', skipped: 'no Chromium or no dist/chromium (run npm run build)' });
+    return;
+  }
+  const l = await launchWithExtension(EXT_DIR);
+  try {
+    const rows = [];
+    for (const img of imgs) {
+      const r = await inWorker<{ medianMs: number; firstMs: number }>(l, `self.__synthscreenTest.timeProvenance(${JSON.stringify(Buffer.from(img.bytes).toString('base64'))}, ${n})`, 300_000);
+      rows.push({ name: img.name, group: img.group, medianMs: r.medianMs, firstMs: r.firstMs });
+    }
+    report('chromium extension service worker', rows);
+  } catch (e) {
+    line({ bench: 'provenance', where: 'chromium extension service worker', error: String((e as Error).message ?? e).slice(0, 300) });
+  } finally {
+    await l.close();
+  }
+}
+
 async function nodeBench(model: { dir: string; packaged: boolean }): Promise<void> {
   const ref = await loadReference(model.dir);
   const s = ref.detector.manifest.preprocess.inputSize;
@@ -114,7 +180,7 @@ async function nodeBench(model: { dir: string; packaged: boolean }): Promise<voi
       await ref.detector.score([{ image }]);
       times.push(performance.now() - t0);
     }
-    images.push({ width: w, height: h, runs, medianMs: median(times), meanMs: times.reduce((a, b) => a + b, 0) / runs, tiles: first!.evidence.scored, mode: first!.evidence.mode });
+    images.push({ width: w, height: h, runs, medianMs: medianOf(times), meanMs: times.reduce((a, b) => a + b, 0) / runs, tiles: first!.evidence.scored, mode: first!.evidence.mode });
   }
   wholeImageLines('node', 'wasm', ref.detector.id, !model.packaged, images);
   ref.detector.dispose();
@@ -140,6 +206,7 @@ async function others(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (values['only-provenance']) { await provenanceBench(); return; }
   const model = await testModelDir();
   if (!model.packaged) line({ note: 'no packaged model (dist/chromium/model): timings are for the tiny e2e test model, not the detector' });
   await browserBench(model);
@@ -148,6 +215,7 @@ async function main(): Promise<void> {
     if (!existsSync(join(EXT_DIR, 'manifest.json'))) line({ bench: 'content-script', skipped: 'no dist/chromium (run npm run build)' });
     else line(await benchContentScript().catch((e: unknown) => ({ bench: 'content-script', error: String((e as Error).message ?? e).slice(0, 300) })));
   }
+  if (!values['whole-image-only']) await provenanceBench().catch((e: unknown) => line({ bench: 'provenance', error: String((e as Error).message ?? e).slice(0, 300) }));
   if (!values['skip-others'] && !values['whole-image-only']) await others();
 }
 

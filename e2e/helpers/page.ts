@@ -8,6 +8,12 @@ export interface BadgeInfo {
   probability?: number;
   error?: string;
   ariaLabel?: string;
+  /** The fused verdict shown (`data-synthscreen-verdict`), when there is one. */
+  verdict?: string;
+  /** `kind/claim/validation` of the provenance found (`data-synthscreen-provenance`). */
+  provenance?: string;
+  /** The visible badge text (`data-synthscreen-text`). */
+  text?: string;
 }
 
 /** Every badge host on the page, in document order. */
@@ -19,6 +25,9 @@ export async function readBadges(page: Page): Promise<BadgeInfo[]> {
       label: h.getAttribute('data-synthscreen-label') ?? '',
       probability: h.hasAttribute('data-synthscreen-probability') ? Number(h.getAttribute('data-synthscreen-probability')) : undefined,
       error: h.getAttribute('data-synthscreen-error') ?? undefined,
+      verdict: h.getAttribute('data-synthscreen-verdict') ?? undefined,
+      provenance: h.getAttribute('data-synthscreen-provenance') ?? undefined,
+      text: h.getAttribute('data-synthscreen-text') ?? undefined,
     })),
   );
 }

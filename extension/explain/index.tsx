@@ -4,7 +4,11 @@
  * request at a time, cancellable with `cancel-explain`, progress polled with `explain-progress`) and
  * mounts `ExplainView` (extension/popup/explain-view.tsx): the image, probability and verdict, the heatmap
  * with method selector and opacity, LIME regions with a region-count control, progress + Cancel, and the
- * disclaimer.
+ * disclaimer. The verdict is fused with the file's provenance (`fuseScreened`) and the "Provenance"
+ * section comes first; the verdict (with its provenance) comes from the background's cache: `classify`
+ * for URL images (answered from the cache for a badged image), `get-verdict` by content hash for page-read
+ * ones. When the pixel detector did not run on the image (a provenance-only verdict) no explanation is
+ * computed.
  *
  * Defaults: the method from `?method=`, else the `explainMethod` setting; LIME samples from `?samples=`,
  * else the `limeSamples` setting (the background applies it). Page-read images (`blob:` / `data:`) come
@@ -17,6 +21,7 @@ import browser from 'webextension-polyfill';
 import type { BackendStatus, ExplainMethod, Explanation, Result, Verdict } from '../shared/messages';
 import { effectiveThreshold, normalizeSettings, SETTINGS_KEY, type Settings } from '../shared/settings';
 import { verdictFor } from '../shared/verdict';
+import { fuseScreened } from '../shared/provenance/fusion';
 import { ExplainView, METHOD_LABELS } from '../popup/explain-view';
 import { EXPLAIN_METHODS, parseExplainLink, type ExplainTarget } from './link';
 
@@ -56,6 +61,8 @@ function Page({ target }: { target: ExplainTarget }) {
   const [probability, setProbability] = useState<number | undefined>(target.probability);
   const [imageSrc, setImageSrc] = useState<string | undefined>(target.hash ? undefined : target.url);
   const [fatal, setFatal] = useState<string | undefined>();
+  /** The background's verdict (with provenance); `null` once known to be unavailable. */
+  const [screened, setScreened] = useState<Verdict | null | undefined>();
   const pendingRef = useRef(pending);
   pendingRef.current = pending;
 
@@ -76,9 +83,13 @@ function Page({ target }: { target: ExplainTarget }) {
           blobUrl = URL.createObjectURL(new Blob([Uint8Array.from(b.value.bytes)], { type: b.value.mime }));
           setImageSrc(blobUrl);
         } else setFatal(`The image is no longer available: ${b.error.message}. Check it again from the page.`);
-      } else if (target.probability === undefined) {
+        const v = await ask<Verdict | null>({ type: 'get-verdict', contentHash: target.hash });
+        setScreened(v.ok ? v.value : null);
+        if (v.ok && v.value?.probability !== undefined) setProbability((p) => p ?? v.value!.probability);
+      } else {
         const v = await ask<Verdict>({ type: 'classify', url: target.url, priority: 'normal', pageUrl: '' });
-        if (v.ok) setProbability((p) => p ?? v.value.probability);
+        setScreened(v.ok ? v.value : null);
+        if (v.ok && v.value.probability !== undefined) setProbability((p) => p ?? v.value.probability);
       }
     })();
     return () => { if (blobUrl) URL.revokeObjectURL(blobUrl); };
@@ -119,11 +130,12 @@ function Page({ target }: { target: ExplainTarget }) {
     }
   }, [target]);
 
-  // Compute the shown method when it has no explanation yet (first load, method change).
+  // Compute the shown method when it has no explanation yet (first load, method change), once the verdict
+  // says the pixel detector ran (nothing to explain otherwise).
   useEffect(() => {
-    if (!method || !settings || explanations[method] || errors[method]) return;
+    if (!method || !settings || screened === undefined || screened?.pixelError || explanations[method] || errors[method]) return;
     void compute(method);
-  }, [method, settings]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [method, settings, screened]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Cancel a running explanation when the page goes away.
   useEffect(() => {
@@ -144,11 +156,15 @@ function Page({ target }: { target: ExplainTarget }) {
   const p = probability;
   const verdict = p !== undefined ? verdictFor(p, rule.threshold, rule.unsureBand) : 'unsure';
   const error = errors[method];
+  const provenance = screened?.provenance;
+  const fused = screened && (p !== undefined || screened.pixelError)
+    ? fuseScreened({ probability: p, provenance, pixelError: screened.pixelError }, rule) : undefined;
   return (
     <>
       {header}
-      {p === undefined && <p role="status" class="status" id="verdict-pending">Computing the verdict…</p>}
-      <div id="explain-root" data-method={method} data-probability={p?.toFixed(6) ?? ''} data-verdict={p !== undefined ? verdict : ''}>
+      {p === undefined && !screened?.pixelError && <p role="status" class="status" id="verdict-pending">Computing the verdict…</p>}
+      <div id="explain-root" data-method={method} data-probability={p?.toFixed(6) ?? ''} data-verdict={p !== undefined ? verdict : ''}
+        data-fused={fused?.label ?? ''} data-provenance={provenance ? `${provenance.kind}/${provenance.claim}/${provenance.validation}` : ''}>
         <ExplainView
           imageUrl={imageSrc}
           probability={p ?? 0}
@@ -166,6 +182,9 @@ function Page({ target }: { target: ExplainTarget }) {
           }}
           pending={pending ? { method: pending.method, progress: pending.progress } : undefined}
           error={error}
+          provenance={provenance}
+          fused={fused}
+          pixelAbsent={screened?.pixelError ? (fused?.pixel ? undefined : screened.pixelError.message) : undefined}
         />
       </div>
       {error && !pending && (

@@ -1,5 +1,7 @@
 /**
- * The explanation view (Preact), mounted by the popup for one image: the image with the heatmap (or the
+ * The explanation view (Preact), mounted by the popup for one image: the verdict as the badge shows it
+ * (fused with the file's provenance), the "Provenance" section (`./provenance-view.tsx`: signer, tool,
+ * actions, validation, raw fields on demand), then the image with the heatmap (or the
  * LIME regions) drawn over the part of it the model saw, the probability and verdict, a method
  * selector, an opacity slider, a region-count control for LIME, progress with a Cancel button, and the
  * sentence that says what an explanation is and is not.
@@ -17,6 +19,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ExplainMethod, Explanation } from '../shared/messages';
 import { verdictText, type VerdictLabel } from '../shared/verdict';
 import { heatmapRgba, regionsRgba, topRegions, type Colormap } from '../shared/explain/overlay';
+import type { FusedVerdict } from '../shared/provenance/fusion';
+import type { ProvenanceResult } from '../shared/provenance/types';
+import { ProvenanceSection } from './provenance-view';
 
 /** Names shown in the method selector. */
 export const METHOD_LABELS: Record<ExplainMethod, string> = {
@@ -50,6 +55,15 @@ export interface ExplainViewProps {
   pending?: { method: ExplainMethod; progress: number };
   /** An error message for the current method (e.g. "cancelled", "model failed"). */
   error?: string;
+  /** The file's provenance, when read (shown in the "Provenance" section). */
+  provenance?: ProvenanceResult;
+  /** The fused verdict (`fuseScreened`); its text is the headline when given. */
+  fused?: FusedVerdict;
+  /**
+   * Set when the pixel detector did not run on this image (e.g. "too small to check"): no heatmap is
+   * offered, only the verdict and the provenance.
+   */
+  pixelAbsent?: string;
   /** Methods offered (default all five). */
   methods?: readonly ExplainMethod[];
   colormap?: Colormap;
@@ -80,7 +94,28 @@ export function statusText(method: ExplainMethod, e: Explanation | undefined, pe
 }
 
 export function ExplainView(props: ExplainViewProps) {
-  const { imageUrl, probability, verdict, method, explanations, onMethodChange, onCancel, pending, error } = props;
+  const { probability, verdict } = props;
+  return (
+    <section class="explain-view" aria-labelledby="explain-title">
+      <h2 id="explain-title">Why this verdict?</h2>
+      <p class={`verdict ${props.fused && props.fused.label !== 'none' ? props.fused.tone : verdict}`}>
+        {props.fused && props.fused.label !== 'none' ? props.fused.text : verdictText(verdict, probability)}
+      </p>
+      <ProvenanceSection provenance={props.provenance} fused={props.fused} />
+      {props.pixelAbsent !== undefined ? (
+        <>
+          <h2>Pixel detector</h2>
+          <p class="pixel-absent" id="pixel-absent">The pixel detector did not run on this image ({props.pixelAbsent}), so there is no heatmap.</p>
+          <img src={props.imageUrl} alt="The image being explained" referrerpolicy="no-referrer" style={{ display: 'block', maxWidth: '100%', height: 'auto' }} />
+        </>
+      ) : <PixelPart {...props} />}
+    </section>
+  );
+}
+
+/** The heatmap / LIME part of the view (the pixel detector's explanation). */
+function PixelPart(props: ExplainViewProps) {
+  const { imageUrl, method, explanations, onMethodChange, onCancel, pending, error } = props;
   const methods = props.methods ?? (['gradcam', 'layercam', 'ablationcam', 'scorecam', 'lime'] as const);
   const [opacity, setOpacity] = useState(0.5);
   const [regions, setRegions] = useState(5);
@@ -105,9 +140,7 @@ export function ExplainView(props: ExplainViewProps) {
   const running = pending !== undefined;
   const box = e && natural ? overlayBox(e.region, natural.w, natural.h) : undefined;
   return (
-    <section class="explain-view" aria-labelledby="explain-title">
-      <h2 id="explain-title">Why this verdict?</h2>
-      <p class={`verdict ${verdict}`}>{verdictText(verdict, probability)}</p>
+    <>
       <figure style={{ position: 'relative', display: 'inline-block', margin: 0, maxWidth: '100%' }}>
         <img
           src={imageUrl}
@@ -181,7 +214,7 @@ export function ExplainView(props: ExplainViewProps) {
         )}
       </div>
       <p class="status" role="status" aria-live="polite">{statusText(method, e, pending, error, regions)}</p>
-    </section>
+    </>
   );
 }
 

@@ -10,6 +10,7 @@ import type { TabImage } from '../shared/messages';
 import { grantOriginsFor } from '../shared/permissions';
 import { REPORTS_KEY, ReportStore, normalizeReports, type UserLabel } from '../shared/report';
 import { storageAreaStore } from '../shared/history';
+import { TONE_OF } from '../shared/provenance/fusion';
 import { verdictText, type VerdictLabel } from '../shared/verdict';
 
 const reports = new ReportStore(storageAreaStore(browser.storage.local as never));
@@ -55,11 +56,12 @@ export function GrantBar({ tabId, images }: { tabId?: number; images: readonly T
 export function ReportButtons({ img, label, tabId }: { img: TabImage; label: VerdictLabel; tabId?: number }) {
   const [done, setDone] = useState<UserLabel | undefined>();
   const v = img.verdict;
-  if (!v) return null;
+  if (!v || v.probability === undefined) return null; // a report is about the detector's verdict
+  const probability = v.probability;
   const report = async (userLabel: UserLabel) => {
     const pageUrl = tabId === undefined ? '' : (await browser.tabs.get(tabId).catch(() => undefined))?.url ?? '';
     await reports.add({
-      url: img.url, pageUrl, verdict: label, probability: v.probability, model: v.model,
+      url: img.url, pageUrl, verdict: label, probability, model: v.model ?? '',
       version: browser.runtime.getManifest().version, userLabel, time: Date.now(),
     }).then(() => setDone(userLabel));
   };
@@ -75,6 +77,13 @@ export function ReportButtons({ img, label, tabId }: { img: TabImage; label: Ver
       ))}
     </span>
   );
+}
+
+/** The text a history entry shows: the badge text kept with it, else the pixel verdict text. */
+function historyText(e: HistoryEntry): string {
+  if (e.text) return e.text;
+  if (e.probability !== undefined && (e.label === 'real' || e.label === 'synthetic' || e.label === 'unsure')) return verdictText(e.label, e.probability);
+  return e.label;
 }
 
 /** The most recent `limit` history entries (read from `storage.local`), or a note when history is off. */
@@ -98,7 +107,7 @@ export function RecentHistory({ enabled, limit = 10 }: { enabled: boolean; limit
           {entries.map((e) => (
             <li key={e.url} data-url={e.url} data-label={e.label}>
               <div class="info">
-                <div class={`v ${e.label}`}>{verdictText(e.label, e.probability)}{reported.has(e.url) ? ' · reported' : ''}</div>
+                <div class={`v ${TONE_OF[e.label]}`}>{historyText(e)}{reported.has(e.url) ? ' · reported' : ''}</div>
                 <div class="url" title={e.url}>{new Date(e.time).toLocaleString()} · {e.url}</div>
               </div>
             </li>

@@ -8,7 +8,8 @@ import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { BackendStatus, Result, TabImage } from '../shared/messages';
 import { effectiveThreshold, normalizeSettings, SETTINGS_KEY, type Settings } from '../shared/settings';
-import { verdictFor, verdictText, type VerdictLabel } from '../shared/verdict';
+import { fuseScreened } from '../shared/provenance/fusion';
+import type { VerdictLabel } from '../shared/verdict';
 import { GrantBar, RecentHistory, ReportButtons } from './extras';
 import { explainLink, needsHash } from '../explain/link';
 
@@ -44,12 +45,19 @@ async function openExplain(img: TabImage, tabId: number | undefined): Promise<vo
   await browser.tabs.create({ url }).catch(() => undefined);
 }
 
+/**
+ * One image: the fused verdict (provenance first, the pixel probability beside it; `fuseScreened`) with
+ * its caveats, or the status that stands for it. `data-label` is the fused label, `data-tone` its colour class.
+ */
 function Row({ img, rule, tabId }: { img: TabImage; rule: { threshold: number; unsureBand: number }; tabId?: number }) {
-  let text: string, cls: string;
-  if (img.verdict) {
-    const label = verdictFor(img.verdict.probability, rule.threshold, rule.unsureBand);
-    text = verdictText(label, img.verdict.probability);
-    cls = label;
+  let text: string, cls: string, full = '';
+  let notes: string[] = [];
+  const fused = img.verdict ? fuseScreened(img.verdict, rule) : undefined;
+  if (fused && fused.label !== 'none') {
+    text = fused.short;
+    full = fused.text;
+    cls = fused.tone;
+    notes = fused.basis === 'provenance' ? [] : fused.notes;
   } else if (img.error) {
     text = ERROR_TEXT[img.error.code] ?? img.error.code;
     cls = 'error';
@@ -58,18 +66,23 @@ function Row({ img, rule, tabId }: { img: TabImage; rule: { threshold: number; u
     cls = 'pending';
   }
   return (
-    <li data-url={img.url} data-status={img.status} data-label={cls} data-probability={img.verdict?.probability}>
+    <li data-url={img.url} data-status={img.status} data-label={fused && fused.label !== 'none' ? fused.label : cls} data-tone={cls}
+      data-probability={img.verdict?.probability} data-provenance={img.verdict?.provenance && img.verdict.provenance.kind !== 'none' ? `${img.verdict.provenance.kind}/${img.verdict.provenance.claim}/${img.verdict.provenance.validation}` : undefined}>
       <img src={img.url} alt="" loading="lazy" referrerpolicy="no-referrer" />
       <div class="info">
-        <div class={`v ${cls}`}>{text}{img.isProfile ? ' · profile photo' : ''}</div>
+        <div class={`v ${cls}`} title={full || undefined} aria-label={full ? `${full}${img.isProfile ? ' Profile photo.' : ''}` : undefined}>
+          {text}{img.isProfile ? ' · profile photo' : ''}
+        </div>
+        {fused?.basis === 'provenance' && <div class="prov-detail">{fused.detail}</div>}
+        {notes.map((n) => <div class="note" key={n}>{n}</div>)}
         <div class="url" title={img.url}>{img.url}</div>
       </div>
-      {img.verdict && (
-        <button type="button" class="explain" aria-label={`Explain: ${text}`} onClick={() => void openExplain(img, tabId)}>
+      {fused && fused.label !== 'none' && (
+        <button type="button" class="explain" aria-label={`Explain: ${full || text}`} onClick={() => void openExplain(img, tabId)}>
           Explain
         </button>
       )}
-      {img.verdict && <ReportButtons img={img} label={cls as VerdictLabel} tabId={tabId} />}
+      {fused?.basis === 'pixels' && fused.pixel && <ReportButtons img={img} label={fused.pixel.label as VerdictLabel} tabId={tabId} />}
     </li>
   );
 }

@@ -69,3 +69,15 @@ test('storageAreaStore: adapts a browser.storage-shaped area', async () => {
   await h.clear();
   assert.equal(HISTORY_KEY in data, false);
 });
+
+test('history keeps provenance verdicts: label, text, and no probability where the detector did not run', () => {
+  const signed = e(1, { label: 'ai-generated', text: 'AI-generated (signed) · 12 %', probability: 0.12 });
+  const noPixels: HistoryEntry = { url: 'https://cdn.test/avatar.png', pageUrl: '', label: 'ai-generated-metadata', text: 'AI-generated (metadata)', model: '', time: 5 };
+  let l = addHistoryEntry([], signed);
+  l = addHistoryEntry(l, noPixels);
+  assert.deepEqual(normalizeHistory(JSON.parse(JSON.stringify(l))), [signed, noPixels]);
+  // A pixel label needs its probability; text is capped.
+  assert.throws(() => addHistoryEntry([], { ...noPixels, label: 'real' }), TypeError);
+  assert.equal(addHistoryEntry([], { ...noPixels, text: 'x'.repeat(1000) })[0]!.text!.length, 300);
+  assert.deepEqual(normalizeHistory([{ ...noPixels, label: 'camera-original', text: 42 }]), []);
+});

@@ -6,7 +6,7 @@
  * store wraps `browser.storage.local` (`storageAreaStore`); the background should be the only writer,
  * because `ListStore` serialises writes within one context only.
  */
-import type { VerdictLabel } from './verdict';
+import type { FusedLabel } from './provenance/fusion';
 
 /** `storage.local` key of the history array. */
 export const HISTORY_KEY = 'history';
@@ -15,23 +15,39 @@ export const HISTORY_CAP = 500;
 /** URLs longer than this many characters are shortened before storing (`compactUrl`). */
 export const MAX_STORED_URL_CHARS = 2048;
 
+/** The verdict a history entry records: a fused label other than `none` (`./provenance/fusion.ts`). */
+export type HistoryLabel = Exclude<FusedLabel, 'none'>;
+
+/** Longest `text` kept per entry, in characters. */
+export const MAX_HISTORY_TEXT_CHARS = 300;
+
 /** One checked image. */
 export interface HistoryEntry {
   /** Image URL (`compactUrl`: long `data:` URLs are shortened). */
   url: string;
   /** Page the image was on. */
   pageUrl: string;
-  /** Calibrated probability of "synthetic", in [0, 1]. */
-  probability: number;
-  /** The verdict shown (with the threshold in force at the time). */
-  label: VerdictLabel;
-  /** Model id `name@version`. */
+  /**
+   * Calibrated probability of "synthetic", in [0, 1]; absent only for provenance verdicts on images the
+   * detector did not run on (too small, too large, unsupported format).
+   */
+  probability?: number;
+  /**
+   * The verdict shown (fused with provenance, with the threshold in force at the time): `real` /
+   * `synthetic` / `unsure` from the pixels, or `ai-generated` / `ai-generated-metadata` /
+   * `camera-original` from the file's provenance.
+   */
+  label: HistoryLabel;
+  /** The badge text shown at the time (`FusedVerdict.short`), for provenance verdicts; ≤ `MAX_HISTORY_TEXT_CHARS`. */
+  text?: string;
+  /** Model id `name@version` ('' when the detector did not run). */
   model: string;
   /** When it was checked, milliseconds since the Unix epoch. */
   time: number;
 }
 
-const LABELS = new Set<string>(['real', 'synthetic', 'unsure']);
+const PIXEL_LABELS = new Set<string>(['real', 'synthetic', 'unsure']);
+const LABELS = new Set<string>([...PIXEL_LABELS, 'ai-generated', 'ai-generated-metadata', 'camera-original']);
 
 /**
  * Shortens a URL for storage: a `data:` URL longer than `max` keeps its header and becomes
@@ -48,15 +64,24 @@ export function compactUrl(url: string, max = MAX_STORED_URL_CHARS): string {
   return url.slice(0, max - 1) + '…';
 }
 
-/** True when `v` is a well-formed `HistoryEntry` (probability in [0, 1], finite time ≥ 0). */
+/**
+ * True when `v` is a well-formed `HistoryEntry`: probability in [0, 1] (required for pixel labels,
+ * optional for provenance labels), known label, `text` a string of ≤ `MAX_HISTORY_TEXT_CHARS` when
+ * present, finite time ≥ 0.
+ */
 export function isHistoryEntry(v: unknown): v is HistoryEntry {
   if (typeof v !== 'object' || v === null) return false;
   const e = v as Record<string, unknown>;
+  const p = e.probability;
+  const probabilityOk = p === undefined
+    ? typeof e.label === 'string' && !PIXEL_LABELS.has(e.label)
+    : typeof p === 'number' && Number.isFinite(p) && p >= 0 && p <= 1;
   return (
     typeof e.url === 'string' && e.url.length > 0 &&
     typeof e.pageUrl === 'string' &&
-    typeof e.probability === 'number' && Number.isFinite(e.probability) && e.probability >= 0 && e.probability <= 1 &&
+    probabilityOk &&
     typeof e.label === 'string' && LABELS.has(e.label) &&
+    (e.text === undefined || (typeof e.text === 'string' && e.text.length <= MAX_HISTORY_TEXT_CHARS)) &&
     typeof e.model === 'string' &&
     typeof e.time === 'number' && Number.isFinite(e.time) && e.time >= 0
   );
@@ -68,9 +93,13 @@ export function isHistoryEntry(v: unknown): v is HistoryEntry {
  */
 export function normalizeHistory(stored: unknown, cap = HISTORY_CAP): HistoryEntry[] {
   if (!Array.isArray(stored)) return [];
-  const valid = stored.filter(isHistoryEntry).map(
-    (e): HistoryEntry => ({ url: e.url, pageUrl: e.pageUrl, probability: e.probability, label: e.label, model: e.model, time: e.time }),
-  );
+  const valid = stored.filter(isHistoryEntry).map((e): HistoryEntry => ({
+    url: e.url, pageUrl: e.pageUrl,
+    ...(e.probability !== undefined ? { probability: e.probability } : {}),
+    label: e.label,
+    ...(e.text !== undefined ? { text: e.text } : {}),
+    model: e.model, time: e.time,
+  }));
   valid.sort((a, b) => b.time - a.time);
   const seen = new Set<string>();
   const out: HistoryEntry[] = [];
@@ -89,7 +118,8 @@ export function normalizeHistory(stored: unknown, cap = HISTORY_CAP): HistoryEnt
  * @throws {TypeError} when `entry` is malformed
  */
 export function addHistoryEntry(list: readonly HistoryEntry[], entry: HistoryEntry, cap = HISTORY_CAP): HistoryEntry[] {
-  const e = { ...entry, url: compactUrl(entry.url), pageUrl: compactUrl(entry.pageUrl) };
+  const e: HistoryEntry = { ...entry, url: compactUrl(entry.url), pageUrl: compactUrl(entry.pageUrl) };
+  if (e.text !== undefined && e.text.length > MAX_HISTORY_TEXT_CHARS) e.text = `${e.text.slice(0, MAX_HISTORY_TEXT_CHARS - 1)}…`;
   if (!isHistoryEntry(e)) throw new TypeError(`malformed history entry for ${String(entry.url).slice(0, 80)}`);
   return [e, ...list.filter((x) => x.url !== e.url)].slice(0, Math.max(0, cap));
 }

@@ -7,7 +7,7 @@
  * explanation view) → background (`PageToBackground`), background → content script (`BackgroundToContent`).
  */
 import type { EvidenceMap } from './tiling';
-import type { VerdictLabel } from './verdict';
+import type { ProvenanceResult } from './provenance/types';
 
 /** Why an image has no verdict. Shown to the user as a clear status, never as a probability. */
 export type ImageErrorCode =
@@ -31,25 +31,33 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ImageError 
 /** Priority in the background queue: profile photos first, then feed images, explanations last. */
 export type Priority = 'profile' | 'normal' | 'explain';
 
-/** One screened image. */
+/**
+ * One screened image: the pixel detector's verdict, the provenance read from the file, or both. The
+ * verdict the user sees is `fuseVerdict` of the two (`extension/shared/provenance/fusion.ts`).
+ *
+ * The pixel fields (`logit`, `probability`, `model`, `backend`) are present together when the detector
+ * ran. They are absent, and `pixelError` says why, when the detector refused the image (too small, too
+ * large, unsupported format) but its bytes carry provenance that gives a verdict on its own; an image
+ * with neither is an error reply, never a verdict.
+ */
 export interface Verdict {
   /** The URL the bytes were fetched from (after `currentSrc` / lazy-load resolution). */
   url: string;
-  /** Raw model logit (pre-sigmoid, pre-calibration), finite. */
-  logit: number;
-  /** Calibrated probability that the image is synthetic, in [0, 1]. */
-  probability: number;
+  /** Raw model logit (pre-sigmoid, pre-calibration), finite; absent when the detector did not run. */
+  logit?: number;
+  /** Calibrated probability that the image is synthetic, in [0, 1]; absent when the detector did not run. */
+  probability?: number;
   /**
    * Where the logit came from: per-tile raw logits over the image with their source-pixel rectangles
    * (≤ the model's `tiling.maxEvidenceCells` cells, pooled when larger; `extension/shared/tiling.ts`).
-   * Absent in verdicts stored by older versions.
+   * Absent when the detector did not run, and in verdicts stored by older versions.
    */
   evidence?: EvidenceMap;
-  /** The model's id `name@version`. */
-  model: string;
-  /** tfjs backend that produced it: `webgpu` | `webgl` | `wasm` | `cpu`. */
-  backend: string;
-  /** Decoded source size in pixels. */
+  /** The model's id `name@version`; absent when the detector did not run. */
+  model?: string;
+  /** tfjs backend that produced it: `webgpu` | `webgl` | `wasm` | `cpu`; absent when the detector did not run. */
+  backend?: string;
+  /** Source size in pixels (decoded, or from the header when the detector did not run; 0 when unknown). */
   width: number;
   height: number;
   /** sha256 (hex) of the image bytes; the content cache key. */
@@ -58,6 +66,18 @@ export interface Verdict {
   ms: number;
   /** True when served from the URL or content-hash cache. */
   cached: boolean;
+  /** What the file's own bytes say about its origin (C2PA, IPTC/XMP, generator metadata, camera EXIF). */
+  provenance?: ProvenanceResult;
+  /** Why the pixel detector did not run (provenance-only verdicts). */
+  pixelError?: ImageError;
+}
+
+/** A verdict whose pixel fields are present (the detector ran). */
+export type PixelScoredVerdict = Verdict & { logit: number; probability: number; model: string; backend: string };
+
+/** True when the pixel detector ran for `v` (its `probability`, `logit`, `model` and `backend` are set). */
+export function hasPixelScore(v: Verdict): v is PixelScoredVerdict {
+  return typeof v.probability === 'number' && typeof v.logit === 'number' && typeof v.model === 'string' && typeof v.backend === 'string';
 }
 
 /** Explanation methods (seed §CAM + LIME). */
@@ -137,6 +157,11 @@ export type PageToBackground =
   | { type: 'explain-progress'; requestId: string }
   /** The bytes the background kept for `contentHash` (page-read images), to show them in the explanation view. */
   | { type: 'get-image-bytes'; contentHash: string }
+  /**
+   * The verdict the background already has for this sha256 (pixels and provenance, raw provenance fields
+   * included), without new work except for page-read bytes it still keeps; `null` when it has none.
+   */
+  | { type: 'get-verdict'; contentHash: string }
   | { type: 'classify'; url: string; priority: Priority; pageUrl: string };
 
 /** Background → content script. */
@@ -160,6 +185,7 @@ export interface ReplyMap {
   'cancel-explain': null;
   'explain-progress': number | null;
   'get-image-bytes': { bytes: number[]; mime: string };
+  'get-verdict': Verdict | null;
   'open-explain': { tabId?: number; url: string };
   'check-image-at': CheckedImage;
   rescan: null;
@@ -170,7 +196,7 @@ export type ReplyOf<M extends AnyMessage> = Result<ReplyMap[M['type']]>;
 
 const TYPES = new Set<string>([
   'classify', 'classify-bytes', 'report-images', 'get-status', 'get-tab-images', 'explain', 'cancel-explain',
-  'check-image-at', 'rescan', 'open-explain', 'explain-progress', 'get-image-bytes',
+  'check-image-at', 'rescan', 'open-explain', 'explain-progress', 'get-image-bytes', 'get-verdict',
 ]);
 
 /** What the content script answers to `check-image-at`: the image it found and its verdict. */

@@ -1,7 +1,7 @@
 /**
  * `npm run evaluate -- [--model <dir>] --manifest <tsv|folder> [--root <dir>] [--degrade clean|web|avatar]
  *   [--split test|all] [--threshold <p>] [--limit <n>] [--tiles sample|all|off] [--aggregation <agg>] [--plots <dir>]
- *   --out <report.json>`
+ *   [--pixels-only] --out <report.json>`
  *
  * Scores every image of a manifest (TSV or seed folder layout) with a shipped detector (`models/<name>/`
  * with `manifest.json`, loaded and sha256-verified by `loadDetector`), prints a table and writes a JSON
@@ -17,6 +17,13 @@
  * comparisons without editing the model: `--tiles off` scores the manifest's test-time crops instead (the
  * pre-tiling path), `--aggregation mean|trimmed-mean:<trim>|top-quantile-mean:<q>` overrides the
  * manifest's aggregation.
+ *
+ * Each image's provenance (C2PA, IPTC digital source type, generator metadata, camera EXIF; read by the
+ * extension's own reader from the original file) is reported next to its pixel verdict (`predictions[].provenance`)
+ * and summarised per true label (`provenance`). `--pixels-only` skips it: the report then measures the detector
+ * alone, exactly as before. The metrics are always the pixel detector's; `product` gives the error rates of
+ * the fused verdict the user sees (`fuseVerdict`: provenance first, pixels otherwise) and `predictions[].fused`
+ * its label per image.
  *
  * `--split test` evaluates only the test split defined by training/data/split.ts with the seed and
  * fractions in the model manifest's provenance (`provenance.split = {seed, fractions}`, or
@@ -38,11 +45,12 @@ import { createProgress } from '../eval/progress';
 import { parseAggregation, type TileMode } from '../../extension/shared/tiling';
 import { createScorer } from '../../extension/shared/detector';
 import { writeEvalPlots } from '../eval/plots';
+import { fusedOf, productReport, provenanceOfFile, provenanceReport, provenanceTable } from '../eval/provenance';
 
 const USAGE = `usage: npm run evaluate -- [--model models/default] --manifest <tsv|folder> [--root <dir>]
        [--degrade clean|web|avatar] [--split test|all] [--threshold <p>] [--limit <n>]
        [--batch <n>] [--min-side <px>] [--tiles sample|all|off] [--aggregation mean|trimmed-mean:<t>|top-quantile-mean:<q>]
-       [--plots <dir>] [--quiet] --out <report.json>`;
+       [--plots <dir>] [--pixels-only] [--quiet] --out <report.json>`;
 
 /**
  * Reads the split settings a model was trained with from its manifest provenance. Accepted spellings:
@@ -81,6 +89,7 @@ export async function main(argv: string[]): Promise<EvalReport> {
       tiles: { type: 'string', default: 'sample' },
       aggregation: { type: 'string' },
       plots: { type: 'string' },
+      'pixels-only': { type: 'boolean', default: false },
       out: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -127,6 +136,10 @@ export async function main(argv: string[]): Promise<EvalReport> {
   const { predictions, errors } = await scoreRecords(recs, scoreFn, { level, batchSize: Number(values.batch), progress, minSide: Number(values['min-side']) });
   progress.done();
   det.dispose();
+  if (!values['pixels-only']) {
+    const fileOf = new Map(recs.map((r) => [r.path, r.file]));
+    for (const p of predictions) p.provenance = await provenanceOfFile(fileOf.get(p.path)!);
+  }
   if (predictions.length === 0) throw new Error(`no image could be scored (${errors.length} errors; first: ${errors[0]?.error ?? 'none'})`);
   const report = buildReport(predictions, errors, threshold, {
     model: det.id,
@@ -141,7 +154,14 @@ export async function main(argv: string[]): Promise<EvalReport> {
     command: `npm run evaluate -- ${shellJoin(argv)}`,
     seconds: (Date.now() - t0) / 1000,
     date: new Date().toISOString(),
+    pixels_only: values['pixels-only'],
   }, det.manifest.unsureBand);
+  if (!values['pixels-only']) {
+    const band = det.manifest.unsureBand ?? 0;
+    for (const p of report.predictions) p.fused = fusedOf(p.probability, p.provenance, threshold, band);
+    report.provenance = provenanceReport(predictions);
+    report.product = productReport(predictions, threshold, band);
+  }
   await mkdir(dirname(resolve(values.out)), { recursive: true });
   await writeFile(values.out, JSON.stringify(report, null, 1) + '\n');
   if (values.plots) {
@@ -151,6 +171,12 @@ export async function main(argv: string[]): Promise<EvalReport> {
   if (!values.quiet) {
     console.log(reportTable(report));
     if (report.unsure) console.log(`\nwith the unsure band ${report.unsure.band}: ${(report.unsure.unsure_rate * 100).toFixed(1)}% unsure, decided accuracy ${report.unsure.decided_accuracy?.toFixed(3) ?? '—'}, real→synthetic ${report.unsure.fpr === null ? '—' : (report.unsure.fpr * 100).toFixed(1) + '%'}, synthetic→real ${report.unsure.fnr === null ? '—' : (report.unsure.fnr * 100).toFixed(1) + '%'}`);
+    if (report.provenance) console.log(`\n${provenanceTable(report.provenance)}`);
+    if (report.product) {
+      const pr = report.product;
+      const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+      console.log(`product (provenance + pixels, band ${pr.band}): ${pct(pr.unsure_rate)} unsure, decided accuracy ${pr.decided_accuracy?.toFixed(3) ?? '—'}, real→AI ${pct(pr.fpr)}, AI→real ${pct(pr.fnr)}, decided by provenance: ${pr.decided_by_provenance.synthetic} synthetic / ${pr.decided_by_provenance.real} real, valid AI claims called AI ${pct(pr.valid_ai_claim_recall)}`);
+    }
     if (errors.length > 0) console.log(`\n${errors.length} image(s) failed:\n` + errors.slice(0, 10).map((e) => `  ${e.path}: ${e.error}`).join('\n'));
     console.log(`\nreport: ${values.out}`);
   }

@@ -14,6 +14,7 @@ import { initTf } from '../node/backend';
 import { loadDetectorFromDir } from '../node/model-dir';
 import { verdictFor } from '../../extension/shared/verdict';
 import { benchImage } from '../../scripts/bench-explain';
+import { pngWith, tEXt } from '../../extension/shared/provenance/fixtures/build';
 
 const hasModel = await stat('models/default').then(() => true, () => false);
 
@@ -23,6 +24,14 @@ test('explain CLI writes the overlay and the JSON (gradcam, lime)', { skip: hasM
     const img = benchImage(180); // larger than the 128 px centre crop: the overlay covers only the region
     const imagePath = join(dir, 'in.png');
     await writeFile(imagePath, await encodeImage({ ...img, height: 150, data: img.data.subarray(0, 180 * 150 * 4) }, 'png'));
+    // Provenance is reported next to the pixel verdict: none for this plain PNG, the generator for a copy
+    // carrying AUTOMATIC1111 parameters.
+    const aiPath = join(dir, 'ai.png');
+    await writeFile(aiPath, pngWith(new Uint8Array(await readFile(imagePath)), tEXt('parameters', 'a cat\nSteps: 20, Sampler: Euler a, Model: sd_xl_base_1.0, Version: v1.7.0')));
+    const ai = await main(['--image', aiPath, '--method', 'gradcam', '--out', join(dir, 'ai-out.png'), '--quiet']);
+    assert.deepEqual(ai.provenance, { kind: 'generator-metadata', claim: 'ai-generated', validation: 'unsigned', status: 'ok', generator: 'Stable Diffusion (AUTOMATIC1111)', model: 'sd_xl_base_1.0', softwareAgent: 'AUTOMATIC1111 v1.7.0' });
+    assert.deepEqual([ai.fused.label, ai.fused.basis], ['ai-generated-metadata', 'provenance']);
+    assert.match(ai.fused.text, /^AI-generated \(metadata\): /);
     for (const method of ['gradcam', 'lime'] as const) {
       const out = join(dir, `${method}.png`), json = join(dir, `${method}.json`);
       const r = await main(['--image', imagePath, '--method', method, '--out', out, '--json', json, '--samples', '40', '--quiet']);
@@ -31,6 +40,7 @@ test('explain CLI writes the overlay and the JSON (gradcam, lime)', { skip: hasM
       const j = JSON.parse(await readFile(json, 'utf8')) as typeof r;
       assert.equal(j.explanation.method, method);
       assert.ok(['real', 'synthetic', 'unsure'].includes(j.verdict));
+      assert.deepEqual(j.provenance, { kind: 'none', claim: 'unknown', validation: 'unsigned', status: 'ok' });
       const { region, map, mapWidth, mapHeight } = j.explanation;
       assert.deepEqual(region, { x: 26, y: 11, width: 128, height: 128 }); // centre crop of 180×150 at 128
       assert.equal(map.length, mapWidth * mapHeight);

@@ -20,6 +20,8 @@ import { loadDetectorFromDir } from '../node/model-dir';
 import { decodeFile, encodeImage } from '../node/decode';
 import { verdictFor } from '../../extension/shared/verdict';
 import type { EvidenceMap } from '../../extension/shared/tiling';
+import { provenanceOfFile, type ProvenanceSummary } from '../eval/provenance';
+import { fuseVerdict } from '../../extension/shared/provenance/fusion';
 import {
   explainImage, renderOverlay, topRegions, EXPLAIN_METHODS,
   type ExplainMethod, type ExplainResult, type ExplainTarget, type Colormap,
@@ -49,6 +51,10 @@ export interface ExplainCliResult {
   /** Calibrated probability of "synthetic" for the explained (centre) input only. */
   calibratedProbability: number;
   explanation: ExplainResult;
+  /** What the file's own metadata says (C2PA, IPTC, generator metadata, camera EXIF), next to the pixel verdict. */
+  provenance: ProvenanceSummary;
+  /** The verdict the badge shows: provenance and pixels fused (`fuseVerdict`), with its sentence. */
+  fused: { label: string; basis: string; text: string };
   topRegions?: { for: Array<{ segment: number; weight: number }>; against: Array<{ segment: number; weight: number }> };
 }
 
@@ -144,7 +150,11 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
       evidence: whole!.evidence,
       calibratedProbability: calibrated,
       explanation: result,
+      provenance: await provenanceOfFile(values.image),
+      fused: { label: '', basis: '', text: '' },
     };
+    const fv = fuseVerdict({ probability: whole!.probability, label: verdict }, { ...out.provenance, fields: {} });
+    out.fused = { label: fv.label, basis: fv.basis, text: fv.text };
     if (result.weights) {
       const top = topRegions(result.weights, regions);
       out.topRegions = {
@@ -156,6 +166,9 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
       await mkdir(dirname(resolve(values.json)), { recursive: true });
       await writeFile(values.json, JSON.stringify(out) + '\n');
     }
+    const pv = out.provenance;
+    log(`[explain] verdict shown: ${out.fused.text}`);
+    log(`[explain] provenance: ${pv.kind}, ${pv.claim}, ${pv.validation}${pv.signer ? `, signed by ${pv.signer}` : ''}${pv.generator ? `, ${pv.generator}` : ''}${pv.model ? ` (${pv.model})` : ''}`);
     log(`[explain] ${detector.id} ${method} (layer ${result.layer}, target ${result.target}): verdict ${verdict}, p=${whole!.probability.toFixed(4)} (explained centre crop ${calibrated.toFixed(4)}), ` +
       `map ${result.mapWidth}x${result.mapHeight}${result.empty ? ' EMPTY (no localised evidence)' : ''}, ${result.ms} ms → ${values.out}`);
     return out;

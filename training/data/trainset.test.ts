@@ -39,13 +39,13 @@ test('combineTrainset: prefixes paths and sources, keeps a given family, drops c
   const asm = [rec('b/real/1.jpg', 'b', 'real', 'real', { sha256: 'aa', category: 'pets' }), rec('b/synthetic/2.jpg', 'b', 'synthetic', 'whatever', { family: 'google', category: 'people' })];
   const rows = combineTrainset([{ name: 'dev', records: dev }, { name: 'asm', records: asm }]);
   assert.deepEqual(rows.map((r) => [r.path, r.source, r.family, r.category]), [
-    ['dev/a/real/1.jpg', 'dev-a', 'real', 'unknown'],
-    ['dev/a/synthetic/1.png', 'dev-a', 'gan', 'unknown'],
-    ['asm/b/synthetic/2.jpg', 'asm-b', 'google', 'people'],
+    ['dev/a/real/1.jpg', 'a', 'real', 'unknown'],
+    ['dev/a/synthetic/1.png', 'a', 'gan', 'unknown'],
+    ['asm/b/synthetic/2.jpg', 'b', 'google', 'people'],
   ]);
   const tsv = trainsetTsv(rows).split('\n');
   assert.equal(tsv[0], 'path\tlabel\tsource\tgenerator\tfamily\tcategory\tcrop\tgroup\tsha256');
-  assert.equal(tsv[3], 'asm/b/synthetic/2.jpg\tsynthetic\tasm-b\twhatever\tgoogle\tpeople\t\tasm:path:b/synthetic/2.jpg\t');
+  assert.equal(tsv[3], 'asm/b/synthetic/2.jpg\tsynthetic\tb\twhatever\tgoogle\tpeople\t\tasm:path:b/synthetic/2.jpg\t');
 });
 
 test('capPerSource: at most cap rows per (source, label), deterministic, seed-dependent', () => {
@@ -54,8 +54,10 @@ test('capPerSource: at most cap rows per (source, label), deterministic, seed-de
   for (let i = 0; i < 5; i++) recs.push(rec(`s/${i}`, 'sd', 'synthetic', 'SD 1.5'));
   const rows = combineTrainset([{ name: 'x', records: recs }]);
   const a = capPerSource(rows, 10, 1);
-  assert.equal(a.filter((r) => r.source === 'x-pets').length, 10);
-  assert.equal(a.filter((r) => r.source === 'x-sd').length, 5);
+  assert.equal(a.filter((r) => r.source === 'pets').length, 10);
+  assert.equal(a.filter((r) => r.source === 'sd').length, 5);
+  const twice = combineTrainset([{ name: 'x', records: recs.slice(0, 2) }, { name: 'y', records: recs.slice(2, 3) }]);
+  assert.deepEqual(twice.map((r) => r.source), ['x-pets', 'x-pets', 'y-pets']);
   assert.deepEqual(capPerSource(rows, 10, 1).map((r) => r.path), a.map((r) => r.path));
   assert.notDeepEqual(capPerSource(rows, 10, 2).map((r) => r.path), a.map((r) => r.path));
   assert.throws(() => capPerSource(rows, 0), RangeError);

@@ -60,8 +60,8 @@ export interface TrainsetRow {
 
 /**
  * Combines manifests into training rows.
- * - `source`: the record's own `source` column when it has one, else `<input>-<first folder>` (the developer
- *   set's folders are its sources);
+ * - `source`: the record's own source (its `source` column, else its first folder: the developer set's
+ *   folders are its sources), prefixed `<input>-` only where two inputs use the same source name;
  * - `family`: `extra.family` when given (normalised through `familyOf` if it is not a known family), else
  *   `familyOf(generator)`; `real` for real images;
  * - `category`: `extra.category` or `unknown`;
@@ -70,6 +70,9 @@ export interface TrainsetRow {
  */
 export function combineTrainset(inputs: TrainsetInput[]): TrainsetRow[] {
   const seen = new Set<string>();
+  // A source name is prefixed with its input's name only where two inputs use it.
+  const owners = new Map<string, Set<string>>();
+  for (const { name, records } of inputs) for (const r of records) (owners.get(r.source) ?? owners.set(r.source, new Set()).get(r.source)!).add(name);
   const rows: TrainsetRow[] = [];
   for (const { name, records } of inputs) {
     for (const r of records) {
@@ -80,7 +83,7 @@ export function combineTrainset(inputs: TrainsetInput[]): TrainsetRow[] {
       const family = r.y === 0 ? 'real' : (FAMILIES as readonly string[]).includes(given) ? given : familyOf(given || r.generator);
       const crop = r.crop ? `${r.crop.x},${r.crop.y},${r.crop.width},${r.crop.height}` : '';
       rows.push({
-        path: `${name}/${r.path}`, label: r.label, source: r.source.startsWith(`${name}-`) ? r.source : `${name}-${r.source}`,
+        path: `${name}/${r.path}`, label: r.label, source: owners.get(r.source)!.size > 1 ? `${name}-${r.source}` : r.source,
         generator: r.generator, family, category: (r.extra.category ?? '').trim() || 'unknown', crop,
         group: `${name}:${r.group}`, sha256: sha,
       });

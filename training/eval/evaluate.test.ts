@@ -100,9 +100,23 @@ test('evaluate CLI end to end on fixtures: a model that reads the checkerboard, 
     for (const k of ['n', 'accuracy', 'balanced_accuracy', 'precision', 'recall', 'f1', 'average_precision', 'roc_auc', 'fpr', 'fnr', 'ece', 'per_generator', 'per_source', 'predictions', 'errors']) assert.ok(k in saved, k);
     const p0 = saved.predictions.find((p: { path: string }) => p.path === 'srcB/synthetic/cropped.png');
     assert.ok(p0.probability > 0.99 && Number.isFinite(p0.logit));
-    // avatar degradation still runs (the images are below 256 px, so only JPEG q75 applies)
-    const av = await main(['--model', modelDir, '--manifest', fx.manifestPath, '--out', join(work, 'av.json'), '--quiet', '--degrade', 'avatar']);
+    // provenance next to the pixel verdict: the sharp-written fixtures carry no metadata
+    assert.deepEqual(p0.provenance, { kind: 'none', claim: 'unknown', validation: 'unsigned', status: 'ok' });
+    assert.equal(saved.provenance.n, 21);
+    assert.deepEqual(saved.provenance.ai_evidence, { real: 0, synthetic: 0 });
+    assert.equal(saved.meta.pixels_only, false);
+    // the product's fused verdict: no provenance here, so it is the pixel verdict
+    assert.deepEqual(p0.fused, { label: 'synthetic', basis: 'pixels' });
+    assert.deepEqual(saved.product.decided_by_provenance, { real: 0, synthetic: 0 });
+    assert.equal(saved.product.fpr, r.unsure!.fpr);
+    assert.equal(saved.product.valid_ai_claim_recall, null);
+    // avatar degradation still runs (the images are below 256 px, so only JPEG q75 applies); --pixels-only: no provenance
+    const av = await main(['--model', modelDir, '--manifest', fx.manifestPath, '--out', join(work, 'av.json'), '--quiet', '--degrade', 'avatar', '--pixels-only']);
     assert.equal(av.n, 21);
+    assert.equal(av.provenance, undefined);
+    assert.equal(av.product, undefined);
+    assert.ok(av.predictions.every((p) => p.provenance === undefined));
+    assert.equal(av.accuracy, r.accuracy, 'the metrics are the pixel detector\'s with or without provenance');
     const all = await main(['--model', modelDir, '--manifest', fx.manifestPath, '--out', join(work, 'all.json'), '--quiet', '--min-side', '0']);
     assert.equal(all.n, 22);
     // --split test uses the provenance seed 77 and fractions 0.6/0.2/0.2

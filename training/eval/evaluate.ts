@@ -10,6 +10,7 @@ import { decodeFile } from '../node/decode';
 import { computeMetrics, metricsByGroup, type Metrics } from './metrics';
 import { verdictFor } from '../../extension/shared/verdict';
 import type { Progress } from './progress';
+import type { ProductReport, ProvenanceReport, ProvenanceSummary } from './provenance';
 
 /** One scored image (the `predictions` entries of a report). */
 export interface Prediction {
@@ -21,6 +22,10 @@ export interface Prediction {
   probability: number;
   /** Raw model logit (tiles aggregated per the manifest's `tiling`, or the mean over test-time crops), when the scorer has one. */
   logit?: number;
+  /** What the file's own metadata says (C2PA, IPTC, generator metadata, camera EXIF); absent with `--pixels-only`. */
+  provenance?: ProvenanceSummary;
+  /** The product's fused verdict (`fuseVerdict`) under the report's threshold and unsure band; absent with `--pixels-only`. */
+  fused?: { label: string; basis: string };
 }
 
 /** An image that could not be scored. */
@@ -167,6 +172,10 @@ export interface EvalReport {
   meta: Record<string, unknown>;
   /** The extension's three-way verdict with the model's unsure band (absent when no band was given). */
   unsure?: UnsureSummary;
+  /** Provenance evidence per true label (absent with `--pixels-only`); the metrics above are the pixel detector's alone. */
+  provenance?: ProvenanceReport;
+  /** The product's fused verdict (provenance + pixels) error rates; absent with `--pixels-only`. */
+  product?: ProductReport;
 }
 
 /**

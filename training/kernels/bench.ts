@@ -2,7 +2,8 @@
  * Training-speed benchmark of the wasm gradient kernels (`extension/shared/tf/wasm-grads.ts`) against tfjs' cpu backend,
  * on the shipped detector architecture (`npr-patch-cnn`, 64×64 patches, batch 32, Adam).
  * `npm run bench` calls `benchTraining()`; it can also be run alone:
- * `npx tsx training/kernels/bench.ts [training|detector|all] [modelDir]` (`benchDetector` times a shipped model).
+ * `npx tsx training/kernels/bench.ts [training|detector|all|finetune-mobilenet-v2] [modelDir]` (`benchDetector` times a shipped
+ * model; `finetune-mobilenet-v2` times an end-to-end MobileNetV2 fine-tune, not part of `all`).
  */
 import * as tf from '@tensorflow/tfjs';
 import { useWasmBackend } from './wasm-backend';
@@ -85,8 +86,51 @@ export async function benchDetector(modelDir = 'models/default', n = 20): Promis
   return { msPerImage: ms, crops: det.manifest.crops ?? 1, tiles: first!.evidence.scored, inputSize: det.manifest.tiling?.tileSize ?? det.manifest.preprocess.inputSize, weightsBytes };
 }
 
+/** Throughput of fine-tuning ImageNet MobileNetV2 end to end (every conv trainable) + a logit head. */
+export interface FinetuneBench {
+  /** Training images per second (Adam step, forward + backward), wasm with the project's gradient kernels. */
+  imgPerSec: number;
+  /** The same net with only the head trainable (frozen backbone), for comparison. */
+  frozenImgPerSec: number;
+  trainableWeights: number;
+  batch: number;
+  inputSize: number;
+}
+
+/**
+ * Times end-to-end fine-tuning of the Coral MobileNetV2 (read trainable from `../shared/weights`) on the wasm
+ * backend: `steps` Adam steps after one warm-up step, random inputs.
+ * @throws {Error} when the weights file is missing
+ */
+export async function benchFinetuneMobileNetV2(opts: { steps?: number; batch?: number; inputSize?: number } = {}): Promise<FinetuneBench> {
+  const { loadMobileNetV2Features } = await import('../models/mobilenet-v2');
+  await useWasmBackend();
+  const steps = opts.steps ?? 3, batch = opts.batch ?? 16, size = opts.inputSize ?? 224;
+  const time = async (trainable: boolean): Promise<{ ips: number; n: number }> => {
+    const feat = await loadMobileNetV2Features(tf, { layer: 'pool', trainable });
+    const inp = tf.input({ shape: [size, size, 3] });
+    const logit = tf.layers.dense({ units: 1, name: 'ft_logit' }).apply(feat.apply(inp)) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: inp, outputs: logit });
+    const opt = tf.train.adam(1e-4);
+    const x = tf.randomUniform([batch, size, size, 3], -1, 1, 'float32', 1);
+    const y = tf.tensor2d(Array.from({ length: batch }, (_, i) => i % 2), [batch, 1]);
+    const step = () => opt.minimize(() => tf.losses.sigmoidCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true)!.dataSync();
+    step();
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) step();
+    const ips = (steps * batch) / ((performance.now() - t0) / 1000);
+    const n = model.trainableWeights.length;
+    tf.dispose([x, y]); opt.dispose(); model.dispose();
+    return { ips, n };
+  };
+  const full = await time(true);
+  const frozen = await time(false);
+  return { imgPerSec: full.ips, frozenImgPerSec: frozen.ips, trainableWeights: full.n, batch, inputSize: size };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const which = process.argv[2] ?? 'all';
+  if (which === 'finetune-mobilenet-v2') console.log(JSON.stringify(await benchFinetuneMobileNetV2(), null, 2));
   if (which === 'all' || which === 'training') console.log(JSON.stringify(await benchTraining(), null, 2));
   if (which === 'all' || which === 'detector') console.log(JSON.stringify(await benchDetector(process.argv[3]), null, 2));
 }

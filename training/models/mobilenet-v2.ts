@@ -20,7 +20,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tfns from '@tensorflow/tfjs';
-import { cropRgba, normalizePixels, type PreprocessSpec, type RgbaImage } from '../../extension/shared/preprocess';
+import { cropRgba, normalizePixels, toInputPixels, type PreprocessSpec, type RgbaImage } from '../../extension/shared/preprocess';
 import { jpegRoundTrip, resizeLanczos } from '../data/degrade';
 import { frozenModelExtractor, type ExtractorFactory, type FeatureExtractor } from '../eval/extractors';
 import { initTf } from '../node/backend';
@@ -92,18 +92,19 @@ async function readModel(path?: string): Promise<TfliteModel> {
  * @param tf the tfjs namespace (any backend)
  * @param opts.layer `pool` (default, 1280-d), `block32`, `block96` or `concat` (1408-d = 32 ‖ 96 ‖ 1280)
  * @param opts.path the `.tflite` file (default: `mobileNetV2Path()`)
+ * @param opts.trainable conv weights trainable, for an end-to-end fine-tune (default false: frozen)
  * @returns LayersModel `[N, 224, 224, 3]` float32 in [−1, 1) → `[N, D]` float32 global-average-pooled
- *   post-ReLU6 activations (pool, ≥ 0) or block outputs (linear bottlenecks, any sign); not trainable
+ *   post-ReLU6 activations (pool, ≥ 0) or block outputs (linear bottlenecks, any sign); frozen unless `trainable`
  * @throws {Error} when the file is missing or its input quantisation is not (x − 128) / 128, or as
  *   `parseTflite` / `buildTfliteGraph`
  */
-export async function loadMobileNetV2Features(tf: Tf, opts: { layer?: MobileNetV2Layer; path?: string } = {}): Promise<tfns.LayersModel> {
+export async function loadMobileNetV2Features(tf: Tf, opts: { layer?: MobileNetV2Layer; path?: string; trainable?: boolean } = {}): Promise<tfns.LayersModel> {
   const layer = opts.layer ?? 'pool';
   if (!(layer in MOBILENET_V2_DIMS)) throw new Error(`mobilenet-v2: unknown layer "${layer}" (pool|block32|block96|concat)`);
   const model = await readModel(opts.path);
   const taps = mobileNetV2Taps(model);
   const want = layer === 'concat' ? [taps.block32, taps.block96, taps.pool] : [taps[layer]];
-  const g = buildTfliteGraph(tf, model, { until: want, namePrefix: 'mnv2' });
+  const g = buildTfliteGraph(tf, model, { until: want, namePrefix: 'mnv2', trainable: opts.trainable ?? false });
   const feats = want.map((i, k) => {
     const s = g.tensors.get(i)!;
     return s.shape[1] === 1 && s.shape[2] === 1
@@ -112,7 +113,7 @@ export async function loadMobileNetV2Features(tf: Tf, opts: { layer?: MobileNetV
   });
   const out = feats.length === 1 ? feats[0]! : (tf.layers.concatenate({ name: 'mnv2_concat' }).apply(feats) as tfns.SymbolicTensor);
   const m = tf.model({ inputs: g.input, outputs: out, name: `mobilenet_v2_${layer}` });
-  m.trainable = false;
+  m.trainable = opts.trainable ?? false;
   return m;
 }
 
@@ -146,7 +147,9 @@ export async function mobileNetV2Pixels(img: RgbaImage, geo: { resize: number; c
 
 /**
  * Feature extractor for `training/cli/features.ts`:
- *   `--extractor training/models/mobilenet-v2.ts#makeExtractor [--layer pool|block32|block96|concat] [--jpeg-q 90]`
+ *   `--extractor training/models/mobilenet-v2.ts#makeExtractor [--layer pool|block32|block96|concat] [--jpeg-q 90]
+ *   [--geometry baseline|runtime]` (`runtime`: the extension's own `toInputPixels` with `MOBILENET_V2_PREPROCESS`,
+ *   no JPEG round trip, so features match what a shipped model sees)
  * Runs on the wasm backend (`initTf`, as the baseline). Images: `mobileNetV2Pixels` → (x − 128) / 128.
  * @returns a `FeatureExtractor` named `mobilenet-v2-<layer>@1/s256c224l3j<q>`, dim as `MOBILENET_V2_DIMS`
  * @throws {Error} for an unknown layer or a missing weights file
@@ -155,9 +158,15 @@ export const makeExtractor: ExtractorFactory = async ({ args }): Promise<Feature
   const layer = String(args.layer ?? 'pool') as MobileNetV2Layer;
   const q = args['jpeg-q'] === undefined ? MOBILENET_V2_GEOMETRY.jpegQuality : Number(args['jpeg-q']);
   if (!Number.isInteger(q) || q < 0 || q > 100) throw new Error(`mobilenet-v2: --jpeg-q must be 0..100, got ${String(args['jpeg-q'])}`);
+  const geometry = String(args.geometry ?? 'baseline');
+  if (geometry !== 'baseline' && geometry !== 'runtime') throw new Error(`mobilenet-v2: --geometry must be baseline|runtime, got ${geometry}`);
   const { tf } = await initTf({ want: 'inference', backend: 'wasm' });
   const model = await loadMobileNetV2Features(tf, { layer });
   const geo = { ...MOBILENET_V2_GEOMETRY, jpegQuality: q };
   const dim = MOBILENET_V2_DIMS[layer];
+  if (geometry === 'runtime') {
+    // Exactly what the extension feeds a shipped MobileNetV2 model: `toInputPixels` with MOBILENET_V2_PREPROCESS.
+    return frozenModelExtractor(tf, model, { name: `mobilenet-v2-${layer}@1/runtime`, dim, size: 224, spec: MOBILENET_V2_PREPROCESS, pixels: async (im) => toInputPixels(im, MOBILENET_V2_PREPROCESS) });
+  }
   return frozenModelExtractor(tf, model, { name: `mobilenet-v2-${layer}@1/s${geo.resize}c${geo.crop}l3j${q}`, dim, size: 224, spec: MOBILENET_V2_PREPROCESS, pixels: (im) => mobileNetV2Pixels(im, geo) });
 };

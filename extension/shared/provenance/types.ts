@@ -63,6 +63,13 @@ export interface ProvenanceResult {
    * `error`: the container could not be parsed (the result then says `kind: 'none'` unless evidence was found first).
    */
   status: 'ok' | 'limited' | 'error';
+  /**
+   * Set when a C2PA manifest is present but could not be verified here (the verifier could not be loaded, the
+   * manifest is remote and is not fetched, verification switched off): the reason. Such a result has
+   * `kind: 'c2pa'`, `validation: 'unsigned'` (nothing signed was checked) and a claim taken only from the unsigned
+   * metadata beside it.
+   */
+  unverifiedReason?: string;
   /** Human-readable detail for `limited` / `error`, or the validation failure for `invalid`. */
   message?: string;
 }
