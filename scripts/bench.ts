@@ -43,11 +43,11 @@ function medianOf(v: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-interface WholeImageTiming { width: number; height: number; runs: number; medianMs: number; meanMs: number; tiles: number; mode: string }
+interface WholeImageTiming { width: number; height: number; runs: number; medianMs: number; meanMs: number; tiles: number; mode: string; cpuMedianMs?: number }
 
 function wholeImageLines(where: string, backend: string, model: string, testModel: boolean, images: WholeImageTiming[], note?: string): void {
   for (const t of images) {
-    line({ bench: 'whole-image', where, backend, model, testModel, width: t.width, height: t.height, tiles: t.tiles, mode: t.mode, runs: t.runs, msPerImageMedian: +t.medianMs.toFixed(2), msPerImageMean: +t.meanMs.toFixed(2), loadAverage1m: +loadavg()[0]!.toFixed(2), note });
+    line({ bench: 'whole-image', where, backend, model, testModel, width: t.width, height: t.height, tiles: t.tiles, mode: t.mode, runs: t.runs, msPerImageMedian: +t.medianMs.toFixed(2), msPerImageMean: +t.meanMs.toFixed(2), ...(t.cpuMedianMs !== undefined ? { cpuMsPerImageMedian: +t.cpuMedianMs.toFixed(2) } : {}), loadAverage1m: +loadavg()[0]!.toFixed(2), note });
   }
 }
 
@@ -174,13 +174,17 @@ async function nodeBench(model: { dir: string; packaged: boolean }): Promise<voi
     const image = syntheticImage(w, h, 1);
     const [first] = await ref.detector.score([{ image }]);
     const runs = values.quick ? 5 : 15;
-    const times: number[] = [];
+    const times: number[] = [], cpu: number[] = [];
     for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
+      const t0 = performance.now(), c0 = process.cpuUsage();
       await ref.detector.score([{ image }]);
+      const c = process.cpuUsage(c0);
       times.push(performance.now() - t0);
+      cpu.push((c.user + c.system) / 1000);
     }
-    images.push({ width: w, height: h, runs, medianMs: medianOf(times), meanMs: times.reduce((a, b) => a + b, 0) / runs, tiles: first!.evidence.scored, mode: first!.evidence.mode });
+    // CPU time of this (single-threaded wasm) process: what the wall time would be on an idle core, since the
+    // shared machine's load stretches wall times.
+    images.push({ width: w, height: h, runs, medianMs: medianOf(times), meanMs: times.reduce((a, b) => a + b, 0) / runs, cpuMedianMs: medianOf(cpu), tiles: first!.evidence.scored, mode: first!.evidence.mode });
   }
   wholeImageLines('node', 'wasm', ref.detector.id, !model.packaged, images);
   ref.detector.dispose();
