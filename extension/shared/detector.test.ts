@@ -127,6 +127,12 @@ test('a checkerboard planted in the corner tile moves the score by the known amo
   const [n] = await det.score([{ image: inverted }], { mode: 'sample' });
   assert.ok(Math.abs(n!.logit + 0.05) < 1e-6, `inverted ${n!.logit}`);
   assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensor leaks in either mode');
+  // Without a logit-map layer, mode all scores the 20 tiles one by one (batched): the same numbers.
+  const noMap = await loadDetector(tf, { ...manifest, tiling: { ...manifest.tiling, logitMapLayer: null } }, async (p) => files.get(p)!);
+  const [m] = await noMap.score([{ image: planted }], { mode: 'all' });
+  assert.equal(m!.evidence.scored, 20);
+  assert.ok(Math.abs(m!.logit - 0.01) < 1e-6, `no-map all ${m!.logit}`);
+  noMap.dispose();
   // Trimmed mean (25 % of 4 tiles = one at each end): one odd tile no longer moves the image logit.
   const trimmed = await loadDetector(tf, { ...manifest, tiling: { ...manifest.tiling, aggregation: { type: 'trimmed-mean', trim: 0.25 } } }, async (p) => files.get(p)!);
   const [t] = await trimmed.score([{ image: planted }], { mode: 'sample' });
