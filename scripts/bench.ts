@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [-- --skip-others] [-- --only-provenance] [-- --skip-webgpu] [-- --skip-content]
  *   [-- --whole-image-only]`: prints one JSON object per line.
  *
- * - Inference ms per model input and per image (× the manifest's test-time crops, or `tiling.minTiles`) of the default model (dist/chromium/model; a tiny test model when none is
+ * - Inference ms per model input and per image (× the manifest's test-time crops, or `tiling.minTiles`) of the default model (dist/test/chromium/model; a tiny test model when none is
  *   packaged, flagged in the output) in Chromium's extension service worker on wasm, webgl and cpu, and
  *   on the WebGPU *fallback* (SwiftShader) adapter, forced through the test flags.
  * - Whole-image latency (`bench: 'whole-image'`): median ms per image of the shipped detector's
@@ -30,14 +30,13 @@ import { readProvenance } from '../extension/shared/provenance/index';
 import { configureProvenanceForNode } from '../extension/shared/provenance/node';
 import { builtFixtures, fixtureBytes } from '../extension/shared/provenance/fixtures/build';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'skip-others': { type: 'boolean', default: false }, 'only-provenance': { type: 'boolean', default: false }, 'skip-webgpu': { type: 'boolean', default: false }, 'skip-content': { type: 'boolean', default: false }, 'whole-image-only': { type: 'boolean', default: false } } });
 import { syntheticImage } from '../extension/shared/bench-image';
 
 /** Image sizes of the whole-image bench: a 1080p photo and a 256 px avatar. */
 const WHOLE_IMAGE_SIZES: Array<[number, number]> = [[1920, 1080], [256, 256]];
 
 /** Median (the mean of the two middle values for an even count). */
-function medianOf(v: number[]): number {
+function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
@@ -51,11 +50,12 @@ function wholeImageLines(where: string, backend: string, model: string, testMode
   }
 }
 
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'skip-others': { type: 'boolean', default: false }, 'only-provenance': { type: 'boolean', default: false }, 'skip-webgpu': { type: 'boolean', default: false }, 'skip-content': { type: 'boolean', default: false }, 'whole-image-only': { type: 'boolean', default: false } } });
 const line = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 
 async function browserBench(model: { dir: string; packaged: boolean }): Promise<void> {
   if (!findChromium() || !existsSync(join(EXT_DIR, 'manifest.json'))) {
-    line({ bench: 'browser-inference', skipped: 'no Chromium or no dist/chromium (run npm run build)' });
+    line({ bench: 'browser-inference', skipped: 'no Chromium or no dist/test/chromium (run npm run build)' });
     return;
   }
   const l = await launchWithExtension(EXT_DIR, { args: ['--enable-unsafe-webgpu'] });
@@ -109,8 +109,6 @@ function provenanceImages(): Array<{ name: string; group: 'no-metadata' | 'c2pa'
   ];
 }
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
-
 /**
  * Provenance read time: per image, the median of `n` reads after one warm-up read (the first C2PA read also
  * compiles the wasm: reported as `firstMs`); per group, the median of the per-image medians.
@@ -133,7 +131,7 @@ async function provenanceBench(): Promise<void> {
     const firstMs = performance.now() - t0;
     const times: number[] = [];
     for (let i = 0; i < n; i++) { const t = performance.now(); await readProvenance(img.bytes); times.push(performance.now() - t); }
-    nodeRows.push({ name: img.name, group: img.group, medianMs: medianOf(times), firstMs });
+    nodeRows.push({ name: img.name, group: img.group, medianMs: median(times), firstMs });
   }
   report('node', nodeRows);
   // Chromium service worker: the packaged build and its wasm.
@@ -184,7 +182,7 @@ async function nodeBench(model: { dir: string; packaged: boolean }): Promise<voi
     }
     // CPU time of this (single-threaded wasm) process: what the wall time would be on an idle core, since the
     // shared machine's load stretches wall times.
-    images.push({ width: w, height: h, runs, medianMs: medianOf(times), meanMs: times.reduce((a, b) => a + b, 0) / runs, cpuMedianMs: medianOf(cpu), tiles: first!.evidence.scored, mode: first!.evidence.mode });
+    images.push({ width: w, height: h, runs, medianMs: median(times), meanMs: times.reduce((a, b) => a + b, 0) / runs, cpuMedianMs: median(cpu), tiles: first!.evidence.scored, mode: first!.evidence.mode });
   }
   wholeImageLines('node', 'wasm', ref.detector.id, !model.packaged, images);
   ref.detector.dispose();
@@ -212,11 +210,11 @@ async function others(): Promise<void> {
 async function main(): Promise<void> {
   if (values['only-provenance']) { await provenanceBench(); return; }
   const model = await testModelDir();
-  if (!model.packaged) line({ note: 'no packaged model (dist/chromium/model): timings are for the tiny e2e test model, not the detector' });
+  if (!model.packaged) line({ note: 'no packaged model (dist/test/chromium/model): timings are for the tiny e2e test model, not the detector' });
   await browserBench(model);
   await nodeBench(model);
   if (!values['skip-content'] && !values['whole-image-only']) {
-    if (!existsSync(join(EXT_DIR, 'manifest.json'))) line({ bench: 'content-script', skipped: 'no dist/chromium (run npm run build)' });
+    if (!existsSync(join(EXT_DIR, 'manifest.json'))) line({ bench: 'content-script', skipped: 'no dist/test/chromium (run npm run build)' });
     else line(await benchContentScript().catch((e: unknown) => ({ bench: 'content-script', error: String((e as Error).message ?? e).slice(0, 300) })));
   }
   if (!values['whole-image-only']) await provenanceBench().catch((e: unknown) => line({ bench: 'provenance', error: String((e as Error).message ?? e).slice(0, 300) }));

@@ -6,8 +6,8 @@
  * Directions: content script → background (`ContentToBackground`), extension pages (popup, options,
  * explanation view) → background (`PageToBackground`), background → content script (`BackgroundToContent`).
  */
-import type { EvidenceMap } from './tiling';
 import type { ProvenanceResult } from './provenance/types';
+import type { EvidenceMap } from './tiling';
 
 /** Why an image has no verdict. Shown to the user as a clear status, never as a probability. */
 export type ImageErrorCode =
@@ -19,7 +19,8 @@ export type ImageErrorCode =
   | 'unsupported-format' // e.g. SVG (vector) or an unknown format
   | 'decode-failed' // bytes could not be decoded (truncated, corrupt)
   | 'model-failed' // the model could not be loaded or failed to run
-  | 'cancelled'; // the request was cancelled (tab closed, explanation cancelled)
+  | 'cancelled' // the request was cancelled (tab closed, explanation cancelled)
+  | 'bad-request'; // the message did not match its type's shape (`message-schema.ts`)
 
 export interface ImageError {
   code: ImageErrorCode;

@@ -11,19 +11,19 @@
  * Images whose shorter side is below `--min-side` (default `MIN_SIDE_PIXELS` = 64, the extension's
  * own limit) after crop and degradation are listed under `errors` as not screened.
  *
- * Patch models with a `tiling` block are scored on whole images through the shared `Detector.score`:
- * `--tiles sample` (default) is the product's wasm/cpu path (a spread-out sample of `minTiles` tiles),
- * `--tiles all` its WebGPU/WebGL path (every tile); the report's `tiles` field says which. For
- * comparisons without editing the model: `--tiles off` scores the manifest's test-time crops instead (the
- * pre-tiling path), `--aggregation mean|trimmed-mean:<trim>|top-quantile-mean:<q>` overrides the
- * manifest's aggregation.
- *
  * Each image's provenance (C2PA, IPTC digital source type, generator metadata, camera EXIF; read by the
  * extension's own reader from the original file) is reported next to its pixel verdict (`predictions[].provenance`)
  * and summarised per true label (`provenance`). `--pixels-only` skips it: the report then measures the detector
  * alone, exactly as before. The metrics are always the pixel detector's; `product` gives the error rates of
  * the fused verdict the user sees (`fuseVerdict`: provenance first, pixels otherwise) and `predictions[].fused`
  * its label per image.
+ *
+ * Patch models with a `tiling` block are scored on whole images through the shared `Detector.score`:
+ * `--tiles sample` (default) is the product's wasm/cpu path (a spread-out sample of `minTiles` tiles),
+ * `--tiles all` its WebGPU/WebGL path (every tile); the report's `tiles` field says which. For
+ * comparisons without editing the model: `--tiles off` scores the manifest's test-time crops instead (the
+ * pre-tiling path), `--aggregation mean|trimmed-mean:<trim>|top-quantile-mean:<q>` overrides the
+ * manifest's aggregation.
  *
  * `--split test` evaluates only the test split defined by training/data/split.ts with the seed and
  * fractions in the model manifest's provenance (`provenance.split = {seed, fractions}`, or

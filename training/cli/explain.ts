@@ -19,9 +19,9 @@ import { ensureGradientKernels } from '../../extension/shared/tf/wasm-grads';
 import { loadDetectorFromDir } from '../node/model-dir';
 import { decodeFile, encodeImage } from '../node/decode';
 import { verdictFor } from '../../extension/shared/verdict';
-import type { EvidenceMap } from '../../extension/shared/tiling';
 import { provenanceOfFile, type ProvenanceSummary } from '../eval/provenance';
 import { fuseVerdict } from '../../extension/shared/provenance/fusion';
+import type { EvidenceMap } from '../../extension/shared/tiling';
 import {
   explainImage, renderOverlay, topRegions, EXPLAIN_METHODS,
   type ExplainMethod, type ExplainResult, type ExplainTarget, type Colormap,
