@@ -181,3 +181,10 @@ test('a hostile zTXt (decompression bomb) is inflated only up to the bound', asy
   assert.equal(r.status, 'limited');
   assert.match(r.message ?? '', /zTXt Comment larger than 1048576 bytes/);
 });
+
+test('a spent time budget stops the walk with status limited', async () => {
+  const chunks = Array.from({ length: 200 }, (_, i) => tEXt(`k${i}`, 'v'));
+  const r = await readProvenance(pngWith(fixtureBytes('libpng-test.png'), ...chunks), { limits: { timeBudgetMs: 0 } });
+  assert.equal(r.status, 'limited');
+  assert.match(r.message ?? '', /time budget of 0 ms spent/);
+});
