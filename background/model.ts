@@ -8,7 +8,6 @@
  */
 import browser from 'webextension-polyfill';
 import { loadDetector, type Detector } from '../extension/shared/detector';
-import { calibrate } from '../extension/shared/model-manifest';
 import type { BackendPreference } from '../extension/shared/settings';
 import { chooseBackend, tf, type BackendAttempt, type BackendFlags, type BackendName } from './tf-backend';
 
@@ -65,19 +64,4 @@ export async function loadModel(opts: { preference: BackendPreference; flags: Ba
   await detector.logits([new Float32Array(s * s * 3)]);
   const t2 = performance.now();
   return { detector, backend, attempts, loadMs: t1 - t0, warmupMs: t2 - t1 };
-}
-
-/**
- * Scores groups of inputs (one group per image, 1..crops inputs each) in one batch.
- * @returns per group the mean logit over its crops and the calibrated probability in [0, 1]
- */
-export async function scoreGroups(detector: Detector, groups: Float32Array[][]): Promise<Array<{ logit: number; probability: number }>> {
-  const z = await detector.logits(groups.flat());
-  let k = 0;
-  return groups.map((g) => {
-    let sum = 0;
-    for (let i = 0; i < g.length; i++) sum += z[k++]!;
-    const mean = sum / g.length;
-    return { logit: mean, probability: calibrate(mean, detector.manifest.calibration) };
-  });
 }

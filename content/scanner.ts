@@ -8,6 +8,7 @@ import { MIN_SIDE_PIXELS } from '../extension/shared/preprocess';
 import { adapterFor, findProfilePhotos, type ProfilePhoto, type SiteAdapter } from './adapters/index';
 import { currentImageUrl, readBlobOrDataUrl, toMessageBytes, type ImageHit } from './capture/index';
 import { Badge } from './badge';
+import { compactProvenance } from '../extension/shared/provenance/compact';
 import { send } from './client';
 
 /** How long to wait for an image's own load before asking the background anyway (it fetches itself). */
@@ -311,7 +312,8 @@ export class Scanner {
       seen.set(t.url, {
         url: t.url,
         status: o?.verdict ? 'done' : o?.error ? 'error' : 'pending',
-        verdict: o?.verdict,
+        // The popup needs no raw provenance fields (the explanation view asks the worker for them).
+        verdict: o?.verdict?.provenance ? { ...o.verdict, provenance: compactProvenance(o.verdict.provenance, 0) } : o?.verdict,
         error: o?.error,
         isProfile: t.isProfile,
       });

@@ -21,7 +21,7 @@ import { inWorker, launchWithExtension } from './helpers/browser';
 import { feedHtml, REPO_ROOT, startFeedServer, type FeedServer } from './helpers/feed';
 import { readBadges, type BadgeInfo } from './helpers/page';
 import { expectedBadge, nodeProvenance, provenanceImages, TEST_ROOTS_PEM, type ProvenanceImage } from './helpers/provenance';
-import { BROWSER_SERVICE, startRecordingProxy } from './helpers/proxy';
+import { BROWSER_SERVICE, FIREFOX_SERVICE, startRecordingProxy } from './helpers/proxy';
 import { EXT_DIR, prepareWorker, skipReason, testModelDir } from './helpers/setup';
 
 const PIXEL_LABELS = ['real', 'synthetic', 'unsure'];
@@ -75,9 +75,11 @@ async function checkBadges(t: TestContext, badges: BadgeInfo[], imgs: Provenance
   return texts;
 }
 
-/** Asserts that the proxy saw only requests to the test server (Chromium's own service calls aside). */
-function checkProxy(t: TestContext, seen: readonly string[], origin: string): void {
-  const outside = seen.filter((p) => !p.startsWith('GET ' + origin + '/') && !BROWSER_SERVICE.test(p));
+/** Asserts that the proxy saw only requests to the test server (the browser's own service calls aside). */
+function checkProxy(t: TestContext, seen: readonly string[], origin: string, browserOwn: RegExp): void {
+  const own = seen.filter((p) => browserOwn.test(p));
+  if (own.length) t.diagnostic(`the browser's own service requests (not the add-on's): ${[...new Set(own)].join(' | ')}`);
+  const outside = seen.filter((p) => !p.startsWith('GET ' + origin + '/') && !browserOwn.test(p));
   t.diagnostic(`proxy saw ${seen.length} requests, ${seen.filter((p) => p.includes('/prov/')).length} of them images`);
   assert.deepEqual(outside, [], 'requests that left 127.0.0.1 (or went to another local port)');
   assert.ok(seen.some((p) => p.includes('/prov/')), 'the proxy saw the image fetches (the net works)');
@@ -161,7 +163,7 @@ test('Chromium: badges show the provenance verdicts; stripped copies fall back t
     assert.equal(await v2.$('canvas'), null, 'no heatmap');
     await v2.close();
 
-    checkProxy(t, proxy.seen, server.origin);
+    checkProxy(t, proxy.seen, server.origin, BROWSER_SERVICE);
   } finally {
     await l.close();
     proxy.close();
@@ -184,7 +186,10 @@ test('Firefox: badges show the provenance verdicts; stripped copies fall back to
   const browser = await puppeteer.launch({
     browser: 'firefox', executablePath: FIREFOX, headless: true,
     args: ['-remote-allow-system-access'],
-    extraPrefsFirefox: { ...proxy.firefoxPrefs, 'extensions.webextensions.uuids': JSON.stringify({ 'synthscreen@synthscreen.invalid': FF_UUID }) },
+    extraPrefsFirefox: {
+      ...proxy.firefoxPrefs,
+      'extensions.webextensions.uuids': JSON.stringify({ 'synthscreen@synthscreen.invalid': FF_UUID }),
+    },
   });
   try {
     await browser.installExtension(FF_DIR);
@@ -209,7 +214,7 @@ test('Firefox: badges show the provenance verdicts; stripped copies fall back to
     await page.goto(`${server.origin}/prov`);
     const badges = await waitFinal(page, imgs.length, 300_000);
     await checkBadges(t, badges, imgs, server, rule);
-    checkProxy(t, proxy.seen, server.origin);
+    checkProxy(t, proxy.seen, server.origin, FIREFOX_SERVICE);
   } finally {
     await browser.close();
     proxy.close();

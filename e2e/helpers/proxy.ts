@@ -11,6 +11,13 @@ import type { AddressInfo, Socket } from 'node:net';
 /** Hosts of Chromium's built-in services (time, updater, sign-in), reached by the browser process itself. */
 export const BROWSER_SERVICE = /^(?:CONNECT |\w+ https?:\/\/)(clients\d*\.google\.com|update\.googleapis\.com|accounts\.google\.com|[a-z0-9-]+\.gvt1\.com|optimizationguide-pa\.googleapis\.com|content-autofill\.googleapis\.com)(?::\d+)?(?:\/|$)/;
 
+/**
+ * Hosts Firefox itself reaches (Remote Settings: blocklists, certificate revocation data), as tunnels. Release
+ * builds ignore `services.settings.server` outside Mozilla's own automation, so they cannot be pointed away;
+ * the add-on has no code that could reach them (its only network calls are the image fetches).
+ */
+export const FIREFOX_SERVICE = /^CONNECT (firefox\.settings\.services\.mozilla\.com|content-signature-2\.cdn\.mozilla\.net|firefox-settings-attachments\.cdn\.mozilla\.net):443$/;
+
 export interface RecordingProxy {
   port: number;
   /** Every request seen, `METHOD url` (or `CONNECT host:port`), in order. */
