@@ -4,7 +4,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { setFlagsFromString } from 'node:v8';
 import { configureProvenance } from './index';
 
 /** Path of the c2pa wasm binary that the extension build also copies (`@contentauth/c2pa-wasm/pkg/c2pa_bg.wasm`). */
@@ -14,9 +13,5 @@ export function c2paWasmPath(): string {
 
 /** Configures `readProvenance` for Node (idempotent); `trustAnchors` replaces the bundled C2PA trust list. */
 export function configureProvenanceForNode(opts: { trustAnchors?: string } = {}): void {
-  // Node's V8 keeps most of the 9 MB module on its baseline compiler (Liftoff) under dynamic tiering: a C2PA
-  // read then takes ~3× longer than with optimised code from the start (measured with the bench's C.jpg loop).
-  // The flag only affects modules compiled after it is set, i.e. this verifier's first load.
-  setFlagsFromString('--no-wasm-dynamic-tiering');
   configureProvenance({ c2paWasm: async () => readFileSync(c2paWasmPath()), trustAnchors: opts.trustAnchors });
 }

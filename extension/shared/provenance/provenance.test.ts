@@ -27,6 +27,8 @@ const EXPECTED: Record<string, Expect> = {
   'test_xmp.webp': { kind: 'none', claim: 'unknown', validation: 'unsigned', softwareAgent: 'Adobe Photoshop 24.0 (Macintosh)' },
   'sample1.webp': { kind: 'none', claim: 'unknown', validation: 'unsigned' },
   'libpng-test.png': { kind: 'none', claim: 'unknown', validation: 'unsigned' },
+  'camera-exif.avif': { kind: 'camera', claim: 'camera-capture', validation: 'unsigned', generator: 'SONY ILCE-7M4', softwareAgent: 'ILCE-7M4 v2.00' },
+  'iptc-trained.avif': { kind: 'iptc-xmp', claim: 'ai-generated', validation: 'unsigned', generator: 'Adobe Firefly', softwareAgent: 'Adobe Firefly' },
   'built/a1111.png': { kind: 'generator-metadata', claim: 'ai-generated', validation: 'unsigned', generator: 'Stable Diffusion (AUTOMATIC1111)', model: 'sd_xl_base_1.0', softwareAgent: 'AUTOMATIC1111 v1.7.0' },
   'built/a1111-stripped.png': { kind: 'none', claim: 'unknown', validation: 'unsigned' },
   'built/a1111-ztxt.png': { kind: 'generator-metadata', claim: 'ai-generated', validation: 'unsigned', generator: 'Stable Diffusion (AUTOMATIC1111)', model: 'sd_xl_base_1.0', softwareAgent: 'AUTOMATIC1111 v1.7.0' },
