@@ -190,3 +190,15 @@ test('a spent time budget stops the walk with status limited', async () => {
   assert.equal(r.status, 'limited');
   assert.match(r.message ?? '', /time budget of 0 ms spent/);
 });
+
+test('JPEG extended XMP (two APP1 parts joined by GUID) is read', async () => {
+  const ext = xmpPacket({ 'Iptc4xmpExt:DigitalSourceType': 'http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia', 'dc:description': 'y'.repeat(100_000) });
+  const full = new TextEncoder().encode(ext);
+  const guid = 'A'.repeat(32);
+  const head = new TextEncoder().encode('http://ns.adobe.com/xmp/extension/\0' + guid);
+  const half = Math.ceil(full.length / 2);
+  const part = (off: number, bytes: Uint8Array) => jpegSegment(0xe1, cat(head, be32(full.length), be32(off), bytes));
+  const jpeg = jpegWith(stripMetadata(fixtureBytes('IMG_0003.jpg')), xmpApp1(xmpPacket({ 'xmp:CreatorTool': 'Adobe Photoshop 25.0' })), part(0, full.subarray(0, half)), part(half, full.subarray(half)));
+  const r = await readProvenance(jpeg);
+  assert.deepEqual([r.kind, r.claim, r.softwareAgent, r.status], ['iptc-xmp', 'ai-edited', 'Adobe Photoshop 25.0', 'ok']);
+});
