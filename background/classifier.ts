@@ -31,6 +31,7 @@ import { recordVerdict } from './history-recorder';
 import { provenanceOf } from './provenance';
 import type { BackendFlags } from './tf-backend';
 import { tf } from './tf-backend';
+import { TEST_HOOKS } from './build-flags';
 
 type Scored = ImageScore;
 /** One image made ready for the model: its tiles (or test-time crops), see `Detector.prepare`. */
@@ -52,9 +53,12 @@ let forced: { backend: BackendPreference; exact: boolean } | undefined;
 /** Counters for tests and the bench. */
 export const stats = { inferences: 0, batches: 0, fetches: 0, cacheHits: 0 };
 
-async function readFlags(): Promise<BackendFlags & { testFetchTimeoutMs?: number }> {
+/** Test flags from `storage.local`; always `{}` in a release build (`TEST_HOOKS` false: compiled out). */
+async function readFlags(): Promise<BackendFlags & { fetchTimeoutMs?: number }> {
+  if (!TEST_HOOKS) return {};
   const s = await browser.storage.local.get(['testAllowFallbackWebGPU', 'testAllowSoftwareWebGL', 'testFetchTimeoutMs']);
-  return s as BackendFlags & { testFetchTimeoutMs?: number };
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  return { allowFallbackWebGPU: s.testAllowFallbackWebGPU === true, allowSoftwareWebGL: s.testAllowSoftwareWebGL === true, fetchTimeoutMs: num(s.testFetchTimeoutMs) };
 }
 
 /**
@@ -293,7 +297,7 @@ export function classifyUrl(url: string, priority: Priority, pageUrl = ''): Prom
       const flags = await readFlags();
       const { bytes, contentType } = await fetchSlots.run(() => {
         stats.fetches++;
-        return fetchImageBytes(url, flags.testFetchTimeoutMs ?? FETCH_TIMEOUT_MS);
+        return fetchImageBytes(url, flags.fetchTimeoutMs ?? FETCH_TIMEOUT_MS);
       });
       return await scoreBytes(url, bytes, contentType, priority, t0);
     } catch (e) {

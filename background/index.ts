@@ -17,6 +17,7 @@ import { forgetTab, getTabImages, setTabImages } from './tabs';
 import { grantsTestApi } from './grants';
 import { provenanceTestApi } from './provenance';
 import { configureProvenance } from '../extension/shared/provenance/index';
+import { TEST_HOOKS } from './build-flags';
 import type { BackendPreference } from '../extension/shared/settings';
 import { syntheticImage } from '../extension/shared/bench-image';
 import type { TileMode } from '../extension/shared/tiling';
@@ -199,4 +200,5 @@ const testApi = {
     return { backend: m.backend, msPerInput, crops, msPerImage: msPerInput * crops, batch, n, inputSize: s, model: m.detector.id };
   },
 };
-(globalThis as unknown as { __synthscreenTest: typeof testApi }).__synthscreenTest = testApi;
+// Test builds only: release builds define TEST_HOOKS false, and the minifier drops `testApi` with its names.
+if (TEST_HOOKS) (globalThis as unknown as { __synthscreenTest: typeof testApi }).__synthscreenTest = testApi;

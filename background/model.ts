@@ -2,13 +2,14 @@
  * The detector in the service worker: loads the packaged model (`model/manifest.json`, verified by
  * sha256 through `loadDetector`) on the active backend, warms it up once, and scores preprocessed inputs.
  *
- * Tests (and only tests) can replace the packaged model with one stored in `storage.local` under
- * `testModelOverride` (`{ manifest, files: { [path]: base64 } }`), e.g. a tiny model for the WebGPU
- * check; it is verified exactly like the packaged one.
+ * Test builds only (`TEST_HOOKS`, compiled out of release builds) can replace the packaged model with
+ * one stored in `storage.local` under `testModelOverride` (`{ manifest, files: { [path]: base64 } }`),
+ * e.g. a tiny model for the WebGPU check; it is verified exactly like the packaged one.
  */
 import browser from 'webextension-polyfill';
 import { loadDetector, type Detector } from '../extension/shared/detector';
 import type { BackendPreference } from '../extension/shared/settings';
+import { TEST_HOOKS } from './build-flags';
 import { chooseBackend, tf, type BackendAttempt, type BackendFlags, type BackendName } from './tf-backend';
 
 export interface TestModelOverride {
@@ -46,7 +47,7 @@ async function readPackaged(path: string): Promise<Uint8Array> {
 export async function loadModel(opts: { preference: BackendPreference; flags: BackendFlags; exact?: boolean }): Promise<LoadedModel> {
   const { backend, attempts } = await chooseBackend(opts.preference, opts.flags, opts.exact);
   const t0 = performance.now();
-  const stored = (await browser.storage.local.get('testModelOverride')).testModelOverride as TestModelOverride | undefined;
+  const stored = TEST_HOOKS ? (await browser.storage.local.get('testModelOverride')).testModelOverride as TestModelOverride | undefined : undefined;
   let detector: Detector;
   if (stored && stored.manifest && stored.files) {
     detector = await loadDetector(tf, stored.manifest, async (p) => {

@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --skip-others] [-- --only-provenance]`: prints one JSON object per line.
  *
- * - Inference ms per model input and per image (× the manifest's test-time crops, or `tiling.minTiles`) of the default model (dist/chromium/model; a tiny test model when none is
+ * - Inference ms per model input and per image (× the manifest's test-time crops, or `tiling.minTiles`) of the default model (dist/test/chromium/model; a tiny test model when none is
  *   packaged, flagged in the output) in Chromium's extension service worker on wasm, webgl and cpu, and
  *   on the WebGPU *fallback* (SwiftShader) adapter, forced through the test flags.
  * - Whole-image latency (`bench: 'whole-image'`): median ms per image of the shipped detector's
@@ -51,7 +51,7 @@ const line = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 
 async function browserBench(model: { dir: string; packaged: boolean }): Promise<void> {
   if (!findChromium() || !existsSync(join(EXT_DIR, 'manifest.json'))) {
-    line({ bench: 'browser-inference', skipped: 'no Chromium or no dist/chromium (run npm run build)' });
+    line({ bench: 'browser-inference', skipped: 'no Chromium or no dist/test/chromium (run npm run build)' });
     return;
   }
   const l = await launchWithExtension(EXT_DIR, { args: ['--enable-unsafe-webgpu'] });
@@ -200,11 +200,11 @@ async function others(): Promise<void> {
 async function main(): Promise<void> {
   if (values['only-provenance']) { await provenanceBench(); return; }
   const model = await testModelDir();
-  if (!model.packaged) line({ note: 'no packaged model (dist/chromium/model): timings are for the tiny e2e test model, not the detector' });
+  if (!model.packaged) line({ note: 'no packaged model (dist/test/chromium/model): timings are for the tiny e2e test model, not the detector' });
   await browserBench(model);
   await nodeBench(model);
   if (!values['skip-content']) {
-    if (!existsSync(join(EXT_DIR, 'manifest.json'))) line({ bench: 'content-script', skipped: 'no dist/chromium (run npm run build)' });
+    if (!existsSync(join(EXT_DIR, 'manifest.json'))) line({ bench: 'content-script', skipped: 'no dist/test/chromium (run npm run build)' });
     else line(await benchContentScript().catch((e: unknown) => ({ bench: 'content-script', error: String((e as Error).message ?? e).slice(0, 300) })));
   }
   await provenanceBench().catch((e: unknown) => line({ bench: 'provenance', error: String((e as Error).message ?? e).slice(0, 300) }));

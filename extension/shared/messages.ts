@@ -19,7 +19,8 @@ export type ImageErrorCode =
   | 'unsupported-format' // e.g. SVG (vector) or an unknown format
   | 'decode-failed' // bytes could not be decoded (truncated, corrupt)
   | 'model-failed' // the model could not be loaded or failed to run
-  | 'cancelled'; // the request was cancelled (tab closed, explanation cancelled)
+  | 'cancelled' // the request was cancelled (tab closed, explanation cancelled)
+  | 'bad-request'; // the message did not match its type's shape (`message-schema.ts`)
 
 export interface ImageError {
   code: ImageErrorCode;
