@@ -141,7 +141,7 @@ test('Chromium: badges show the provenance verdicts; stripped copies fall back t
     assert.equal(facts.Tool, 'ComfyUI');
     assert.equal(facts.Model, 'juggernautXL_v9.safetensors');
     assert.equal(facts.Validation, 'Not signed: plain metadata that anyone can write or strip');
-    assert.match(await view.$eval('#provenance-verdict', (e) => e.textContent ?? ''), /^AI-generated \(metadata\): its metadata says so \(ComfyUI, model juggernautXL_v9\.safetensors\)\. Metadata can be forged or stripped\./);
+    assert.match(await view.$eval('#provenance-verdict', (e) => e.textContent ?? ''), /^Its metadata says so \(ComfyUI, model juggernautXL_v9\.safetensors\)\. Metadata can be forged or stripped\. Pixel detector: \d+ % synthetic/);
     assert.equal(await view.$eval('#provenance-raw', (e) => (e as HTMLDetailsElement).open), false, 'raw fields closed by default');
     await view.click('#provenance-raw summary');
     const raw = await view.$eval('#provenance-raw', (e) => ({ open: (e as HTMLDetailsElement).open, keys: Array.from(e.querySelectorAll('th')).map((th) => th.textContent) }));
@@ -160,6 +160,7 @@ test('Chromium: badges show the provenance verdicts; stripped copies fall back t
     await v2.goto(`chrome-extension://${l.extensionId}/explain.html?url=${encodeURIComponent(huge)}`);
     await v2.waitForSelector('#pixel-absent', { timeout: 30_000 });
     assert.equal(await v2.$eval('#explain-root', (e) => e.getAttribute('data-fused')), 'ai-generated-metadata');
+    assert.equal(await v2.$eval('.explain-view .verdict', (e) => e.textContent?.trim()), 'AI-generated (metadata)', 'the headline is the badge text');
     assert.equal(await v2.$('canvas'), null, 'no heatmap');
     await v2.close();
 
