@@ -102,6 +102,17 @@ test('Chromium: badges show the provenance verdicts; stripped copies fall back t
     const badges = await waitFinal(page, imgs.length, 240_000);
     const texts = await checkBadges(t, badges, imgs, server, rule);
 
+    // The provenance is cached with the verdict: in memory (a second request is a cache hit carrying it) and in
+    // the storage.session mirror that a restarted worker reads (raw fields cut to a budget there).
+    const c2paUrl = server.origin + '/prov/c2pa-ai.jpg';
+    const again = await inWorker<{ ok: boolean; value?: { cached: boolean; provenance?: { kind: string; validation: string; fields: Record<string, string> } } }>(l, `self.__synthscreenTest.classifyUrl(${JSON.stringify(c2paUrl)})`);
+    assert.equal(again.value?.cached, true);
+    assert.deepEqual([again.value?.provenance?.kind, again.value?.provenance?.validation], ['c2pa', 'valid']);
+    assert.equal(again.value?.provenance?.fields['C2PA signer'], 'C2PA Test Signing Cert');
+    const mirrored = await inWorker<Record<string, { provenance?: { kind: string; claim: string; validation: string }; pixelError?: { code: string } }>>(l, `chrome.storage.session.get('verdicts').then((g) => g.verdicts)`);
+    assert.deepEqual(mirrored[c2paUrl]?.provenance && [mirrored[c2paUrl]!.provenance!.kind, mirrored[c2paUrl]!.provenance!.claim, mirrored[c2paUrl]!.provenance!.validation], ['c2pa', 'ai-generated', 'valid']);
+    assert.equal(mirrored[server.origin + '/prov/comfyui-huge.png']?.pixelError?.code, 'too-large', 'provenance-only verdicts are mirrored too');
+
     // Accessible names (closed shadow root: the accessibility tree) carry the full text.
     const snap = await page.accessibility.snapshot({ interestingOnly: true });
     const names: string[] = [];
