@@ -1,5 +1,9 @@
 // Builds the extension for Chromium and Firefox from one set of sources and one source manifest.
-//   npm run build                → dist/chromium/ and dist/firefox/
+//   npm run build                → dist/chromium/ and dist/firefox/: the release build (no test hooks),
+//                                  plus dist/test/chromium/ and dist/test/firefox/: the same package with a
+//                                  service worker built with the test hooks (`__synthscreenTest`, storage
+//                                  test flags; background/build-flags.ts), used by e2e tests and the bench.
+//   BUILD_TEST=0 npm run build   → the release build only
 //   MODEL_DIR=path npm run build → packages another model folder (default models/default)
 //   DIST_DIR=path                → writes <DIST_DIR>/chromium and <DIST_DIR>/firefox instead of dist/
 // devtool is false on purpose: webpack's default `eval` source maps break the MV3 CSP (the service
@@ -9,6 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import CopyPlugin from 'copy-webpack-plugin';
+import webpack from 'webpack';
 
 const require = createRequire(import.meta.url);
 const root = dirname(fileURLToPath(import.meta.url));
@@ -38,10 +43,14 @@ function manifestFor(target) {
 
 /** After each emit: writes the Chromium manifest and mirrors the package to <dist>/firefox. */
 class TwoBrowsersPlugin {
+  /** @param root the folder holding chromium/ and firefox/ */
+  constructor(root = distRoot) {
+    this.root = root;
+  }
   apply(compiler) {
     compiler.hooks.afterEmit.tap('TwoBrowsersPlugin', () => {
-      const chromium = join(distRoot, 'chromium');
-      const firefox = join(distRoot, 'firefox');
+      const chromium = join(this.root, 'chromium');
+      const firefox = join(this.root, 'firefox');
       writeFileSync(join(chromium, 'manifest.json'), manifestFor('chromium'));
       rmSync(firefox, { recursive: true, force: true });
       mkdirSync(firefox, { recursive: true });
@@ -69,12 +78,27 @@ if (existsSync(join(modelDir, 'manifest.json'))) {
   for (const f of modelManifest.files ?? []) copy.push({ from: join(modelDir, f.path), to: `model/${f.path}` });
 }
 
-export default (_env, argv) => ({
+/** After the test worker's emit: copies the release package (all but its worker) next to it. */
+class CopyReleasePlugin {
+  apply(compiler) {
+    compiler.hooks.afterEmit.tap('CopyReleasePlugin', () => {
+      const from = join(distRoot, 'chromium');
+      cpSync(from, join(testRoot, 'chromium'), { recursive: true, filter: (src) => !/[\\/]sw\.js(\.LICENSE\.txt)?$/.test(src) });
+    });
+  }
+}
+
+const testRoot = join(distRoot, 'test');
+
+/** One webpack configuration: the release package, or (`testHooks`) the test build's service worker. */
+const config = (argv, testHooks) => ({
+  name: testHooks ? 'test' : 'release',
+  dependencies: testHooks ? ['release'] : undefined,
   mode: argv.mode ?? 'production',
   devtool: false,
   context: root,
   target: ['web', 'es2022'],
-  entry: {
+  entry: testHooks ? { sw: './background/index.ts' } : {
     sw: './background/index.ts',
     content: './content/index.ts',
     popup: './extension/popup/index.tsx',
@@ -82,7 +106,7 @@ export default (_env, argv) => ({
     explain: './extension/explain/index.tsx',
   },
   output: {
-    path: join(distRoot, 'chromium'),
+    path: join(testHooks ? testRoot : distRoot, 'chromium'),
     filename: '[name].js',
     clean: true,
     globalObject: 'globalThis',
@@ -97,8 +121,15 @@ export default (_env, argv) => ({
       { test: /\.tsx?$/, loader: 'ts-loader', exclude: /node_modules/, options: { transpileOnly: true, compilerOptions: { noEmit: false } } },
     ],
   },
-  optimization: { splitChunks: false, runtimeChunk: false },
+  // The test worker is not minified (faster build, readable stacks); the release one is, which drops the hooks.
+  optimization: { splitChunks: false, runtimeChunk: false, ...(testHooks ? { minimize: false } : {}) },
   performance: { hints: false },
-  plugins: [new CopyPlugin({ patterns: copy }), new TwoBrowsersPlugin()],
+  plugins: [
+    // Test hooks exist only where this is true (background/build-flags.ts); the release minifier drops them.
+    new webpack.DefinePlugin({ __SYNTHSCREEN_TEST_HOOKS__: JSON.stringify(testHooks) }),
+    ...(testHooks ? [new CopyReleasePlugin(), new TwoBrowsersPlugin(testRoot)] : [new CopyPlugin({ patterns: copy }), new TwoBrowsersPlugin()]),
+  ],
   stats: 'errors-warnings',
 });
+
+export default (_env, argv) => process.env.BUILD_TEST === '0' ? config(argv, false) : [config(argv, false), config(argv, true)];

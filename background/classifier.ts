@@ -14,7 +14,7 @@
  * after losing their connection get the answer without new work. No image is lost.
  */
 import browser from 'webextension-polyfill';
-import { inputsForImage } from '../extension/shared/detector';
+import { inputsForImage, type ImageScore, type PreparedImage } from '../extension/shared/detector';
 import { err, ok, type ImageErrorCode, type Priority, type Result, type Verdict } from '../extension/shared/messages';
 import { compactProvenance } from '../extension/shared/provenance/compact';
 import { fuseVerdict } from '../extension/shared/provenance/fusion';
@@ -25,16 +25,17 @@ import { sha256Hex } from '../extension/shared/detector';
 import { LruCache, Semaphore } from './cache';
 import { DecodeImageError, decodeBytes, checkHeader } from './decode';
 import { fetchImageBytes, FetchImageError, FETCH_TIMEOUT_MS } from './fetch-image';
-import { loadModel, scoreGroups, type LoadedModel } from './model';
+import { loadModel, type LoadedModel } from './model';
 import { BatchQueue, QueueError } from './queue';
 import { recordVerdict } from './history-recorder';
 import { provenanceOf } from './provenance';
 import type { BackendFlags } from './tf-backend';
 import { tf } from './tf-backend';
+import { TEST_HOOKS } from './build-flags';
 
-type Scored = { logit: number; probability: number };
-/** One image's model inputs (1..crops of them). */
-interface Job { inputs: Float32Array[] }
+type Scored = ImageScore;
+/** One image made ready for the model: its tiles (or test-time crops), see `Detector.prepare`. */
+interface Job { prepared: PreparedImage }
 
 const urlCache = new LruCache<Verdict>(2000);
 const hashCache = new LruCache<Omit<Verdict, 'url' | 'cached'>>(2000);
@@ -52,9 +53,12 @@ let forced: { backend: BackendPreference; exact: boolean } | undefined;
 /** Counters for tests and the bench. */
 export const stats = { inferences: 0, batches: 0, fetches: 0, cacheHits: 0 };
 
-async function readFlags(): Promise<BackendFlags & { testFetchTimeoutMs?: number }> {
+/** Test flags from `storage.local`; always `{}` in a release build (`TEST_HOOKS` false: compiled out). */
+async function readFlags(): Promise<BackendFlags & { fetchTimeoutMs?: number }> {
+  if (!TEST_HOOKS) return {};
   const s = await browser.storage.local.get(['testAllowFallbackWebGPU', 'testAllowSoftwareWebGL', 'testFetchTimeoutMs']);
-  return s as BackendFlags & { testFetchTimeoutMs?: number };
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  return { allowFallbackWebGPU: s.testAllowFallbackWebGPU === true, allowSoftwareWebGL: s.testAllowSoftwareWebGL === true, fetchTimeoutMs: num(s.testFetchTimeoutMs) };
 }
 
 /**
@@ -114,7 +118,7 @@ const queue = new BatchQueue<Job, Scored>(async (jobs) => {
   const m = await getModel();
   stats.batches++;
   stats.inferences += jobs.length;
-  return scoreGroups(m.detector, jobs.map((j) => j.inputs));
+  return m.detector.scorePrepared(jobs.map((j) => j.prepared));
 }, 8, 512);
 
 export function queueLength(): number {
@@ -223,9 +227,9 @@ async function scoreBytes(url: string, bytes: Uint8Array, mime: string, priority
     const m = await getModel();
     const { image, groups } = await decodeSlots.run(async () => {
       const { image } = await decodeBytes(bytes, mime);
-      return { image: { width: image.width, height: image.height }, groups: inputsForImage(image, m.detector.manifest) };
+      return { image: { width: image.width, height: image.height }, groups: m.detector.prepare(image) };
     });
-    const s = await queue.push({ inputs: groups }, priority, url);
+    const s = await queue.push({ prepared: groups }, priority, url);
     scored = { s, image, loaded: await getModel() };
   } catch (e) {
     // The decoded size can refuse what the header did not show.
@@ -237,6 +241,7 @@ async function scoreBytes(url: string, bytes: Uint8Array, mime: string, priority
     url,
     logit: scored.s.logit,
     probability: scored.s.probability,
+    evidence: scored.s.evidence,
     model: scored.loaded.detector.id,
     backend: scored.loaded.backend,
     width: scored.image.width,
@@ -292,7 +297,7 @@ export function classifyUrl(url: string, priority: Priority, pageUrl = ''): Prom
       const flags = await readFlags();
       const { bytes, contentType } = await fetchSlots.run(() => {
         stats.fetches++;
-        return fetchImageBytes(url, flags.testFetchTimeoutMs ?? FETCH_TIMEOUT_MS);
+        return fetchImageBytes(url, flags.fetchTimeoutMs ?? FETCH_TIMEOUT_MS);
       });
       return await scoreBytes(url, bytes, contentType, priority, t0);
     } catch (e) {

@@ -5,7 +5,8 @@
  */
 import { sniffImageHeader, type ImageHeader } from '../extension/shared/image-header';
 import type { ImageErrorCode } from '../extension/shared/messages';
-import { MAX_DECODE_PIXELS, MIN_SIDE_PIXELS, type RgbaImage } from '../extension/shared/preprocess';
+import { decodedSizeOf, MAX_DECODED_PIXELS, refusal } from '../extension/shared/format-policy';
+import { MIN_SIDE_PIXELS, type RgbaImage } from '../extension/shared/preprocess';
 
 export class DecodeImageError extends Error {
   override name = 'DecodeImageError';
@@ -15,22 +16,16 @@ export class DecodeImageError extends Error {
 }
 
 /**
- * Checks the header before decoding.
+ * Checks the header before decoding, with the shared format policy (`format-policy.ts`).
  * @returns the sniffed header
- * @throws {DecodeImageError} `unsupported-format` for SVG, `too-large` above `MAX_DECODE_PIXELS`,
+ * @throws {DecodeImageError} `unsupported-format` for SVG, HEIC and unrecognised formats, `decode-failed`
+ *   when the header states no size or the file is truncated, `too-large` above `MAX_SOURCE_PIXELS`,
  *   `too-small` when the header's shorter side is below `MIN_SIDE_PIXELS`
  */
 export function checkHeader(bytes: Uint8Array): ImageHeader {
   const h = sniffImageHeader(bytes);
-  if (h.format === 'svg') throw new DecodeImageError('unsupported-format', 'SVG (vector) images are not screened');
-  if (h.width !== undefined && h.height !== undefined) {
-    if (h.width * h.height > MAX_DECODE_PIXELS) {
-      throw new DecodeImageError('too-large', `${h.width}x${h.height} is above the ${MAX_DECODE_PIXELS / 1e6} MP decode limit`);
-    }
-    if (Math.min(h.width, h.height) < MIN_SIDE_PIXELS) {
-      throw new DecodeImageError('too-small', `${h.width}x${h.height}: shorter side below ${MIN_SIDE_PIXELS} px`);
-    }
-  }
+  const refused = refusal(h);
+  if (refused) throw new DecodeImageError(refused.code, refused.message);
   if (isTruncated(bytes, h)) throw new DecodeImageError('decode-failed', `truncated ${h.format} file (no end marker)`);
   return h;
 }
@@ -55,30 +50,36 @@ export function isTruncated(bytes: Uint8Array, h: ImageHeader): boolean {
 }
 
 /**
- * Decodes bytes to RGBA (first frame of animations; EXIF orientation applied; straight alpha).
+ * Decodes bytes to RGBA (first frame of animations; EXIF orientation applied; straight alpha). Images
+ * above `MAX_DECODED_PIXELS` are decoded straight to `decodedSize` (`resizeWidth/resizeHeight`,
+ * `resizeQuality: 'high'`), so memory stays bounded (≤ 64 MiB of RGBA) for e.g. 48 MP phone photos.
  * @param bytes encoded image
- * @param mime Content-Type hint for the Blob (optional)
- * @returns the image and its sniffed header
- * @throws {DecodeImageError} as `checkHeader`; `decode-failed` for broken or truncated files of a known
- *   format, `unsupported-format` for unknown ones; `too-small`/`too-large` on the decoded size
+ * @param mime Content-Type hint for the Blob (unused: the sniffed format names the type)
+ * @returns the image (possibly downscaled; `width`/`height` are the decoded size) and its sniffed header
+ * @throws {DecodeImageError} as `checkHeader`; `decode-failed` for broken files of a known format;
+ *   `too-small`/`too-large` on the decoded size
  */
 export async function decodeBytes(bytes: Uint8Array, mime = ''): Promise<{ image: RgbaImage; header: ImageHeader }> {
   const header = checkHeader(bytes);
   let bitmap: ImageBitmap | undefined;
   try {
-    const type = header.format !== 'unknown' ? `image/${header.format}` : mime;
-    bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }), {
+    void mime;
+    const target = decodedSizeOf(header)!; // checkHeader refused images without a size
+    bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: `image/${header.format}` }), {
       premultiplyAlpha: 'none',
       colorSpaceConversion: 'default',
       imageOrientation: 'from-image',
+      ...(target.resized ? { resizeWidth: target.width, resizeHeight: target.height, resizeQuality: 'high' as const } : {}),
     });
   } catch (e) {
-    const code: ImageErrorCode = header.format === 'unknown' ? 'unsupported-format' : 'decode-failed';
+    const code: ImageErrorCode = 'decode-failed'; // unknown formats were refused by checkHeader
     throw new DecodeImageError(code, `could not decode ${header.format} image (${(e as Error).message || 'invalid data'})`);
   }
   try {
     const { width, height } = bitmap;
-    if (width * height > MAX_DECODE_PIXELS) throw new DecodeImageError('too-large', `${width}x${height} is above the decode limit`);
+    // The header's size is what bounded the decoder; a file whose frames exceed it (GIF frames larger than
+    // the logical screen are clipped by browsers, but never trust it) is refused here.
+    if (width * height > MAX_DECODED_PIXELS * 1.01) throw new DecodeImageError('too-large', `${width}x${height} is above the decode limit`);
     if (Math.min(width, height) < MIN_SIDE_PIXELS) throw new DecodeImageError('too-small', `${width}x${height}: shorter side below ${MIN_SIDE_PIXELS} px`);
     const canvas = new OffscreenCanvas(width, height);
     const ctx = canvas.getContext('2d', { willReadFrequently: true, alpha: true }) as OffscreenCanvasRenderingContext2D | null;

@@ -6,7 +6,7 @@
  */
 import { explainImage, toExplanation } from '../extension/shared/explain/index';
 import { err, ok, type ExplainMethod, type Explanation, type Result } from '../extension/shared/messages';
-import { registerWasmGradKernels } from '../training/kernels/wasm-grads';
+import { ensureGradientKernels } from '../extension/shared/tf/wasm-grads';
 import { Semaphore } from './cache';
 import { getModel } from './classifier';
 import { decodeBytes, DecodeImageError } from './decode';
@@ -17,7 +17,6 @@ const running = new Map<string, AbortController>();
 /** Progress in [0, 1] of each waiting or running explanation, by request id. */
 const progress = new Map<string, number>();
 const slot = new Semaphore(1);
-let gradKernels = false;
 
 /**
  * Explains the verdict for the image at `url`.
@@ -37,10 +36,7 @@ export async function explainUrl(url: string, method: ExplainMethod, requestId: 
     return await slot.run(async () => {
       if (ctrl.signal.aborted) return err('cancelled', 'explanation cancelled');
       const m = await getModel();
-      if (m.backend === 'wasm' && !gradKernels) {
-        registerWasmGradKernels(); // wasm 4.22 lacks the conv filter gradients the CAM methods need
-        gradKernels = true;
-      }
+      ensureGradientKernels(m.backend); // wasm 4.22 lacks the conv filter gradients the CAM methods need
       const { bytes, contentType } = source ? { bytes: source, contentType: '' } : await fetchImageBytes(url);
       const { image } = await decodeBytes(bytes, contentType);
       const onProgress = (done: number, total: number) => {

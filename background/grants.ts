@@ -8,12 +8,14 @@
  */
 import browser from 'webextension-polyfill';
 import { matchesPattern } from '../extension/shared/permissions';
+import { TEST_HOOKS } from './build-flags';
 
 /** `storage.session` key of the patterns granted by tests. */
 export const TEST_GRANTS_KEY = 'testGrantedOrigins';
 
 /** Patterns granted through the test hook (empty outside tests). */
 export async function testGrants(): Promise<string[]> {
+  if (!TEST_HOOKS) return [];
   const got = await browser.storage.session?.get(TEST_GRANTS_KEY).catch(() => ({} as Record<string, unknown>));
   const v = got?.[TEST_GRANTS_KEY];
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
@@ -39,7 +41,7 @@ browser.permissions?.onAdded?.addListener((p) => {
   if (p.origins?.length) void rescanAllTabs();
 });
 
-/** Test hooks (merged into `__synthscreenTest`). */
+/** Test hooks (merged into `__synthscreenTest`; test builds only). */
 export const grantsTestApi = {
   /** Grants `patterns` as if the user had accepted the prompt, then rescans every tab. */
   async grantForTests(patterns: string[], rescan = true): Promise<string[]> {

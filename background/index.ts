@@ -17,7 +17,10 @@ import { forgetTab, getTabImages, setTabImages } from './tabs';
 import { grantsTestApi } from './grants';
 import { provenanceTestApi } from './provenance';
 import { configureProvenance } from '../extension/shared/provenance/index';
+import { TEST_HOOKS } from './build-flags';
 import type { BackendPreference } from '../extension/shared/settings';
+import { syntheticImage } from '../extension/shared/bench-image';
+import type { TileMode } from '../extension/shared/tiling';
 
 const MAX_BYTES_FROM_PAGE = 32 * 1024 * 1024;
 
@@ -146,6 +149,42 @@ const testApi = {
     const m = await reloadModel({ backend, exact });
     return { backend: m.backend, attempts: m.attempts, loadMs: m.loadMs, warmupMs: m.warmupMs, model: m.detector.id };
   },
+  /**
+   * Scores RGBA pixels (base64) with the loaded detector, without fetching or decoding: the parity test
+   * compares this with Node on the same pixels. @returns `{ logit, probability, evidence }` and the backend
+   */
+  async scorePixels(base64: string, width: number, height: number, mode?: TileMode) {
+    const m = await getModel();
+    const s = atob(base64);
+    const data = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) data[i] = s.charCodeAt(i);
+    const [r] = await m.detector.score([{ image: { width, height, data } }], mode ? { mode } : {});
+    return { ...r!, backend: m.backend };
+  },
+  /**
+   * Whole-image latency (bench): for each `[width, height]`, a synthetic image (`syntheticImage`) scored end
+   * to end after decoding (`Detector.score`: tiles, model, aggregation, calibration), once to warm up, then
+   * `runs` times. @returns per size the median and mean ms per image and the tiles scored
+   */
+  async timeImages(sizes: Array<[number, number]>, runs = 10) {
+    const m = await getModel();
+    const out = [];
+    for (const [w, h] of sizes) {
+      const image = syntheticImage(w, h, 1);
+      const [first] = await m.detector.score([{ image }]);
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        await m.detector.score([{ image }]);
+        times.push(performance.now() - t0);
+      }
+      const sorted = [...times].sort((a, b) => a - b);
+      const mid = sorted.length >> 1;
+      const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+      out.push({ width: w, height: h, runs, medianMs: median, meanMs: times.reduce((a, b) => a + b, 0) / runs, tiles: first!.evidence.scored, mode: first!.evidence.mode });
+    }
+    return { backend: m.backend, model: m.detector.id, images: out };
+  },
   /** Runs `n` batches of `batch` model inputs; returns mean ms per input and per image (× crops) (bench). */
   async timeInference(n = 10, batch = 1) {
     const m = await getModel();
@@ -155,9 +194,11 @@ const testApi = {
     const t0 = performance.now();
     for (let i = 0; i < n; i++) await m.detector.logits(inputs);
     const msPerInput = (performance.now() - t0) / (n * batch);
-    const crops = Math.max(1, m.detector.manifest.crops ?? 1);
-    // A verdict runs up to `crops` inputs per image (fewer for images smaller than 1.25 × the input).
+    // A verdict runs up to `crops` inputs per image (fewer for images smaller than 1.25 × the input); a tiled
+    // model up to `tiling.minTiles` on wasm/cpu (fewer for small images). `timeImages` times whole images.
+    const crops = m.detector.manifest.tiling ? m.detector.manifest.tiling.minTiles : Math.max(1, m.detector.manifest.crops ?? 1);
     return { backend: m.backend, msPerInput, crops, msPerImage: msPerInput * crops, batch, n, inputSize: s, model: m.detector.id };
   },
 };
-(globalThis as unknown as { __synthscreenTest: typeof testApi }).__synthscreenTest = testApi;
+// Test builds only: release builds define TEST_HOOKS false, and the minifier drops `testApi` with its names.
+if (TEST_HOOKS) (globalThis as unknown as { __synthscreenTest: typeof testApi }).__synthscreenTest = testApi;

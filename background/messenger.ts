@@ -1,6 +1,7 @@
 /**
  * Routes messages to handlers. No business logic: it checks who is asking, validates the shape with
- * `isMessage`, dispatches by `type` and always answers a `Result`.
+ * `isMessage` and the type's own validator (`validateRequest`, answering `bad-request` on a mismatch),
+ * dispatches by `type` and always answers a `Result`.
  *
  * Allowed senders: this extension's content scripts (a `sender.tab` and a page URL outside the
  * extension) for `ContentToBackground`, and this extension's own pages (URL under
@@ -8,6 +9,7 @@
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import { err, isMessage, type ContentToBackground, type PageToBackground, type Result } from '../extension/shared/messages';
+import { validateRequest } from '../extension/shared/message-schema';
 import { allowed, senderKind } from './sender';
 
 export type Handlers = {
@@ -29,9 +31,12 @@ export function installMessenger(handlers: Handlers): void {
     if (!allowed(kind, message.type)) {
       return Promise.resolve(err('permission-needed', `message "${message.type}" not accepted from this sender`));
     }
+    const valid = validateRequest(message);
+    if (!valid.ok) return Promise.resolve(err('bad-request', valid.reason));
     const handler = handlers[message.type as keyof Handlers] as (m: unknown, c: { tabId?: number; fromPage: boolean }) => Promise<Result<unknown>>;
-    return handler(message, { tabId: sender.tab?.id, fromPage: kind === 'page' }).catch((e: unknown) =>
-      err('model-failed', (e as Error)?.message ?? String(e)),
-    );
+    // A handler that throws synchronously still answers a Result.
+    return Promise.resolve()
+      .then(() => handler(message, { tabId: sender.tab?.id, fromPage: kind === 'page' }))
+      .catch((e: unknown) => err('model-failed', (e as Error)?.message ?? String(e)));
   });
 }

@@ -2,14 +2,14 @@
  * The detector in the service worker: loads the packaged model (`model/manifest.json`, verified by
  * sha256 through `loadDetector`) on the active backend, warms it up once, and scores preprocessed inputs.
  *
- * Tests (and only tests) can replace the packaged model with one stored in `storage.local` under
- * `testModelOverride` (`{ manifest, files: { [path]: base64 } }`), e.g. a tiny model for the WebGPU
- * check; it is verified exactly like the packaged one.
+ * Test builds only (`TEST_HOOKS`, compiled out of release builds) can replace the packaged model with
+ * one stored in `storage.local` under `testModelOverride` (`{ manifest, files: { [path]: base64 } }`),
+ * e.g. a tiny model for the WebGPU check; it is verified exactly like the packaged one.
  */
 import browser from 'webextension-polyfill';
 import { loadDetector, type Detector } from '../extension/shared/detector';
-import { calibrate } from '../extension/shared/model-manifest';
 import type { BackendPreference } from '../extension/shared/settings';
+import { TEST_HOOKS } from './build-flags';
 import { chooseBackend, tf, type BackendAttempt, type BackendFlags, type BackendName } from './tf-backend';
 
 export interface TestModelOverride {
@@ -47,7 +47,7 @@ async function readPackaged(path: string): Promise<Uint8Array> {
 export async function loadModel(opts: { preference: BackendPreference; flags: BackendFlags; exact?: boolean }): Promise<LoadedModel> {
   const { backend, attempts } = await chooseBackend(opts.preference, opts.flags, opts.exact);
   const t0 = performance.now();
-  const stored = (await browser.storage.local.get('testModelOverride')).testModelOverride as TestModelOverride | undefined;
+  const stored = TEST_HOOKS ? (await browser.storage.local.get('testModelOverride')).testModelOverride as TestModelOverride | undefined : undefined;
   let detector: Detector;
   if (stored && stored.manifest && stored.files) {
     detector = await loadDetector(tf, stored.manifest, async (p) => {
@@ -65,19 +65,4 @@ export async function loadModel(opts: { preference: BackendPreference; flags: Ba
   await detector.logits([new Float32Array(s * s * 3)]);
   const t2 = performance.now();
   return { detector, backend, attempts, loadMs: t1 - t0, warmupMs: t2 - t1 };
-}
-
-/**
- * Scores groups of inputs (one group per image, 1..crops inputs each) in one batch.
- * @returns per group the mean logit over its crops and the calibrated probability in [0, 1]
- */
-export async function scoreGroups(detector: Detector, groups: Float32Array[][]): Promise<Array<{ logit: number; probability: number }>> {
-  const z = await detector.logits(groups.flat());
-  let k = 0;
-  return groups.map((g) => {
-    let sum = 0;
-    for (let i = 0; i < g.length; i++) sum += z[k++]!;
-    const mean = sum / g.length;
-    return { logit: mean, probability: calibrate(mean, detector.manifest.calibration) };
-  });
 }

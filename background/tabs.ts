@@ -4,6 +4,7 @@
  */
 import browser from 'webextension-polyfill';
 import type { TabImage } from '../extension/shared/messages';
+import { validTabImage } from '../extension/shared/message-schema';
 
 const KEY = 'tabImages';
 let tabs: Record<string, TabImage[]> | undefined;
@@ -32,9 +33,10 @@ export async function setTabImages(tabId: number, images: TabImage[]): Promise<v
   persist();
 }
 
-/** The image list of a tab, `[]` when it has none. */
+/** The image list of a tab, `[]` when it has none (entries restored from storage are re-validated). */
 export async function getTabImages(tabId: number): Promise<TabImage[]> {
-  return (await load())[String(tabId)] ?? [];
+  const list = (await load())[String(tabId)];
+  return Array.isArray(list) ? list.filter(validTabImage) : [];
 }
 
 /** Forgets a closed tab. */

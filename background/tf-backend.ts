@@ -15,12 +15,12 @@ import type { BackendPreference } from '../extension/shared/settings';
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
-/** Test switches read from `storage.local` (never set by the UI). */
+/** Test switches (test builds read them from `storage.local` keys `testAllowFallbackWebGPU` / `testAllowSoftwareWebGL`; never set by the UI). */
 export interface BackendFlags {
   /** Accept a WebGPU fallback (software) adapter. */
-  testAllowFallbackWebGPU?: boolean;
+  allowFallbackWebGPU?: boolean;
   /** Accept a software (SwiftShader/llvmpipe) WebGL renderer. */
-  testAllowSoftwareWebGL?: boolean;
+  allowSoftwareWebGL?: boolean;
 }
 
 /** One line per backend tried, for the status page and the bench. */
@@ -42,7 +42,7 @@ async function webgpuRefusal(flags: BackendFlags): Promise<string | undefined> {
   const adapter = await gpu.requestAdapter().catch(() => null);
   if (!adapter) return 'no WebGPU adapter';
   const fallback = adapter.isFallbackAdapter === true || adapter.info?.isFallbackAdapter === true || adapter.info?.architecture === 'swiftshader';
-  if (fallback && !flags.testAllowFallbackWebGPU) return `fallback adapter (${adapter.info?.vendor ?? '?'}/${adapter.info?.architecture ?? '?'}) skipped`;
+  if (fallback && !flags.allowFallbackWebGPU) return `fallback adapter (${adapter.info?.vendor ?? '?'}/${adapter.info?.architecture ?? '?'}) skipped`;
   return undefined;
 }
 
@@ -54,7 +54,7 @@ function webglRefusal(flags: BackendFlags): string | undefined {
   const ext = gl.getExtension('WEBGL_debug_renderer_info');
   const renderer = String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
   gl.getExtension('WEBGL_lose_context')?.loseContext();
-  if (/swiftshader|llvmpipe|software|basic render/i.test(renderer) && !flags.testAllowSoftwareWebGL) return `software renderer (${renderer}) skipped`;
+  if (/swiftshader|llvmpipe|software|basic render/i.test(renderer) && !flags.allowSoftwareWebGL) return `software renderer (${renderer}) skipped`;
   return undefined;
 }
 
@@ -100,7 +100,7 @@ export async function chooseBackend(
       if (name === 'webgpu') reason = await webgpuRefusal(flags);
       else if (name === 'webgl') reason = webglRefusal(flags);
     } else if (name === 'webgpu') {
-      reason = await webgpuRefusal({ ...flags, testAllowFallbackWebGPU: true });
+      reason = await webgpuRefusal({ ...flags, allowFallbackWebGPU: true });
     }
     if (reason === undefined) reason = await trySet(name);
     attempts.push({ backend: name, ok: reason === undefined, reason });

@@ -44,6 +44,7 @@ export const ERROR_TEXT: Record<ImageErrorCode, string> = {
   'decode-failed': 'Could not decode image',
   'model-failed': 'Detector unavailable',
   cancelled: 'Not checked',
+  'bad-request': 'Not checked (bad request)',
 };
 
 const COLOURS: Record<'analysing' | 'error', string> = {

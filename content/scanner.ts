@@ -10,6 +10,7 @@ import { currentImageUrl, readBlobOrDataUrl, toMessageBytes, type ImageHit } fro
 import { Badge } from './badge';
 import { compactProvenance } from '../extension/shared/provenance/compact';
 import { send } from './client';
+import { MAX_TAB_IMAGES } from '../extension/shared/message-schema';
 
 /** How long to wait for an image's own load before asking the background anyway (it fetches itself). */
 const LOAD_WAIT_MS = 2500;
@@ -310,7 +311,7 @@ export class Scanner {
       if (seen.has(t.url)) continue;
       const o = this.outcome.get(t.url);
       seen.set(t.url, {
-        url: t.url,
+        url: t.url.length > 2048 ? t.url.slice(0, 2048) : t.url, // long data: URLs (the verdict's url is cut alike)
         status: o?.verdict ? 'done' : o?.error ? 'error' : 'pending',
         // The popup needs no raw provenance fields (the explanation view asks the worker for them).
         verdict: o?.verdict?.provenance ? { ...o.verdict, provenance: compactProvenance(o.verdict.provenance, 0) } : o?.verdict,
@@ -318,7 +319,7 @@ export class Scanner {
         isProfile: t.isProfile,
       });
     }
-    return [...seen.values()];
+    return [...seen.values()].slice(0, MAX_TAB_IMAGES); // the background keeps and accepts at most this many
   }
 
   private queueReport(): void {

@@ -1,16 +1,20 @@
 /**
  * `npm run bench [-- --quick] [-- --skip-others] [-- --only-provenance]`: prints one JSON object per line.
  *
- * - Inference ms per model input and per image (× the manifest's test-time crops) of the default model (dist/chromium/model; a tiny test model when none is
+ * - Inference ms per model input and per image (× the manifest's test-time crops, or `tiling.minTiles`) of the default model (dist/test/chromium/model; a tiny test model when none is
  *   packaged, flagged in the output) in Chromium's extension service worker on wasm, webgl and cpu, and
  *   on the WebGPU *fallback* (SwiftShader) adapter, forced through the test flags.
+ * - Whole-image latency (`bench: 'whole-image'`): median ms per image of the shipped detector's
+ *   `Detector.score` (tiles per the manifest's `tiling`: the wasm/cpu sample, aggregation, calibration; after
+ *   decoding) on a 1920×1080 image and a 256×256 avatar (`syntheticImage`), in the service worker on wasm
+ *   (and on the WebGPU fallback adapter, whole-image passes, unless `--skip-webgpu`) and in Node on wasm.
  * - The same model in Node on tfjs wasm.
  * - Content-script main-thread time per image on the 300-image infinite-scroll fixture
  *   (`scripts/bench-content.ts`: CDP ScriptDuration with minus without the extension, / images).
  * - Provenance read time (`extension/shared/provenance`): median ms per image without metadata and with a C2PA
  *   manifest, in Chromium's extension service worker (the packaged wasm) and in Node (`benchProvenance`).
  * - The other engineers' benches when their modules exist: `training/kernels/bench.ts` → benchTraining,
- *   `extension/shared/explain/bench.ts` → benchExplain (errors are caught and printed as JSON).
+ *   `scripts/bench-explain.ts` → benchExplain (errors are caught and printed as JSON).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,13 +27,31 @@ import { benchContentScript } from './bench-content';
 import { readProvenance } from '../extension/shared/provenance/index';
 import { configureProvenanceForNode } from '../extension/shared/provenance/node';
 import { builtFixtures, fixtureBytes } from '../extension/shared/provenance/fixtures/build';
+import { syntheticImage } from '../extension/shared/bench-image';
+
+/** Image sizes of the whole-image bench: a 1080p photo and a 256 px avatar. */
+const WHOLE_IMAGE_SIZES: Array<[number, number]> = [[1920, 1080], [256, 256]];
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+interface WholeImageTiming { width: number; height: number; runs: number; medianMs: number; meanMs: number; tiles: number; mode: string }
+
+function wholeImageLines(where: string, backend: string, model: string, testModel: boolean, images: WholeImageTiming[], note?: string): void {
+  for (const t of images) {
+    line({ bench: 'whole-image', where, backend, model, testModel, width: t.width, height: t.height, tiles: t.tiles, mode: t.mode, runs: t.runs, msPerImageMedian: +t.medianMs.toFixed(2), msPerImageMean: +t.meanMs.toFixed(2), note });
+  }
+}
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'skip-others': { type: 'boolean', default: false }, 'only-provenance': { type: 'boolean', default: false }, 'skip-webgpu': { type: 'boolean', default: false }, 'skip-content': { type: 'boolean', default: false } } });
 const line = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 
 async function browserBench(model: { dir: string; packaged: boolean }): Promise<void> {
   if (!findChromium() || !existsSync(join(EXT_DIR, 'manifest.json'))) {
-    line({ bench: 'browser-inference', skipped: 'no Chromium or no dist/chromium (run npm run build)' });
+    line({ bench: 'browser-inference', skipped: 'no Chromium or no dist/test/chromium (run npm run build)' });
     return;
   }
   const l = await launchWithExtension(EXT_DIR, { args: ['--enable-unsafe-webgpu'] });
@@ -42,6 +64,19 @@ async function browserBench(model: { dir: string; packaged: boolean }): Promise<
       { backend: 'cpu', n: values.quick ? 1 : 3, batch: 1 },
     ];
     if (!values['skip-webgpu']) plan.push({ backend: 'webgpu', n: 1, batch: 1, note: 'WebGPU fallback adapter (SwiftShader); skipped by the extension outside tests' });
+    const wholeRuns = values.quick ? 5 : 15;
+    try {
+      await inWorker(l, `self.__synthscreenTest.reload("wasm", true)`, 600_000);
+      const w = await inWorker<{ backend: string; model: string; images: WholeImageTiming[] }>(l, `self.__synthscreenTest.timeImages(${JSON.stringify(WHOLE_IMAGE_SIZES)}, ${wholeRuns})`, 600_000);
+      wholeImageLines('chromium extension service worker', w.backend, w.model, !model.packaged, w.images);
+      if (!values['skip-webgpu'] && !values.quick) {
+        await inWorker(l, `self.__synthscreenTest.reload("webgpu", true)`, 600_000);
+        const g = await inWorker<{ backend: string; model: string; images: WholeImageTiming[] }>(l, `self.__synthscreenTest.timeImages(${JSON.stringify(WHOLE_IMAGE_SIZES)}, 3)`, 600_000);
+        wholeImageLines('chromium extension service worker', g.backend, g.model, !model.packaged, g.images, 'WebGPU fallback adapter (SwiftShader, no GPU): every tile in one pass; a hardware GPU is far faster');
+      }
+    } catch (e) {
+      line({ bench: 'whole-image', where: 'chromium extension service worker', error: String((e as Error).message ?? e).slice(0, 300) });
+    }
     for (const p of plan) {
       try {
         const r = await inWorker<{ backend: string; loadMs: number; warmupMs: number; model: string }>(l, `self.__synthscreenTest.reload(${JSON.stringify(p.backend)}, true)`, 600_000);
@@ -67,8 +102,6 @@ function provenanceImages(): Array<{ name: string; group: 'no-metadata' | 'c2pa'
     { name: 'CA.jpg', group: 'c2pa', bytes: fixtureBytes('CA.jpg') },
   ];
 }
-
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
 
 /**
  * Provenance read time: per image, the median of `n` reads after one warm-up read (the first C2PA read also
@@ -125,16 +158,30 @@ async function nodeBench(model: { dir: string; packaged: boolean }): Promise<voi
     const t0 = performance.now();
     for (let i = 0; i < n; i++) await ref.detector.logits(inputs);
     const msPerInput = (performance.now() - t0) / (n * batch);
-    const crops = Math.max(1, ref.detector.manifest.crops ?? 1);
+    const crops = ref.detector.manifest.tiling ? ref.detector.manifest.tiling.minTiles : Math.max(1, ref.detector.manifest.crops ?? 1);
     line({ bench: 'node-inference', backend: 'wasm', model: ref.detector.id, testModel: !model.packaged, inputSize: s, crops, batch, runs: n, msPerInput: +msPerInput.toFixed(2), msPerImage: +(msPerInput * crops).toFixed(2) });
   }
+  const images: WholeImageTiming[] = [];
+  for (const [w, h] of WHOLE_IMAGE_SIZES) {
+    const image = syntheticImage(w, h, 1);
+    const [first] = await ref.detector.score([{ image }]);
+    const runs = values.quick ? 5 : 15;
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      await ref.detector.score([{ image }]);
+      times.push(performance.now() - t0);
+    }
+    images.push({ width: w, height: h, runs, medianMs: median(times), meanMs: times.reduce((a, b) => a + b, 0) / runs, tiles: first!.evidence.scored, mode: first!.evidence.mode });
+  }
+  wholeImageLines('node', 'wasm', ref.detector.id, !model.packaged, images);
   ref.detector.dispose();
 }
 
 async function others(): Promise<void> {
   const mods: Array<[string, string, () => Record<string, unknown>]> = [
     ['training/kernels/bench.ts', 'benchTraining', () => (values.quick ? { steps: 3 } : {})],
-    ['extension/shared/explain/bench.ts', 'benchExplain', () => (values.quick ? { runs: 1 } : {})],
+    ['scripts/bench-explain.ts', 'benchExplain', () => (values.quick ? { runs: 1 } : {})],
   ];
   for (const [path, fn, args] of mods) {
     if (!existsSync(join(REPO_ROOT, path))) { line({ bench: fn, skipped: `${path} not present` }); continue; }
@@ -153,11 +200,11 @@ async function others(): Promise<void> {
 async function main(): Promise<void> {
   if (values['only-provenance']) { await provenanceBench(); return; }
   const model = await testModelDir();
-  if (!model.packaged) line({ note: 'no packaged model (dist/chromium/model): timings are for the tiny e2e test model, not the detector' });
+  if (!model.packaged) line({ note: 'no packaged model (dist/test/chromium/model): timings are for the tiny e2e test model, not the detector' });
   await browserBench(model);
   await nodeBench(model);
   if (!values['skip-content']) {
-    if (!existsSync(join(EXT_DIR, 'manifest.json'))) line({ bench: 'content-script', skipped: 'no dist/chromium (run npm run build)' });
+    if (!existsSync(join(EXT_DIR, 'manifest.json'))) line({ bench: 'content-script', skipped: 'no dist/test/chromium (run npm run build)' });
     else line(await benchContentScript().catch((e: unknown) => ({ bench: 'content-script', error: String((e as Error).message ?? e).slice(0, 300) })));
   }
   await provenanceBench().catch((e: unknown) => line({ bench: 'provenance', error: String((e as Error).message ?? e).slice(0, 300) }));

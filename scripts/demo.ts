@@ -3,7 +3,7 @@
  *
  * Serves a demo feed on 127.0.0.1 (random port) — 12 real and 12 synthetic images picked across the
  * sources of ../shared/data/MANIFEST.tsv (the manifest's `crop` applied), or every image of `--images`
- * — opens it in Chromium with the built extension (dist/chromium; headless unless `--headed` and a
+ * — opens it in Chromium with the built extension (dist/test/chromium, the test build; headless unless `--headed` and a
  * DISPLAY), waits for every badge, and writes a full-page screenshot and a JSON report of every image's
  * verdict to `--out` (default out/demo/).
  */
@@ -34,10 +34,10 @@ function fail(msg: string): never {
 
 async function main(): Promise<void> {
   if (!findChromium()) fail('no Chromium found: install Debian\'s chromium (bash scripts/ensure-deps.sh) or set CHROMIUM_PATH');
-  if (!existsSync(join(EXT_DIR, 'manifest.json'))) fail('dist/chromium is missing: run `npm run build` first');
+  if (!existsSync(join(EXT_DIR, 'manifest.json'))) fail('dist/test/chromium is missing: run `npm run build` first');
   const packaged = hasModel(PACKAGED_MODEL_DIR);
   if (!packaged && !values['allow-test-model']) {
-    fail('no detector is packaged in dist/chromium/model (models/default is missing). Build with MODEL_DIR=<model folder>, '
+    fail('no detector is packaged in dist/test/chromium/model (models/default is missing). Build with MODEL_DIR=<model folder>, '
       + 'or pass --allow-test-model to run the random-weight test model (its verdicts mean nothing).');
   }
   let images: FeedImage[];

@@ -54,3 +54,28 @@ export async function waitForAllBadges(page: Page, timeoutMs = 120_000): Promise
   const pending = last.filter((b) => b.state === 'analysing').map((b) => b.url);
   throw new Error(`badges not final after ${timeoutMs} ms: ${last.length} badges, still analysing: ${pending.join(', ')}`);
 }
+
+/**
+ * Evaluates `expression` in the extension's content-script (isolated) world of `page`, as a compromised
+ * or buggy content script would run (it has `chrome.runtime` / `chrome.storage` like the real one).
+ * @returns the value (by JSON), `{ thrown }` when it threw
+ * @throws when the page has no content-script world of `extensionId`
+ */
+export async function inContentWorld(page: Page, extensionId: string, expression: string): Promise<unknown> {
+  const s = await page.createCDPSession();
+  try {
+    const contexts: Array<{ id: number; origin: string; name: string }> = [];
+    s.on('Runtime.executionContextCreated', (e: { context: { id: number; origin: string; name: string } }) => contexts.push(e.context));
+    await s.send('Runtime.enable'); // replays the existing contexts as events
+    await new Promise((r) => setTimeout(r, 300));
+    const c = contexts.find((x) => x.origin.startsWith(`chrome-extension://${extensionId}`));
+    if (!c) throw new Error('no content-script world in this page');
+    const r = (await s.send('Runtime.evaluate', { expression, contextId: c.id, awaitPromise: true, returnByValue: true })) as {
+      result: { value?: unknown }; exceptionDetails?: { text: string; exception?: { description?: string } };
+    };
+    if (r.exceptionDetails) return { thrown: (r.exceptionDetails.exception?.description ?? r.exceptionDetails.text).slice(0, 300) };
+    return r.result.value;
+  } finally {
+    await s.detach().catch(() => undefined);
+  }
+}

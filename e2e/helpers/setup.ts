@@ -1,6 +1,6 @@
 /**
  * Shared e2e setup: finds Chromium and the built extension, picks the model (the packaged default when
- * `dist/chromium/model/` exists, else a tiny generated one injected through `storage.local`), and says
+ * `dist/test/chromium/model/` exists, else a tiny generated one injected through `storage.local`), and says
  * clearly why a test skips.
  */
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -10,13 +10,19 @@ import { findChromium, inWorker, type Launched } from './browser';
 import { REPO_ROOT } from './feed';
 import { hasModel, modelOverride, writeTinyModel } from './tiny-model';
 
-export const EXT_DIR = join(REPO_ROOT, 'dist', 'chromium');
+/**
+ * The test build (`npm run build` writes it next to the release build): the release package with a
+ * service worker that keeps the test hooks (`__synthscreenTest`, storage test flags; background/build-flags.ts).
+ */
+export const EXT_DIR = join(REPO_ROOT, 'dist', 'test', 'chromium');
+/** The release build (no test hooks), as users install it. */
+export const RELEASE_EXT_DIR = join(REPO_ROOT, 'dist', 'chromium');
 export const PACKAGED_MODEL_DIR = join(EXT_DIR, 'model');
 
 /** Why the e2e tests cannot run here, or undefined when they can. */
 export function skipReason(): string | undefined {
   if (!findChromium()) return 'no Chromium found (set CHROMIUM_PATH or install Debian\'s chromium); e2e skipped';
-  if (!existsSync(join(EXT_DIR, 'manifest.json'))) return 'dist/chromium is missing: run `npm run build` first; e2e skipped';
+  if (!existsSync(join(EXT_DIR, 'manifest.json'))) return 'dist/test/chromium is missing: run `npm run build` first; e2e skipped';
   return undefined;
 }
 

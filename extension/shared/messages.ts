@@ -7,6 +7,7 @@
  * explanation view) → background (`PageToBackground`), background → content script (`BackgroundToContent`).
  */
 import type { ProvenanceResult } from './provenance/types';
+import type { EvidenceMap } from './tiling';
 
 /** Why an image has no verdict. Shown to the user as a clear status, never as a probability. */
 export type ImageErrorCode =
@@ -18,7 +19,8 @@ export type ImageErrorCode =
   | 'unsupported-format' // e.g. SVG (vector) or an unknown format
   | 'decode-failed' // bytes could not be decoded (truncated, corrupt)
   | 'model-failed' // the model could not be loaded or failed to run
-  | 'cancelled'; // the request was cancelled (tab closed, explanation cancelled)
+  | 'cancelled' // the request was cancelled (tab closed, explanation cancelled)
+  | 'bad-request'; // the message did not match its type's shape (`message-schema.ts`)
 
 export interface ImageError {
   code: ImageErrorCode;
@@ -46,6 +48,12 @@ export interface Verdict {
   logit?: number;
   /** Calibrated probability that the image is synthetic, in [0, 1]; absent when the detector did not run. */
   probability?: number;
+  /**
+   * Where the logit came from: per-tile raw logits over the image with their source-pixel rectangles
+   * (≤ the model's `tiling.maxEvidenceCells` cells, pooled when larger; `extension/shared/tiling.ts`).
+   * Absent when the detector did not run, and in verdicts stored by older versions.
+   */
+  evidence?: EvidenceMap;
   /** The model's id `name@version`; absent when the detector did not run. */
   model?: string;
   /** tfjs backend that produced it: `webgpu` | `webgl` | `wasm` | `cpu`; absent when the detector did not run. */

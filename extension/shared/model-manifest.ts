@@ -5,6 +5,7 @@
  * `npm run evaluate`.
  */
 import type { PreprocessSpec } from './preprocess';
+import { validateTiling, type TilingSpec } from './tiling';
 import { sigmoid } from './verdict';
 
 /** Maps the model's raw logit z to a calibrated probability of "synthetic". */
@@ -41,6 +42,13 @@ export interface ModelManifest {
    * in logit space. Only meaningful with geometry `center-crop`.
    */
   crops?: number;
+  /**
+   * Whole-image scoring for fully convolutional patch models (geometry `center-crop` only): tile size,
+   * stride, tiles per backend, aggregation of tile logits, evidence-map size (`tiling.ts`). When present it
+   * replaces `crops`. Manifests without it (written before 0.4) keep the test-time crops; a block missing
+   * fields is completed from `DEFAULT_TILING`.
+   */
+  tiling?: TilingSpec;
   calibration: Calibration;
   /** Default decision threshold on the calibrated probability, in [0, 1]. */
   threshold: number;
@@ -55,6 +63,7 @@ export interface ModelManifest {
 
 /**
  * Checks a parsed JSON value against the manifest schema.
+ * @returns the manifest; with a `tiling` block, a shallow copy whose block is completed (`validateTiling`)
  * @throws {TypeError} naming the first bad field.
  */
 export function validateManifest(value: unknown): ModelManifest {
@@ -80,6 +89,12 @@ export function validateManifest(value: unknown): ModelManifest {
   const c = m!.calibration;
   if (!c || !['none', 'platt', 'isotonic'].includes(c.type)) fail('calibration');
   if (c!.type === 'isotonic' && (c!.x.length !== c!.y.length || c!.x.length < 2)) fail('calibration.x/y');
+  if (m!.tiling !== undefined) {
+    if (p!.geometry !== 'center-crop') fail('tiling (needs preprocess.geometry "center-crop")');
+    const tiling = validateTiling(m!.tiling);
+    if (tiling.logitMapLayer !== undefined && m!.output !== 'logit') fail('tiling.logitMapLayer (needs output "logit")');
+    return { ...(m as ModelManifest), tiling };
+  }
   return m as ModelManifest;
 }
 

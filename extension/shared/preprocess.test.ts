@@ -77,3 +77,26 @@ test('preprocess applies the crop first and returns size*size*3 floats', () => {
   assert.equal(out.length, 4 * 4 * 3);
   assert.ok(out.filter((_, i) => i % 3 === 0).every((v) => v === 1));
 });
+
+test('normalizeRegion equals crop → identity resize → normalise, bit for bit, also with alpha and bgr', async () => {
+  const { normalizeRegion } = await import('./preprocess');
+  const { mulberry32 } = await import('./rng');
+  const r = mulberry32(11);
+  const src = img(37, 29, () => [Math.floor(r() * 256), Math.floor(r() * 256), Math.floor(r() * 256), r() < 0.5 ? 255 : Math.floor(r() * 256)]);
+  const box = { x: 5, y: 3, width: 24, height: 24 };
+  const specs = [
+    { inputSize: 24, geometry: 'center-crop' as const, normalization: 'zero-one' as const },
+    { inputSize: 24, geometry: 'center-crop' as const, normalization: { mean: [103.9, 116.8, 123.7] as [number, number, number], std: [1, 2, 3] as [number, number, number] }, channelOrder: 'bgr' as const },
+  ];
+  for (const spec of specs) {
+    const want = normalizePixels(resizeRgba(cropRgba(src, box), 24, 24), spec);
+    const got = normalizeRegion(src, box, spec);
+    assert.deepEqual(Array.from(got), Array.from(want));
+  }
+  // Non-square regions too (whole-image passes).
+  const rect = { x: 0, y: 1, width: 37, height: 20 };
+  const px = resizeRgba(cropRgba(src, rect), 37, 20);
+  const manual = Float32Array.from({ length: 37 * 20 * 3 }, (_, k) => px.data[Math.floor(k / 3) * 4 + (k % 3)]! * (1 / 255));
+  assert.deepEqual(Array.from(normalizeRegion(src, rect, specs[0]!)), Array.from(manual));
+  assert.throws(() => normalizeRegion(src, { x: 30, y: 0, width: 8, height: 8 }, specs[0]!), RangeError);
+});

@@ -292,3 +292,51 @@ export function normalizePixels(img: RgbaImage, spec: PreprocessSpec): Float32Ar
 export function preprocess(img: RgbaImage, spec: PreprocessSpec, crop?: CropBox): Float32Array {
   return normalizePixels(toInputPixels(img, spec, crop), spec);
 }
+
+/**
+ * A native-resolution region as a normalised model input, in one pass: the same values, bit for bit, as
+ * `normalizePixels(resizeRgba(cropRgba(img, box), box.width, box.height), spec)` (an identity-size
+ * `resizeRgba` only composites over black: `round(fround(v · alpha / 255))`), without the intermediate
+ * images. Used for the tiles and whole-image passes of patch models (`tiling.ts`).
+ * @param box integer rectangle inside the image (not clipped)
+ * @returns Float32Array of `box.width · box.height · 3` (HWC, shape `[box.height, box.width, 3]`)
+ * @throws {RangeError} for a malformed image or a box not inside it
+ */
+export function normalizeRegion(img: RgbaImage, box: CropBox, spec: Pick<PreprocessSpec, 'normalization' | 'channelOrder'>): Float32Array {
+  assertImage(img);
+  const { x, y, width: w, height: h } = box;
+  if (![x, y, w, h].every(Number.isInteger) || x < 0 || y < 0 || w < 1 || h < 1 || x + w > img.width || y + h > img.height) {
+    throw new RangeError(`region ${x},${y},${w},${h} is not inside the ${img.width}x${img.height} image`);
+  }
+  const norm = spec.normalization;
+  let mul = [1, 1, 1], add = [0, 0, 0];
+  if (norm === 'zero-one') { mul = [1 / 255, 1 / 255, 1 / 255]; }
+  else if (norm === 'minus-one-one') { mul = [1 / 127.5, 1 / 127.5, 1 / 127.5]; add = [-1, -1, -1]; }
+  else if (norm === 'raw') { /* identity */ }
+  else {
+    mul = norm.std.map((s) => 1 / s);
+    add = norm.mean.map((m, c) => -m / norm.std[c]!);
+  }
+  const [m0, m1, m2] = mul as [number, number, number];
+  const [a0, a1, a2] = add as [number, number, number];
+  const bgr = spec.channelOrder === 'bgr';
+  const d = img.data;
+  const out = new Float32Array(w * h * 3);
+  let o = 0;
+  for (let j = 0; j < h; j++) {
+    let p = ((y + j) * img.width + x) * 4;
+    for (let i = 0; i < w; i++, p += 4, o += 3) {
+      const alpha = d[p + 3]!;
+      let r = d[p]!, g = d[p + 1]!, b = d[p + 2]!;
+      if (alpha !== 255) {
+        const a = alpha / 255;
+        r = clamp255(Math.fround(r * a)); g = clamp255(Math.fround(g * a)); b = clamp255(Math.fround(b * a));
+      }
+      if (bgr) { const t = r; r = b; b = t; }
+      out[o] = r * m0 + a0;
+      out[o + 1] = g * m1 + a1;
+      out[o + 2] = b * m2 + a2;
+    }
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 /**
  * `npm run evaluate -- [--model <dir>] --manifest <tsv|folder> [--root <dir>] [--degrade clean|web|avatar]
- *   [--split test|all] [--threshold <p>] [--limit <n>] [--plots <dir>] [--pixels-only] --out <report.json>`
+ *   [--split test|all] [--threshold <p>] [--limit <n>] [--tiles sample|all|off] [--aggregation <agg>] [--plots <dir>]
+ *   [--pixels-only] --out <report.json>`
  *
  * Scores every image of a manifest (TSV or seed folder layout) with a shipped detector (`models/<name>/`
  * with `manifest.json`, loaded and sha256-verified by `loadDetector`), prints a table and writes a JSON
@@ -17,6 +18,13 @@
  * the fused verdict the user sees (`fuseVerdict`: provenance first, pixels otherwise) and `predictions[].fused`
  * its label per image.
  *
+ * Patch models with a `tiling` block are scored on whole images through the shared `Detector.score`:
+ * `--tiles sample` (default) is the product's wasm/cpu path (a spread-out sample of `minTiles` tiles),
+ * `--tiles all` its WebGPU/WebGL path (every tile); the report's `tiles` field says which. For
+ * comparisons without editing the model: `--tiles off` scores the manifest's test-time crops instead (the
+ * pre-tiling path), `--aggregation mean|trimmed-mean:<trim>|top-quantile-mean:<q>` overrides the
+ * manifest's aggregation.
+ *
  * `--split test` evaluates only the test split defined by training/data/split.ts with the seed and
  * fractions in the model manifest's provenance (`provenance.split = {seed, fractions}`, or
  * `provenance.split_seed`); default `all`.
@@ -32,14 +40,17 @@ import { loadDetectorFromDir, resolveManifestPath } from '../node/model-dir';
 import { loadRecords } from '../data/manifest';
 import { splitRecords } from '../data/split';
 import { DEGRADE_LEVELS, type DegradeLevel } from '../data/degrade';
-import { scoreRecords, buildReport, reportTable, detectorScoreFn, type EvalReport } from '../eval/evaluate';
+import { scoreRecords, buildReport, reportTable, detectorScoreFn, coreScoreFn, type EvalReport } from '../eval/evaluate';
 import { createProgress } from '../eval/progress';
+import { parseAggregation, type TileMode } from '../../extension/shared/tiling';
+import { createScorer } from '../../extension/shared/detector';
 import { writeEvalPlots } from '../eval/plots';
 import { fusedOf, productReport, provenanceOfFile, provenanceReport, provenanceTable } from '../eval/provenance';
 
 const USAGE = `usage: npm run evaluate -- [--model models/default] --manifest <tsv|folder> [--root <dir>]
        [--degrade clean|web|avatar] [--split test|all] [--threshold <p>] [--limit <n>]
-       [--batch <n>] [--min-side <px>] [--plots <dir>] [--pixels-only] [--quiet] --out <report.json>`;
+       [--batch <n>] [--min-side <px>] [--tiles sample|all|off] [--aggregation mean|trimmed-mean:<t>|top-quantile-mean:<q>]
+       [--plots <dir>] [--pixels-only] [--quiet] --out <report.json>`;
 
 /**
  * Reads the split settings a model was trained with from its manifest provenance. Accepted spellings:
@@ -75,6 +86,8 @@ export async function main(argv: string[]): Promise<EvalReport> {
       limit: { type: 'string' },
       batch: { type: 'string', default: '16' },
       'min-side': { type: 'string', default: String(MIN_SIDE_PIXELS) },
+      tiles: { type: 'string', default: 'sample' },
+      aggregation: { type: 'string' },
       plots: { type: 'string' },
       'pixels-only': { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -87,6 +100,8 @@ export async function main(argv: string[]): Promise<EvalReport> {
   if (!values.manifest || !values.out) throw new Error(`--manifest and --out are required\n${USAGE}`);
   const level = values.degrade as DegradeLevel;
   if (!DEGRADE_LEVELS.includes(level)) throw new Error(`--degrade must be one of ${DEGRADE_LEVELS.join('|')}, got "${values.degrade}"`);
+  if (!['sample', 'all', 'off'].includes(values.tiles!)) throw new Error(`--tiles must be sample, all or off, got "${values.tiles}"`);
+  const tiles = (values.tiles === 'off' ? 'sample' : values.tiles) as TileMode;
   if (values.split !== 'test' && values.split !== 'all') throw new Error(`--split must be test or all, got "${values.split}"`);
   const log = (m: string) => { if (!values.quiet) process.stderr.write(m + '\n'); };
 
@@ -108,11 +123,17 @@ export async function main(argv: string[]): Promise<EvalReport> {
     splitInfo = { split: 'test', ...s };
   }
   if (values.limit) recs = recs.slice(0, Number(values.limit));
-  log(`${recs.length} of ${total} images, degradation ${level}, threshold ${threshold}`);
+  // The scoring spec: the manifest's, unless --tiles off / --aggregation override it for a comparison.
+  const overridden = values.tiles === 'off' || values.aggregation !== undefined;
+  if (values.aggregation !== undefined && !det.manifest.tiling) throw new Error('--aggregation needs a model with a tiling block');
+  const tiling = values.tiles === 'off' || !det.manifest.tiling ? undefined
+    : { ...det.manifest.tiling, ...(values.aggregation ? { aggregation: parseAggregation(values.aggregation) } : {}) };
+  const scoreFn = overridden ? coreScoreFn(createScorer(tf, det.model, { ...det.manifest, tiling }), { mode: tiles }) : detectorScoreFn(det, { mode: tiles });
+  log(`${recs.length} of ${total} images, degradation ${level}, threshold ${threshold}${tiling ? `, tiles ${tiles} (${tiling.tileSize} px, ${JSON.stringify(tiling.aggregation)})` : `, ${det.manifest.crops ?? 1} test-time crops`}`);
 
   const progress = createProgress(recs.length, `evaluate ${level}`, values.quiet ? null : process.stderr);
   const t0 = Date.now();
-  const { predictions, errors } = await scoreRecords(recs, detectorScoreFn(det), { level, batchSize: Number(values.batch), progress, minSide: Number(values['min-side']) });
+  const { predictions, errors } = await scoreRecords(recs, scoreFn, { level, batchSize: Number(values.batch), progress, minSide: Number(values['min-side']) });
   progress.done();
   det.dispose();
   if (!values['pixels-only']) {
@@ -127,6 +148,8 @@ export async function main(argv: string[]): Promise<EvalReport> {
     root: values.root ?? null,
     degrade: level,
     ...splitInfo,
+    tiles: tiling ? { mode: tiles, ...tiling } : null,
+    crops: tiling ? null : (det.manifest.crops ?? 1),
     backend,
     command: `npm run evaluate -- ${shellJoin(argv)}`,
     seconds: (Date.now() - t0) / 1000,

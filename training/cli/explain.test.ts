@@ -13,7 +13,7 @@ import { decodeFile, encodeImage } from '../node/decode';
 import { initTf } from '../node/backend';
 import { loadDetectorFromDir } from '../node/model-dir';
 import { verdictFor } from '../../extension/shared/verdict';
-import { benchImage } from '../../extension/shared/explain/bench';
+import { benchImage } from '../../scripts/bench-explain';
 import { pngWith, tEXt } from '../../extension/shared/provenance/fixtures/build';
 
 const hasModel = await stat('models/default').then(() => true, () => false);
@@ -50,8 +50,8 @@ test('explain CLI writes the overlay and the JSON (gradcam, lime)', { skip: hasM
       const px = await sharp(out).raw().toBuffer();
       assert.deepEqual([...px.subarray(0, 3)], [...img.data.subarray(0, 3)]);
     }
-    // A 400×300 image gets 5 test-time crops: the JSON's probability and verdict are the badge's (all crops),
-    // calibratedProbability the explained centre crop's.
+    // A 400×300 image holds 3 × 2 tiles of 128 px (all scored): the JSON's probability, verdict and evidence
+    // are the badge's (whole image), calibratedProbability the explained centre crop's.
     const big = benchImage(400);
     const bigPath = join(dir, 'big.png');
     await writeFile(bigPath, await encodeImage({ ...big, height: 300, data: big.data.subarray(0, 400 * 300 * 4) }, 'png'));
@@ -65,6 +65,8 @@ test('explain CLI writes the overlay and the JSON (gradcam, lime)', { skip: hasM
       assert.ok(Math.abs(r.probability - whole!.probability) < 1e-6, `probability ${r.probability} vs ${whole!.probability}`);
       assert.ok(Math.abs(r.calibratedProbability - centre!.probability) < 1e-5, `centre ${r.calibratedProbability} vs ${centre!.probability}`);
       assert.equal(r.verdict, verdictFor(whole!.probability, det.manifest.threshold, det.manifest.unsureBand));
+      assert.deepEqual(r.evidence, whole!.evidence);
+      if (det.manifest.tiling) assert.deepEqual([r.evidence.scored, r.evidence.cols, r.evidence.rows, r.evidence.x0, r.evidence.y0], [6, 3, 2, 8, 22]);
     } finally {
       det.dispose();
     }

@@ -6,20 +6,22 @@
  *
  * Preprocessing is the detector's own (`preprocess` with the manifest's spec; the centre input, as the
  * first of the test-time crops); the map is placed on the image through `explanationRegion`. The target
- * class defaults to the centre input's own verdict. The JSON's `verdict` and `probability` are the
- * whole image's, as the badge computes them (all test-time crops); `calibratedProbability` is the
- * explained centre input's.
+ * class defaults to the centre input's own verdict. The JSON's `verdict`, `probability` and `evidence`
+ * are the whole image's, as the badge computes them (`Detector.score`: the manifest's tiles, or all
+ * test-time crops for models without a tiling); `calibratedProbability` is the explained centre input's.
  */
 import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { initTf } from '../node/backend';
+import { ensureGradientKernels } from '../../extension/shared/tf/wasm-grads';
 import { loadDetectorFromDir } from '../node/model-dir';
 import { decodeFile, encodeImage } from '../node/decode';
 import { verdictFor } from '../../extension/shared/verdict';
 import { provenanceOfFile, type ProvenanceSummary } from '../eval/provenance';
 import { fuseVerdict } from '../../extension/shared/provenance/fusion';
+import type { EvidenceMap } from '../../extension/shared/tiling';
 import {
   explainImage, renderOverlay, topRegions, EXPLAIN_METHODS,
   type ExplainMethod, type ExplainResult, type ExplainTarget, type Colormap,
@@ -40,10 +42,12 @@ export interface ExplainCliResult {
   model: string;
   image: { path: string; width: number; height: number };
   backend: string;
-  /** The badge's verdict: from `probability` (all test-time crops) vs the manifest's threshold and band. */
+  /** The badge's verdict: from `probability` (the whole image) vs the manifest's threshold and band. */
   verdict: string;
-  /** Calibrated probability of "synthetic" for the whole image, as the badge shows it (logits of all crops averaged). */
+  /** Calibrated probability of "synthetic" for the whole image, as the badge shows it (tile logits aggregated per the manifest, or crops averaged). */
   probability: number;
+  /** The whole image's evidence map: per-tile raw logits with their source rectangles (`extension/shared/tiling.ts`). */
+  evidence: EvidenceMap;
   /** Calibrated probability of "synthetic" for the explained (centre) input only. */
   calibratedProbability: number;
   explanation: ExplainResult;
@@ -107,16 +111,9 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
   const log = (m: string) => { if (!values.quiet) process.stderr.write(`${m}\n`); };
 
   const { tf } = await initTf({ want: values.backend === 'cpu' ? 'training' : 'inference', quiet: values.quiet, forcePure: values.backend === 'cpu' });
-  if (tf.getBackend() === 'wasm') {
-    // tfjs' fused conv gradient computes the filter gradient too, which wasm 4.22 lacks; register the
-    // project's wasm gradient kernels (training/kernels/wasm-grads.ts) when present.
-    try {
-      const { registerWasmGradKernels } = await import('../kernels/wasm-grads');
-      registerWasmGradKernels();
-    } catch (e) {
-      log(`[explain] wasm gradient kernels unavailable (${(e as Error).message}); gradient methods may fall back to cpu`);
-    }
-  }
+  // tfjs' fused conv gradient computes the filter gradient too, which wasm 4.22 lacks: register the
+  // project's wasm gradient kernels (the runtime module the service worker uses too).
+  ensureGradientKernels(tf.getBackend());
   const detector = await loadDetectorFromDir(tf, values.model!);
   try {
     const image = await decodeFile(values.image);
@@ -139,7 +136,7 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
       result = await run();
     }
     const calibrated = result.probability; // explainImage reports the calibrated probability of the centre input
-    const [whole] = await detector.score([{ image }]); // the badge's number: every test-time crop
+    const [whole] = await detector.score([{ image }]); // the badge's number: the manifest's tiles (or crops)
     const verdict = verdictFor(whole!.probability, detector.manifest.threshold, detector.manifest.unsureBand);
     const overlay = renderOverlay(image, result, { opacity, colormap, regions });
     await mkdir(dirname(resolve(values.out)), { recursive: true });
@@ -150,6 +147,7 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
       backend: tf.getBackend(),
       verdict,
       probability: whole!.probability,
+      evidence: whole!.evidence,
       calibratedProbability: calibrated,
       explanation: result,
       provenance: await provenanceOfFile(values.image),

@@ -84,7 +84,7 @@ export async function main(argv: string[]): Promise<TrainCliResult> {
   // Test part of the random split, scored through the extension's preprocessing (optimistic: same sources).
   let test: Record<string, unknown> | undefined;
   if (!values['no-test'] && split.test.length > 0) {
-    const fn = patchModelScoreFn(res.model, entry.preprocess, entry.crops, res.calibration);
+    const fn = patchModelScoreFn(res.model, entry.preprocess, entry.crops, res.calibration, entry.tiling);
     test = {};
     for (const level of ['clean', 'web', 'avatar'] as const) {
       const { predictions } = await scoreRecords(split.test, fn, { level });
@@ -95,7 +95,7 @@ export async function main(argv: string[]): Promise<TrainCliResult> {
   }
   const manifest = await exportModel(tf, res.model, {
     dir: out, name: values.name ?? `synthscreen-${entry.name}`, version: values.version, arch: entry.name,
-    preprocess: entry.preprocess, output: entry.output, crops: entry.crops,
+    preprocess: entry.preprocess, output: entry.output, crops: entry.crops, tiling: entry.tiling,
     calibration: res.calibration, threshold: Number(res.threshold.toFixed(4)), unsureBand: 0.1, quantize: 'float16',
     provenance: {
       command, split: { seed, fractions: [0.8, 0.1, 0.1] }, manifest: String(values.manifest), cache: { file: cacheFile, params: JSON.parse(cache.params) },

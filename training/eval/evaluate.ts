@@ -3,7 +3,7 @@
  * for a list of records, then metrics overall, per source and per generator.
  */
 import { cropRgba, type RgbaImage } from '../../extension/shared/preprocess';
-import type { Detector } from '../../extension/shared/detector';
+import type { Detector, ScoreOptions } from '../../extension/shared/detector';
 import type { Rec } from '../data/manifest';
 import { degrade, type DegradeLevel } from '../data/degrade';
 import { decodeFile } from '../node/decode';
@@ -20,7 +20,7 @@ export interface Prediction {
   generator: string;
   /** Calibrated probability of synthetic, [0, 1]. */
   probability: number;
-  /** Raw model logit (mean over test-time crops), when the scorer has one. */
+  /** Raw model logit (tiles aggregated per the manifest's `tiling`, or the mean over test-time crops), when the scorer has one. */
   logit?: number;
   /** What the file's own metadata says (C2PA, IPTC, generator metadata, camera EXIF); absent with `--pixels-only`. */
   provenance?: ProvenanceSummary;
@@ -48,9 +48,17 @@ export async function loadForEval(rec: Rec, level: DegradeLevel): Promise<RgbaIm
 /** Scores decoded images: returns one `{probability, logit?}` per image. */
 export type ImageScoreFn = (images: RgbaImage[]) => Promise<Array<{ probability: number; logit?: number }>>;
 
-/** Adapts a `Detector` (extension/shared/detector.ts) to `ImageScoreFn`. */
-export function detectorScoreFn(det: Detector): ImageScoreFn {
-  return (images) => det.score(images.map((image) => ({ image })));
+/**
+ * Adapts a `Detector` (extension/shared/detector.ts) to `ImageScoreFn`.
+ * @param opts.mode tile mode for tiled models (default: the backend's, `sample` in Node)
+ */
+export function detectorScoreFn(det: Detector, opts: ScoreOptions = {}): ImageScoreFn {
+  return coreScoreFn(det, opts);
+}
+
+/** Adapts anything with a `Detector.score` (e.g. a `createScorer` core with an overridden tiling) to `ImageScoreFn`. */
+export function coreScoreFn(core: Pick<Detector, 'score'>, opts: ScoreOptions = {}): ImageScoreFn {
+  return (images) => core.score(images.map((image) => ({ image })), opts);
 }
 
 /**

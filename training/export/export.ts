@@ -18,6 +18,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { sha256Hex } from '../../extension/shared/detector';
 import { validateManifest, type Calibration, type ModelFile, type ModelManifest } from '../../extension/shared/model-manifest';
 import type { PreprocessSpec } from '../../extension/shared/preprocess';
+import type { TilingSpec } from '../../extension/shared/tiling';
 
 type Tf = typeof tfjs;
 export type Quantize = 'float16' | 'uint8' | 'none';
@@ -34,6 +35,8 @@ export interface ExportOptions {
   threshold: number;
   unsureBand: number;
   crops?: number;
+  /** Whole-image tiling (manifest `tiling`, `extension/shared/tiling.ts`). */
+  tiling?: TilingSpec;
   provenance?: Record<string, unknown>;
   quantize: Quantize;
   /** Maximum shard size in bytes (default 4 MiB, tfjs' default). */
@@ -191,6 +194,7 @@ export async function exportModel(tf: Tf, model: tfjs.LayersModel, opts: ExportO
     output: opts.output,
     preprocess: opts.preprocess,
     ...(opts.crops !== undefined ? { crops: opts.crops } : {}),
+    ...(opts.tiling !== undefined ? { tiling: opts.tiling } : {}),
     calibration: opts.calibration,
     threshold: opts.threshold,
     unsureBand: opts.unsureBand,

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { registerWasmGradKernels } from './wasm-grads';
+import { registerWasmGradKernels } from '../../extension/shared/tf/wasm-grads';
 
 let ready: Promise<void> | undefined;
 

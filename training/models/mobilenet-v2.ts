@@ -92,18 +92,19 @@ async function readModel(path?: string): Promise<TfliteModel> {
  * @param tf the tfjs namespace (any backend)
  * @param opts.layer `pool` (default, 1280-d), `block32`, `block96` or `concat` (1408-d = 32 ‖ 96 ‖ 1280)
  * @param opts.path the `.tflite` file (default: `mobileNetV2Path()`)
+ * @param opts.trainable conv weights trainable, for an end-to-end fine-tune (default false: frozen)
  * @returns LayersModel `[N, 224, 224, 3]` float32 in [−1, 1) → `[N, D]` float32 global-average-pooled
- *   post-ReLU6 activations (pool, ≥ 0) or block outputs (linear bottlenecks, any sign); not trainable
+ *   post-ReLU6 activations (pool, ≥ 0) or block outputs (linear bottlenecks, any sign); frozen unless `trainable`
  * @throws {Error} when the file is missing or its input quantisation is not (x − 128) / 128, or as
  *   `parseTflite` / `buildTfliteGraph`
  */
-export async function loadMobileNetV2Features(tf: Tf, opts: { layer?: MobileNetV2Layer; path?: string } = {}): Promise<tfns.LayersModel> {
+export async function loadMobileNetV2Features(tf: Tf, opts: { layer?: MobileNetV2Layer; path?: string; trainable?: boolean } = {}): Promise<tfns.LayersModel> {
   const layer = opts.layer ?? 'pool';
   if (!(layer in MOBILENET_V2_DIMS)) throw new Error(`mobilenet-v2: unknown layer "${layer}" (pool|block32|block96|concat)`);
   const model = await readModel(opts.path);
   const taps = mobileNetV2Taps(model);
   const want = layer === 'concat' ? [taps.block32, taps.block96, taps.pool] : [taps[layer]];
-  const g = buildTfliteGraph(tf, model, { until: want, namePrefix: 'mnv2' });
+  const g = buildTfliteGraph(tf, model, { until: want, namePrefix: 'mnv2', trainable: opts.trainable ?? false });
   const feats = want.map((i, k) => {
     const s = g.tensors.get(i)!;
     return s.shape[1] === 1 && s.shape[2] === 1
@@ -112,7 +113,7 @@ export async function loadMobileNetV2Features(tf: Tf, opts: { layer?: MobileNetV
   });
   const out = feats.length === 1 ? feats[0]! : (tf.layers.concatenate({ name: 'mnv2_concat' }).apply(feats) as tfns.SymbolicTensor);
   const m = tf.model({ inputs: g.input, outputs: out, name: `mobilenet_v2_${layer}` });
-  m.trainable = false;
+  m.trainable = opts.trainable ?? false;
   return m;
 }
 

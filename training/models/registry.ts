@@ -14,6 +14,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { PreprocessSpec } from '../../extension/shared/preprocess';
+import { DEFAULT_TILING, type TilingSpec } from '../../extension/shared/tiling';
 import { buildNprPatch, type NprPatchOptions } from './npr-patch';
 import { buildEfficientNetB4, type EfficientNetOptions } from './efficientnet-b4';
 import { RESNET50_PREPROCESS } from './resnet50';
@@ -25,8 +26,10 @@ export interface ArchEntry {
   build(opts?: Record<string, unknown>): tf.LayersModel;
   /** Preprocessing the exported model expects (stored in the model manifest). */
   preprocess: PreprocessSpec;
-  /** Test-time crops (manifest `crops`). */
+  /** Test-time crops (manifest `crops`; models without `tiling`). */
   crops: number;
+  /** Whole-image tiling written to the manifest (`extension/shared/tiling.ts`); fully convolutional patch models only. */
+  tiling?: TilingSpec;
   /** What the model outputs. */
   output: 'logit' | 'probability';
   /** `patch`: trained on cached native-resolution patches (`trainer.ts`); `image`: whole-image recipe. */
@@ -40,6 +43,7 @@ export const REGISTRY: Record<string, ArchEntry> = {
     build: (o) => buildNprPatch(o as NprPatchOptions),
     preprocess: { inputSize: 128, geometry: 'center-crop', normalization: 'zero-one' },
     crops: 5,
+    tiling: DEFAULT_TILING,
     output: 'logit',
     regime: 'patch',
     description: 'NPR residual (Tan et al. CVPR 2024) → 4-conv patch CNN → averaged patch logits (LaDeDa-style)',

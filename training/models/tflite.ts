@@ -358,11 +358,13 @@ export interface TfliteGraph {
  * @param model from `parseTflite`; its single input must be NHWC with batch 1
  * @param opts.until stop once all these tensor indices exist (later ops are neither converted nor checked)
  * @param opts.namePrefix prefix of the tfjs layer names (default `tfl`)
+ * @param opts.trainable build conv and dense layers trainable (for fine-tuning end to end; default false)
  * @returns the symbolic input and the converted tensors; layers hold float32 weights
  * @throws {Error} naming the op code for an unsupported op (e.g. `unsupported op MAX_POOL_2D (builtin code 17)`),
  *   or for an unsupported option (fused activation, SOFTMAX beta ≠ 1, MEAN over other axes)
  */
-export function buildTfliteGraph(tf: Tf, model: TfliteModel, opts: { until?: number[]; namePrefix?: string } = {}): TfliteGraph {
+export function buildTfliteGraph(tf: Tf, model: TfliteModel, opts: { until?: number[]; namePrefix?: string; trainable?: boolean } = {}): TfliteGraph {
+  const trainable = opts.trainable ?? false;
   if (model.inputs.length !== 1) throw new Error(`tflite: expected one graph input, got ${model.inputs.length}`);
   const inT = model.tensors[model.inputs[0]!]!;
   if (inT.shape.length !== 4) throw new Error(`tflite: expected an NHWC input, got shape [${inT.shape}]`);
@@ -386,7 +388,7 @@ export function buildTfliteGraph(tf: Tf, model: TfliteModel, opts: { until?: num
   const convOptions = (op: TfliteOperator) => ({
     strides: [Number(op.options.stride_h), Number(op.options.stride_w)] as [number, number], padding: padding(op),
     dilationRate: [Number(op.options.dilation_h_factor ?? 1), Number(op.options.dilation_w_factor ?? 1)] as [number, number],
-    activation: activationOf(op), useBias: (op.inputs[2] ?? -1) >= 0, trainable: false,
+    activation: activationOf(op), useBias: (op.inputs[2] ?? -1) >= 0, trainable,
   });
   /** Applies a conv layer to the operator's input and sets its kernel `w` (disposed here) and bias. */
   const applyConv = (layer: tfns.layers.Layer, w: tfns.Tensor, op: TfliteOperator, label: string): tfns.SymbolicTensor => {
@@ -453,7 +455,7 @@ export function buildTfliteGraph(tf: Tf, model: TfliteModel, opts: { until?: num
         if (xin.shape.length !== 2) xin = tf.layers.reshape({ name: `${name}_flat`, targetShape: [i] }).apply(xin) as tfns.SymbolicTensor;
         const w = tf.tidy(() => tf.tensor2d(constOf(op.inputs[1]!, 'FULLY_CONNECTED weights'), [o, i]).transpose());
         const hasBias = (op.inputs[2] ?? -1) >= 0;
-        const layer = tf.layers.dense({ name, units: o, activation: activationOf(op), useBias: hasBias, trainable: false });
+        const layer = tf.layers.dense({ name, units: o, activation: activationOf(op), useBias: hasBias, trainable });
         y = layer.apply(xin) as tfns.SymbolicTensor;
         const ws: tfns.Tensor[] = [w];
         if (hasBias) ws.push(tf.tensor1d(constOf(op.inputs[2]!, 'FULLY_CONNECTED bias')));

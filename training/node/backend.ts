@@ -28,7 +28,7 @@ export interface InitOptions {
   forcePure?: boolean;
   /**
    * Force the pure-JS backend (`wasm` or `cpu`), skipping the native packages. For training on wasm,
-   * register the gradient kernels of `training/kernels/wasm-grads.ts` first.
+   * register the gradient kernels of `extension/shared/tf/wasm-grads.ts` first.
    */
   backend?: 'wasm' | 'cpu';
 }

@@ -14,7 +14,8 @@
  *
  * Each fold trains from scratch on the other sources (best-val checkpoint on the fold's validation
  * slice), calibrates with Platt scaling on that slice, and scores the held-out source through the
- * extension's preprocessing (`scorer.ts`) under each degradation level.
+ * extension's scoring core (`scorer.ts`: the same tiles and aggregation as the product on wasm) under each
+ * degradation level.
  */
 import type { TrainerFactory } from '../cli/loso';
 import { imageScorer, type TrainFn } from '../eval/loso';
@@ -46,7 +47,7 @@ export const makeTrainer: TrainerFactory = async ({ args }) => {
     if (only) process.stderr.write(`  fold ${ctx.source}: training on ${[...only].filter((s) => s !== ctx.source).join(', ')} (${train.length} train, ${val.length} val)\n`);
     const res = await trainPatchModel(train, val, cache, { arch, steps, seed: ctx.seed, evalEvery: Math.max(50, Math.round(steps / 8)), alignGrid, ...(lr ? { lr } : {}), ...(archOptions ? { archOptions } : {}) });
     process.stderr.write(`  fold ${ctx.source}: best step ${res.best.step}, val AUC ${res.val.auc.toFixed(3)} bAcc ${res.val.balancedAccuracy.toFixed(3)} ECE ${res.val.ece.toFixed(3)}, platt a=${res.calibration.a.toFixed(3)} b=${res.calibration.b.toFixed(3)}, ${res.seconds.toFixed(0)} s, ${res.imgPerSec.toFixed(0)} img/s\n`);
-    return imageScorer(patchModelScoreFn(res.model, entry.preprocess, entry.crops, res.calibration), { dispose: () => res.model.dispose() });
+    return imageScorer(patchModelScoreFn(res.model, entry.preprocess, entry.crops, res.calibration, entry.tiling), { dispose: () => res.model.dispose() });
   };
   return fn;
 };

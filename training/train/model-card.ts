@@ -29,7 +29,14 @@ export function modelCard(m: ModelManifest, training: Record<string, any>, loso:
   const kernels = (p.archOptions?.kernels as number[] | undefined) ?? [3, 3, 3, 3];
   const rf = kernels.join(',') === '3,3,1,1' ? '≈ 10 px, LaDeDa-like' : kernels.join(',') === '3,3,3,3' ? '≈ 30 px' : `kernels ${kernels.join(', ')}`;
   L.push(`- Architecture \`${m.arch}\`: fixed NPR residual (x − up(down(x)), nearest 2×; Tan et al., CVPR 2024) → four conv-BN-ReLU layers with kernels ${kernels.map((k) => `${k}×${k}`).join(', ')} (one stride 2; receptive field ${rf}) → 1×1 conv patch logits → global average (LaDeDa-style patch scoring, Cavia et al. 2024). Trained from scratch; no pretrained weights.`);
-  L.push(`- Input: \`${m.preprocess.geometry}\` ${m.preprocess.inputSize} px at native resolution, ${m.crops ?? 1} crops per image (centre + corners, logits averaged), normalisation \`${JSON.stringify(m.preprocess.normalization)}\`. Output: one logit per image.`);
+  if (m.tiling) {
+    const t = m.tiling;
+    const agg = t.aggregation.type === 'trimmed-mean' ? `trimmed mean (the ⌊${t.aggregation.trim}·n⌋ lowest and highest tile logits dropped, the rest averaged: a few tiles the detector cannot read — flat sky, text overlays, watermarks — cannot carry the verdict, and with nothing odd it is the mean)`
+      : t.aggregation.type === 'top-quantile-mean' ? `mean of the highest ${t.aggregation.quantile * 100} % of tile logits` : 'mean';
+    L.push(`- Input: the **whole image** at native resolution as ${t.tileSize} px tiles on a centred grid with stride ${t.stride} px (\`extension/shared/tiling.ts\`): every tile on WebGPU/WebGL (one fully convolutional pass per region of ≤ ${t.maxPassPixels} px, the logit map average-pooled per tile), a deterministic spread-out sample of ${t.minTiles} tiles (corners included) on wasm/cpu, all tiles when the image has fewer; images with a side under ${t.tileSize} px are upscaled to one tile. Tile logits are aggregated by ${agg}. Normalisation \`${JSON.stringify(m.preprocess.normalization)}\`. Output: one logit per image, and the per-tile logits as the verdict's evidence map (≤ ${t.maxEvidenceCells} cells).`);
+  } else {
+    L.push(`- Input: \`${m.preprocess.geometry}\` ${m.preprocess.inputSize} px at native resolution, ${m.crops ?? 1} crops per image (centre + corners, logits averaged), normalisation \`${JSON.stringify(m.preprocess.normalization)}\`. Output: one logit per image.`);
+  }
   L.push(`- Weights: ${(bytes / 1024).toFixed(0)} KiB (${p.quantize ?? '?'}), files pinned by sha256 in \`manifest.json\`.`);
   const sc = p.sourceCalibration as { stage1: { a: number; b: number }; stage2: { a: number; b: number }; loso: string; command: string; inDomainThreshold?: number } | undefined;
   if (sc) {
@@ -45,7 +52,7 @@ export function modelCard(m: ModelManifest, training: Record<string, any>, loso:
   L.push(`- Validation (in-domain, after calibration): n ${training.validation?.n}, ROC-AUC ${f3(training.validation?.auc)}, bAcc ${f3(training.validation?.balancedAccuracy)}, ECE ${f3(training.validation?.ece)}.`, '');
   if (loso) {
     L.push('## Leave-one-source-out (the development metric)', '');
-    L.push(`Each of the 8 sources is held out in turn; the same recipe (${String(loso.meta?.command ?? '').includes('--steps=') ? String(loso.meta?.command).match(/--steps=(\d+)/)?.[1] : '?'} steps) is trained from scratch on the others with Platt calibration on the fold's validation slice, and the held-out images are scored through the extension's preprocessing under each condition (\`clean\` = stored file, \`web\` = longer side ≤ 1080 + JPEG q60, \`avatar\` = longer side ≤ 256 + JPEG q75). Threshold 0.5 on the calibrated probability.`, '');
+    L.push(`Each of the 8 sources is held out in turn; the same recipe (${String(loso.meta?.command ?? '').includes('--steps=') ? String(loso.meta?.command).match(/--steps=(\d+)/)?.[1] : '?'} steps) is trained from scratch on the others with Platt calibration on the fold's validation slice, and the held-out images are scored through the extension's scoring core (\`createScorer\`: the same tiles and aggregation as the product on wasm) under each condition (\`clean\` = stored file, \`web\` = longer side ≤ 1080 + JPEG q60, \`avatar\` = longer side ≤ 256 + JPEG q75). Threshold 0.5 on the calibrated probability.`, '');
     L.push('```', `${String(loso.meta?.command ?? '')}`, '```', '');
     L.push(losoMarkdown(loso).replace(/^# .*\n/, ''));
     L.push(`Baseline (\`../shared/research/baseline.md\`, frozen ImageNet features + logistic regression): LOSO bAcc 0.54–0.58, ROC-AUC 0.56–0.62.`, '');
@@ -58,7 +65,7 @@ export function modelCard(m: ModelManifest, training: Record<string, any>, loso:
   }
   if (bench) {
     L.push('## Speed', '');
-    L.push(`- ${Number(bench.msPerImage).toFixed(1)} ms per image on tfjs wasm in Node (single thread, after decode: ${bench.crops} crops of ${bench.inputSize} px, batch 1, 1024×768 input), measured with \`npx tsx training/kernels/bench.ts detector\` on the shared 2-core machine (load average ${bench.load ?? '?'} at the time).`, '');
+    L.push(`- ${Number(bench.msPerImage).toFixed(1)} ms per image on tfjs wasm in Node (single thread, after decode: ${bench.tiles !== undefined && m.tiling ? `${bench.tiles} tiles` : `${bench.crops} crops`} of ${bench.inputSize} px, 1024×768 input), measured with \`npx tsx training/kernels/bench.ts detector\` on the shared 2-core machine (load average ${bench.load ?? '?'} at the time).`, '');
   }
   if (extras.length) {
     L.push('## Other measurements', '');

@@ -16,6 +16,7 @@ import { decodeFile } from '../node/decode';
 import { buildPatchCache, regionOffset } from './patch-cache';
 import { trainPatchModel } from './trainer';
 import { patchModelScoreFn } from './scorer';
+import { validateTiling } from '../../extension/shared/tiling';
 import { exportModel } from '../export/export';
 import { loadDetector } from '../../extension/shared/detector';
 
@@ -56,7 +57,23 @@ test('patch cache is deterministic and reused; training separates an easy artefa
       assert.ok(Math.abs(v.logit - b[i]!.logit!) < 1e-4, `logit ${i}: ${v.logit} vs ${b[i]!.logit}`);
       assert.ok(Math.abs(v.probability - b[i]!.probability) < 1e-5);
     });
-    det.dispose(); res.model.dispose();
+    det.dispose();
+    // With a tiling block: the exported detector and the training scorer read the same tiles (16 px, a
+    // sample of 4 on wasm) and aggregate them the same way.
+    const tiling = validateTiling({ tileSize: 16, stride: 16, minTiles: 4, aggregation: { type: 'trimmed-mean', trim: 0.25 } });
+    const tiled = await exportModel(tf, res.model, {
+      dir: join(dir, 't'), name: 'toy', version: '0.0.2', arch: 'npr-patch-cnn', preprocess: spec, output: 'logit', tiling,
+      calibration: res.calibration, threshold: res.threshold, unsureBand: 0.1, quantize: 'none',
+    });
+    assert.deepEqual(tiled.tiling, tiling);
+    const tdet = await loadDetector(tf, tiled, async (p) => new Uint8Array(await readFile(join(dir, 't', p))));
+    const ta = await tdet.score(imgs.map((image) => ({ image })));
+    const tb = await patchModelScoreFn(res.model, spec, 5, res.calibration, tiling)(imgs);
+    ta.forEach((v, i) => {
+      assert.ok(v.evidence.scored >= 4 || v.evidence.kind === 'single', `image ${i}: ${v.evidence.scored} tiles`);
+      assert.ok(Math.abs(v.logit - tb[i]!.logit!) < 1e-4, `tiled logit ${i}: ${v.logit} vs ${tb[i]!.logit}`);
+    });
+    tdet.dispose(); res.model.dispose();
   } finally {
     await rm(dir, { recursive: true, force: true });
     await fx.cleanup();

@@ -1,6 +1,6 @@
 /**
  * Trainer for patch-level detectors (`npr-patch-cnn`) on the tfjs wasm backend with the gradient
- * kernels of `training/kernels/wasm-grads.ts`.
+ * kernels of `extension/shared/tf/wasm-grads.ts`.
  *
  * Samples: random `patch × patch` windows of the cached augmented regions (`patch-cache.ts`), with
  * random horizontal/vertical flips, class-balanced batches (half real, half synthetic; images uniform

@@ -1,6 +1,10 @@
 /**
  * Gradient kernels that `@tensorflow/tfjs-backend-wasm` 4.22 lacks, built from kernels it has.
  *
+ * A runtime module: the extension's service worker registers them for the gradient-based explanations
+ * (`background/explain.ts`), and training (`training/kernels/wasm-backend.ts`), `npm run explain` and the
+ * benches import the same file. It depends only on `@tensorflow/tfjs`, never on `training/`.
+ *
  * The wasm backend has no `Conv2DBackpropFilter`, `DepthwiseConv2dNativeBackpropFilter` or
  * `DepthwiseConv2dNativeBackpropInput`, so `model.fit` / `tf.variableGrads` fail on any conv net
  * (see `../shared/research/feasibility.md`, row 4c). This module registers the three for `'wasm'` with
@@ -23,7 +27,7 @@
  *   reshape + pad), padded by `(k−1)·d − top` on the leading side, and correlated (depthwise, stride
  *   1, dilation `d`, valid) with the spatially flipped filter; channel multipliers are summed out.
  *
- * All three match the cpu backend element-wise (see `wasm-grads.test.ts`).
+ * All three match the cpu backend element-wise (see `training/kernels/wasm-grads.test.ts`).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, TensorInfo, NamedAttrMap, NamedTensorInfoMap } from '@tensorflow/tfjs';
@@ -331,4 +335,14 @@ export function registerWasmGradKernels(opts: { fastInputGrad?: boolean; fastTil
     done.push(FAST_INPUT_GRAD.kernelName);
   }
   return done;
+}
+
+/**
+ * Backend set-up for gradients, shared by the worker and the Node CLIs: on `'wasm'` registers the kernels
+ * above (idempotent); other backends (`webgpu`, `webgl`, `cpu`, `tensorflow`) have their own gradients.
+ * @param backend the active tfjs backend name (`tf.getBackend()`)
+ * @returns the kernels this call registered (empty when none were needed or all were already there)
+ */
+export function ensureGradientKernels(backend: string): string[] {
+  return backend === 'wasm' ? registerWasmGradKernels() : [];
 }

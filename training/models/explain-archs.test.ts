@@ -6,11 +6,11 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { REGISTRY } from '../../../training/models/registry';
-import { buildEfficientNetB4 } from '../../../training/models/efficientnet-b4';
-import { buildNprPatch } from '../../../training/models/npr-patch';
-import { explain, explainImage, modelParts, DEFAULT_EXPLAIN_LAYERS, EXPLAIN_METHODS } from './index';
-import type { ModelManifest } from '../model-manifest';
+import { REGISTRY } from './registry';
+import { buildEfficientNetB4 } from './efficientnet-b4';
+import { buildNprPatch } from './npr-patch';
+import { explain, explainImage, modelParts, DEFAULT_EXPLAIN_LAYERS, EXPLAIN_METHODS } from '../../extension/shared/explain/index';
+import type { ModelManifest } from '../../extension/shared/model-manifest';
 
 before(async () => { await tf.setBackend('cpu'); await tf.ready(); });
 

@@ -1,14 +1,14 @@
 /**
  * The same explanations on the wasm backend as on cpu (the extension's fallback backend; Node runs it
  * single-threaded). Gradient methods need the filter gradient of tfjs' fused conv in the head, which wasm
- * 4.22 lacks; `training/kernels/wasm-grads.ts` (registered by `useWasmBackend`) provides it.
+ * 4.22 lacks; `extension/shared/tf/wasm-grads.ts` (registered by `useWasmBackend`) provides it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { buildNprPatch } from '../../../training/models/npr-patch';
-import { useWasmBackend } from '../../../training/kernels/wasm-backend';
-import { explain, EXPLAIN_METHODS, type ExplainResult } from './index';
+import { buildNprPatch } from '../models/npr-patch';
+import { useWasmBackend } from './wasm-backend';
+import { explain, EXPLAIN_METHODS, type ExplainResult } from '../../extension/shared/explain/index';
 
 test('wasm and cpu give the same maps for all five methods (1e-4)', async () => {
   await tf.setBackend('cpu');

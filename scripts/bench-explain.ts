@@ -2,18 +2,18 @@
  * Explanation latency benchmark (Node only; `npm run bench` calls `benchExplain()`): milliseconds per
  * explanation for each method, with the default shipped model (`models/default`) on the tfjs **wasm**
  * backend (single-threaded in Node, the extension's fallback backend), with the project's wasm
- * gradient kernels registered (`training/kernels/wasm-grads.ts`).
+ * gradient kernels registered (`extension/shared/tf/wasm-grads.ts`).
  *
  * Input: a deterministic synthetic image (smooth colour field + texture) preprocessed with the model's
  * own spec. Each method is run once to warm up, then `runs` times; the median is reported. LIME uses
  * `samples` perturbations (default 500, the product default) in batches of 16; Score-CAM the default
- * top-32 channels. Run alone: `npx tsx extension/shared/explain/bench.ts [modelDir] [runs]`.
+ * top-32 channels. Run alone: `npx tsx scripts/bench-explain.ts [modelDir] [runs]`.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { pathToFileURL } from 'node:url';
-import type { ExplainMethod } from '../messages';
-import { preprocess, type RgbaImage } from '../preprocess';
-import { explain, explainLayerFor, EXPLAIN_METHODS } from './index';
+import type { ExplainMethod } from '../extension/shared/messages';
+import { preprocess, type RgbaImage } from '../extension/shared/preprocess';
+import { explain, explainLayerFor, EXPLAIN_METHODS } from '../extension/shared/explain/index';
 
 export interface ExplainBench {
   /** `name@version` of the model timed. */
@@ -59,8 +59,8 @@ function median(v: number[]): number {
  */
 export async function benchExplain(opts: { modelDir?: string; runs?: number; samples?: number; methods?: readonly ExplainMethod[]; log?: (m: string) => void } = {}): Promise<ExplainBench> {
   const tf = (await import('@tensorflow/tfjs')) as unknown as typeof tfjs;
-  const { useWasmBackend } = await import('../../../training/kernels/wasm-backend');
-  const { loadDetectorFromDir } = await import('../../../training/node/model-dir');
+  const { useWasmBackend } = await import('../training/kernels/wasm-backend');
+  const { loadDetectorFromDir } = await import('../training/node/model-dir');
   await useWasmBackend();
   const runs = Math.max(1, opts.runs ?? 3);
   const samples = opts.samples ?? 500;
