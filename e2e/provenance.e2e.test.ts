@@ -184,9 +184,9 @@ test('Chromium: badges show the provenance verdicts; stripped copies fall back t
 });
 
 const FIREFOX = process.env.FIREFOX_PATH ?? ['/usr/bin/firefox-esr', '/usr/bin/firefox'].find((p) => existsSync(p));
-const FF_DIR = join(REPO_ROOT, 'dist', 'firefox');
+const FF_DIR = join(REPO_ROOT, 'dist', 'test', 'firefox'); // the test build: its event page has the test hooks
 const ffSkip = !FIREFOX ? 'no Firefox found (apt-get install -y firefox-esr, or set FIREFOX_PATH); Firefox provenance e2e skipped'
-  : !existsSync(join(FF_DIR, 'manifest.json')) ? 'dist/firefox is missing: run `npm run build` first' : undefined;
+  : !existsSync(join(FF_DIR, 'manifest.json')) ? 'dist/test/firefox is missing: run `npm run build` first' : undefined;
 /** Pinned internal UUID of the add-on, so that a tab can open its pages (as in provenance-runtime.e2e). */
 const FF_UUID = '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';
 
