@@ -165,10 +165,20 @@ test('Chromium: badges show the provenance verdicts; stripped copies fall back t
     }), 'Provenance first');
     await view.close();
 
-    // A provenance-only verdict: no heatmap is computed, the view says why.
+    // A provenance-only verdict, opened by clicking its badge: no heatmap is computed, the view says why.
     const huge = server.origin + '/prov/comfyui-huge.png';
-    const v2 = await l.browser.newPage();
-    await v2.goto(`chrome-extension://${l.extensionId}/explain.html?url=${encodeURIComponent(huge)}`);
+    await page.bringToFront();
+    const at = await page.evaluate((u) => {
+      const h = Array.from(document.querySelectorAll('synthscreen-badge')).find((x) => x.getAttribute('data-synthscreen-url') === u)!;
+      h.scrollIntoView({ block: 'center' });
+      const r = h.getBoundingClientRect();
+      return { x: r.left + 20, y: r.top + r.height / 2, explainable: h.hasAttribute('data-synthscreen-explainable') };
+    }, huge);
+    assert.equal(at.explainable, true, 'a provenance-only verdict is explainable');
+    const opened = l.browser.waitForTarget((x) => x.type() === 'page' && x.url().startsWith(`chrome-extension://${l.extensionId}/explain.html`), { timeout: 30_000 });
+    await page.mouse.click(at.x, at.y);
+    const v2 = (await (await opened).page())!;
+    assert.equal(new URL(v2.url()).searchParams.get('url'), huge);
     await v2.waitForSelector('#pixel-absent', { timeout: 30_000 });
     assert.equal(await v2.$eval('#explain-root', (e) => e.getAttribute('data-fused')), 'ai-generated-metadata');
     assert.equal(await v2.$eval('.explain-view .verdict', (e) => e.textContent?.trim()), 'AI-generated (metadata)', 'the headline is the badge text');
