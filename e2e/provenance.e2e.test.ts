@@ -194,7 +194,7 @@ test('Chromium: badges show the provenance verdicts; stripped copies fall back t
 });
 
 const FIREFOX = process.env.FIREFOX_PATH ?? ['/usr/bin/firefox-esr', '/usr/bin/firefox'].find((p) => existsSync(p));
-const FF_DIR = join(REPO_ROOT, 'dist', 'test', 'firefox'); // the test build: its event page has the test hooks
+const FF_DIR = join(REPO_ROOT, 'dist', 'test', 'firefox');
 const ffSkip = !FIREFOX ? 'no Firefox found (apt-get install -y firefox-esr, or set FIREFOX_PATH); Firefox provenance e2e skipped'
   : !existsSync(join(FF_DIR, 'manifest.json')) ? 'dist/test/firefox is missing: run `npm run build` first' : undefined;
 /** Pinned internal UUID of the add-on, so that a tab can open its pages (as in provenance-runtime.e2e). */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { capPerSource, combineTrainset, familyOf, trainsetTsv } from './trainset';
+import { capPerSource, combineTrainset, developerSetCategory, familyOf, trainsetTsv } from './trainset';
 import type { Rec } from './manifest';
 
 function rec(path: string, source: string, label: 'real' | 'synthetic', generator: string, extra: Record<string, string> = {}): Rec {
@@ -14,11 +14,11 @@ test('familyOf: known generators of the developer set and the census map to thei
     ['CycleGAN', 'gan'],
     ['DALL-E mini (VQGAN + BART)', 'autoregressive'],
     ['"pixray VQGAN+CLIP (""simulacra"" config)"', 'autoregressive'],
-    ['DALL-E 2', 'openai'],
-    ['ChatGPT image (GPT 5.1)', 'openai'],
-    ['Nano Banana Pro', 'google'],
-    ['Gemini 3.1 Flash Image', 'google'],
-    ['Midjourney v7', 'midjourney'],
+    ['DALL-E 2', 'closed-openai'],
+    ['ChatGPT image (GPT 5.1)', 'closed-openai'],
+    ['Nano Banana Pro', 'closed-google'],
+    ['Gemini 3.1 Flash Image', 'closed-google'],
+    ['Midjourney v7', 'closed-midjourney'],
     ['Stable Diffusion 2.1', 'sd-1-2'],
     ['Stable Diffusion (DeepAI text2img API, late 2022)', 'sd-1-2'],
     ['GLID-3-XL (latent diffusion)', 'sd-1-2'],
@@ -41,11 +41,11 @@ test('combineTrainset: prefixes paths and sources, keeps a given family, drops c
   assert.deepEqual(rows.map((r) => [r.path, r.source, r.family, r.category]), [
     ['dev/a/real/1.jpg', 'a', 'real', 'unknown'],
     ['dev/a/synthetic/1.png', 'a', 'gan', 'unknown'],
-    ['asm/b/synthetic/2.jpg', 'b', 'google', 'people'],
+    ['asm/b/synthetic/2.jpg', 'b', 'closed-google', 'people'],
   ]);
   const tsv = trainsetTsv(rows).split('\n');
   assert.equal(tsv[0], 'path\tlabel\tsource\tgenerator\tfamily\tcategory\tcrop\tgroup\tsha256');
-  assert.equal(tsv[3], 'asm/b/synthetic/2.jpg\tsynthetic\tb\twhatever\tgoogle\tpeople\t\tasm:path:b/synthetic/2.jpg\t');
+  assert.equal(tsv[3], 'asm/b/synthetic/2.jpg\tsynthetic\tb\twhatever\tclosed-google\tpeople\t\tasm:path:b/synthetic/2.jpg\t');
 });
 
 test('capPerSource: at most cap rows per (source, label), deterministic, seed-dependent', () => {
@@ -61,4 +61,11 @@ test('capPerSource: at most cap rows per (source, label), deterministic, seed-de
   assert.deepEqual(capPerSource(rows, 10, 1).map((r) => r.path), a.map((r) => r.path));
   assert.notDeepEqual(capPerSource(rows, 10, 2).map((r) => r.path), a.map((r) => r.path));
   assert.throws(() => capPerSource(rows, 0), RangeError);
+});
+
+test('developerSetCategory: laboratoriet by its folder, other sources by name', () => {
+  assert.equal(developerSetCategory('laboratoriet-real-or-ai', 'public/images/city/real/4.jpg'), 'street-city');
+  assert.equal(developerSetCategory('laboratoriet-real-or-ai', 'public/images/nature/ai/12.jpg'), 'landscape-nature');
+  assert.equal(developerSetCategory('eyes-that-faces'), 'faces');
+  assert.equal(developerSetCategory('somewhere-else'), 'unknown');
 });

@@ -11,18 +11,21 @@
 import type { Rec } from './manifest';
 import { hashString, mulberry32, shuffleInPlace } from './rng';
 
-/** Generator families, coarse enough to hold several generators each and fine enough to be "unseen" as a whole. */
+/**
+ * Generator families (the names of the source registry, `training/data/sources/types.ts`, plus `processed`),
+ * coarse enough to hold several generators each and fine enough to be "unseen" as a whole. */
 export const FAMILIES = [
   'gan', // ProGAN, StyleGAN 1–3, BigGAN, CycleGAN, StarGAN, GauGAN, GigaGAN …
   'sd-1-2', // Stable Diffusion 1.x / 2.x and their fine-tunes, LDM, GLID-3
   'sdxl-sd3', // SDXL, SD3 / 3.5, Stable Cascade, Playground, Kolors, PixArt, Hunyuan-DiT …
   'flux', // FLUX.1 / FLUX.2 and other rectified-flow DiTs of that line (Qwen-Image, HiDream, Z-Image, Chroma)
-  'openai', // DALL·E 2 / 3, GPT-4o / GPT-image, ChatGPT images
-  'google', // Imagen, Gemini image, Nano Banana (Pro), Whisk
-  'midjourney',
+  'closed-openai', // DALL·E 2 / 3, GPT-4o / GPT-image, ChatGPT images
+  'closed-google', // Imagen, Gemini image, Nano Banana (Pro), Whisk
+  'closed-midjourney',
   'other-diffusion', // Kandinsky, DeepFloyd IF, Disco/Majesty, unnamed modern text-to-image
   'autoregressive', // DALL·E mini, VQGAN+CLIP, Janus, Infinity, CogView
   'processed', // CNN-processed real photos and face swaps (SAN super-resolution, SITD, Deepfake)
+  'unknown', // generator not recorded by the source
 ] as const;
 export type Family = (typeof FAMILIES)[number];
 
@@ -31,9 +34,9 @@ const RULES: Array<[RegExp, Family]> = [
   [/\b(flux|qwen-?image|hidream|z-?image|chroma|lumina)/i, 'flux'],
   [/\b(sdxl|sd3|sd 3|stable diffusion (xl|3)|stable cascade|cascade|würstchen|wuerstchen|playground|kolors|pixart|hunyuan|sana|juggernaut|fooocus)/i, 'sdxl-sd3'],
   [/\b(dall-?e mini|vqgan|pixray|janus|infinity|cogview|llamagen|var\b)/i, 'autoregressive'],
-  [/\b(dall-?e|gpt|chatgpt|openai|sora)/i, 'openai'],
-  [/\b(imagen|gemini|nano ?banana|whisk|google)/i, 'google'],
-  [/\bmidjourney|\bmj\b/i, 'midjourney'],
+  [/\b(dall-?e|gpt|chatgpt|openai|sora)/i, 'closed-openai'],
+  [/\b(imagen|gemini|nano ?banana|whisk|google)/i, 'closed-google'],
+  [/\bmidjourney|\bmj\b/i, 'closed-midjourney'],
   [/\b(stable diffusion|\bsd[ -]?(1|2)|latent diffusion|ldm|glid-?3|unstable)/i, 'sd-1-2'],
   [/(gan\b|\bspade\b|\bcrn\b|\bimle\b|thispersondoesnotexist)/i, 'gan'],
   [/\b(kandinsky|deepfloyd|disco|majesty|diffusion|text-to-image)/i, 'other-diffusion'],
@@ -47,6 +50,23 @@ const RULES: Array<[RegExp, Family]> = [
 export function familyOf(generator: string): Family {
   for (const [re, f] of RULES) if (re.test(generator)) return f;
   return 'other-diffusion';
+}
+
+/**
+ * Content categories of the developer set (`../shared/data`), which has no category column: by source, and for
+ * `laboratoriet-real-or-ai` by its own folder (`people`, `city`, `nature`, `interior`). Names as the source
+ * registry's `Category`.
+ */
+export function developerSetCategory(source: string, originalPath = ''): string {
+  if (source === 'laboratoriet-real-or-ai') {
+    const m = /(?:^|\/)(people|city|nature|interior)\//.exec(originalPath);
+    return m ? ({ people: 'people', city: 'street-city', nature: 'landscape-nature', interior: 'indoor' } as const)[m[1] as 'people'] : 'mixed';
+  }
+  const bySource: Record<string, string> = {
+    'eyes-that-faces': 'faces', 'unstable-diffusion-sd': 'people', 'imagen-2022-t2i': 'art-illustration',
+    'sun-hays80': 'street-city', bsds500: 'mixed', 'ircnn-cbsd68': 'mixed', 'cnndetection-ranking': 'mixed',
+  };
+  return bySource[source] ?? 'unknown';
 }
 
 /** One input manifest: its records and the name its paths are prefixed with. */
@@ -64,7 +84,7 @@ export interface TrainsetRow {
  *   folders are its sources), prefixed `<input>-` only where two inputs use the same source name;
  * - `family`: `extra.family` when given (normalised through `familyOf` if it is not a known family), else
  *   `familyOf(generator)`; `real` for real images;
- * - `category`: `extra.category` or `unknown`;
+ * - `category`: `extra.category`, else `developerSetCategory` (the developer set's sources), else `unknown`;
  * - rows with the same sha256 (across inputs) are kept once, the first input winning.
  * @returns rows in input order
  */
@@ -84,7 +104,7 @@ export function combineTrainset(inputs: TrainsetInput[]): TrainsetRow[] {
       const crop = r.crop ? `${r.crop.x},${r.crop.y},${r.crop.width},${r.crop.height}` : '';
       rows.push({
         path: `${name}/${r.path}`, label: r.label, source: owners.get(r.source)!.size > 1 ? `${name}-${r.source}` : r.source,
-        generator: r.generator, family, category: (r.extra.category ?? '').trim() || 'unknown', crop,
+        generator: r.generator, family, category: (r.extra.category ?? '').trim() || developerSetCategory(r.source, r.originalPath), crop,
         group: `${name}:${r.group}`, sha256: sha,
       });
     }
