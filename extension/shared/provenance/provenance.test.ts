@@ -27,6 +27,8 @@ const EXPECTED: Record<string, Expect> = {
   'test_xmp.webp': { kind: 'none', claim: 'unknown', validation: 'unsigned', softwareAgent: 'Adobe Photoshop 24.0 (Macintosh)' },
   'sample1.webp': { kind: 'none', claim: 'unknown', validation: 'unsigned' },
   'libpng-test.png': { kind: 'none', claim: 'unknown', validation: 'unsigned' },
+  'camera-exif.avif': { kind: 'camera', claim: 'camera-capture', validation: 'unsigned', generator: 'SONY ILCE-7M4', softwareAgent: 'ILCE-7M4 v2.00' },
+  'iptc-trained.avif': { kind: 'iptc-xmp', claim: 'ai-generated', validation: 'unsigned', generator: 'Adobe Firefly', softwareAgent: 'Adobe Firefly' },
   'built/a1111.png': { kind: 'generator-metadata', claim: 'ai-generated', validation: 'unsigned', generator: 'Stable Diffusion (AUTOMATIC1111)', model: 'sd_xl_base_1.0', softwareAgent: 'AUTOMATIC1111 v1.7.0' },
   'built/a1111-stripped.png': { kind: 'none', claim: 'unknown', validation: 'unsigned' },
   'built/a1111-ztxt.png': { kind: 'generator-metadata', claim: 'ai-generated', validation: 'unsigned', generator: 'Stable Diffusion (AUTOMATIC1111)', model: 'sd_xl_base_1.0', softwareAgent: 'AUTOMATIC1111 v1.7.0' },
@@ -187,4 +189,16 @@ test('a spent time budget stops the walk with status limited', async () => {
   const r = await readProvenance(pngWith(fixtureBytes('libpng-test.png'), ...chunks), { limits: { timeBudgetMs: 0 } });
   assert.equal(r.status, 'limited');
   assert.match(r.message ?? '', /time budget of 0 ms spent/);
+});
+
+test('JPEG extended XMP (two APP1 parts joined by GUID) is read', async () => {
+  const ext = xmpPacket({ 'Iptc4xmpExt:DigitalSourceType': 'http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia', 'dc:description': 'y'.repeat(100_000) });
+  const full = new TextEncoder().encode(ext);
+  const guid = 'A'.repeat(32);
+  const head = new TextEncoder().encode('http://ns.adobe.com/xmp/extension/\0' + guid);
+  const half = Math.ceil(full.length / 2);
+  const part = (off: number, bytes: Uint8Array) => jpegSegment(0xe1, cat(head, be32(full.length), be32(off), bytes));
+  const jpeg = jpegWith(stripMetadata(fixtureBytes('IMG_0003.jpg')), xmpApp1(xmpPacket({ 'xmp:CreatorTool': 'Adobe Photoshop 25.0' })), part(0, full.subarray(0, half)), part(half, full.subarray(half)));
+  const r = await readProvenance(jpeg);
+  assert.deepEqual([r.kind, r.claim, r.softwareAgent, r.status], ['iptc-xmp', 'ai-edited', 'Adobe Photoshop 25.0', 'ok']);
 });
