@@ -56,7 +56,7 @@ const STYLE = `
 :host { all: initial; }
 .b { font: 600 12px/1.2 system-ui, sans-serif; color: #fff; padding: 3px 7px; border-radius: 10px; border: 0;
      margin: 0; box-shadow: 0 1px 3px rgba(0,0,0,.4); white-space: nowrap; pointer-events: auto; cursor: pointer;
-     max-width: 240px; overflow: hidden; text-overflow: ellipsis; display: inline-block; text-align: left; }
+     max-width: 340px; overflow: hidden; text-overflow: ellipsis; display: inline-block; text-align: left; }
 .b:disabled { color: #fff; cursor: default; }
 .b:focus-visible { outline: 2px solid #fff; outline-offset: 1px; box-shadow: 0 0 0 4px #0b57d0; }
 `;

@@ -313,8 +313,9 @@ export class Scanner {
       seen.set(t.url, {
         url: t.url.length > 2048 ? t.url.slice(0, 2048) : t.url, // long data: URLs (the verdict's url is cut alike)
         status: o?.verdict ? 'done' : o?.error ? 'error' : 'pending',
-        // The popup needs no raw provenance fields (the explanation view asks the worker for them).
-        verdict: o?.verdict?.provenance ? { ...o.verdict, provenance: compactProvenance(o.verdict.provenance, 0) } : o?.verdict,
+        // The popup needs no raw provenance fields (the explanation view asks the worker for them), nor the
+        // evidence map (up to 1,024 cells per image, resent with every change of a long feed).
+        verdict: o?.verdict ? withoutEvidence(o.verdict.provenance ? { ...o.verdict, provenance: compactProvenance(o.verdict.provenance, 0) } : o.verdict) : undefined,
         error: o?.error,
         isProfile: t.isProfile,
       });
@@ -329,4 +330,11 @@ export class Scanner {
       void send({ type: 'report-images', images: this.images() });
     }, 300);
   }
+}
+
+/** A verdict without its evidence map (`Verdict.evidence`), for the tab's image list. */
+function withoutEvidence(v: Verdict): Verdict {
+  if (v.evidence === undefined) return v;
+  const { evidence: _evidence, ...rest } = v;
+  return rest;
 }

@@ -41,9 +41,9 @@ test('Chromium service worker: readProvenance verifies C2PA with the packaged wa
 });
 
 const FIREFOX = process.env.FIREFOX_PATH ?? ['/usr/bin/firefox-esr', '/usr/bin/firefox'].find((p) => existsSync(p));
-const FF_DIR = join(REPO_ROOT, 'dist', 'firefox');
+const FF_DIR = join(REPO_ROOT, 'dist', 'test', 'firefox');
 const ffSkip = !FIREFOX ? 'no Firefox found (apt-get install -y firefox-esr, or set FIREFOX_PATH); Firefox provenance check skipped'
-  : !existsSync(join(FF_DIR, 'manifest.json')) ? 'dist/firefox is missing: run `npm run build` first' : undefined;
+  : !existsSync(join(FF_DIR, 'manifest.json')) ? 'dist/test/firefox is missing: run `npm run build` first' : undefined;
 const FF_UUID = '5f0c6a0e-2b64-4d7a-9b51-7c2d3e4f5a61';
 
 test('Firefox event page: readProvenance verifies C2PA with the packaged wasm', { skip: ffSkip, timeout: 240_000 }, async () => {

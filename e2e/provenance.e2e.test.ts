@@ -102,6 +102,17 @@ test('Chromium: badges show the provenance verdicts; stripped copies fall back t
     const badges = await waitFinal(page, imgs.length, 240_000);
     const texts = await checkBadges(t, badges, imgs, server, rule);
 
+    // The provenance is cached with the verdict: in memory (a second request is a cache hit carrying it) and in
+    // the storage.session mirror that a restarted worker reads (raw fields cut to a budget there).
+    const c2paUrl = server.origin + '/prov/c2pa-ai.jpg';
+    const again = await inWorker<{ ok: boolean; value?: { cached: boolean; provenance?: { kind: string; validation: string; fields: Record<string, string> } } }>(l, `self.__synthscreenTest.classifyUrl(${JSON.stringify(c2paUrl)})`);
+    assert.equal(again.value?.cached, true);
+    assert.deepEqual([again.value?.provenance?.kind, again.value?.provenance?.validation], ['c2pa', 'valid']);
+    assert.equal(again.value?.provenance?.fields['C2PA signer'], 'C2PA Test Signing Cert');
+    const mirrored = await inWorker<Record<string, { provenance?: { kind: string; claim: string; validation: string }; pixelError?: { code: string } }>>(l, `chrome.storage.session.get('verdicts').then((g) => g.verdicts)`);
+    assert.deepEqual(mirrored[c2paUrl]?.provenance && [mirrored[c2paUrl]!.provenance!.kind, mirrored[c2paUrl]!.provenance!.claim, mirrored[c2paUrl]!.provenance!.validation], ['c2pa', 'ai-generated', 'valid']);
+    assert.equal(mirrored[server.origin + '/prov/comfyui-huge.png']?.pixelError?.code, 'too-large', 'provenance-only verdicts are mirrored too');
+
     // Accessible names (closed shadow root: the accessibility tree) carry the full text.
     const snap = await page.accessibility.snapshot({ interestingOnly: true });
     const names: string[] = [];
@@ -141,7 +152,7 @@ test('Chromium: badges show the provenance verdicts; stripped copies fall back t
     assert.equal(facts.Tool, 'ComfyUI');
     assert.equal(facts.Model, 'juggernautXL_v9.safetensors');
     assert.equal(facts.Validation, 'Not signed: plain metadata that anyone can write or strip');
-    assert.match(await view.$eval('#provenance-verdict', (e) => e.textContent ?? ''), /^AI-generated \(metadata\): its metadata says so \(ComfyUI, model juggernautXL_v9\.safetensors\)\. Metadata can be forged or stripped\./);
+    assert.match(await view.$eval('#provenance-verdict', (e) => e.textContent ?? ''), /^Its metadata says so \(ComfyUI, model juggernautXL_v9\.safetensors\)\. Metadata can be forged or stripped\. Pixel detector: \d+ % synthetic/);
     assert.equal(await view.$eval('#provenance-raw', (e) => (e as HTMLDetailsElement).open), false, 'raw fields closed by default');
     await view.click('#provenance-raw summary');
     const raw = await view.$eval('#provenance-raw', (e) => ({ open: (e as HTMLDetailsElement).open, keys: Array.from(e.querySelectorAll('th')).map((th) => th.textContent) }));
@@ -154,12 +165,23 @@ test('Chromium: badges show the provenance verdicts; stripped copies fall back t
     }), 'Provenance first');
     await view.close();
 
-    // A provenance-only verdict: no heatmap is computed, the view says why.
+    // A provenance-only verdict, opened by clicking its badge: no heatmap is computed, the view says why.
     const huge = server.origin + '/prov/comfyui-huge.png';
-    const v2 = await l.browser.newPage();
-    await v2.goto(`chrome-extension://${l.extensionId}/explain.html?url=${encodeURIComponent(huge)}`);
+    await page.bringToFront();
+    const at = await page.evaluate((u) => {
+      const h = Array.from(document.querySelectorAll('synthscreen-badge')).find((x) => x.getAttribute('data-synthscreen-url') === u)!;
+      h.scrollIntoView({ block: 'center' });
+      const r = h.getBoundingClientRect();
+      return { x: r.left + 20, y: r.top + r.height / 2, explainable: h.hasAttribute('data-synthscreen-explainable') };
+    }, huge);
+    assert.equal(at.explainable, true, 'a provenance-only verdict is explainable');
+    const opened = l.browser.waitForTarget((x) => x.type() === 'page' && x.url().startsWith(`chrome-extension://${l.extensionId}/explain.html`), { timeout: 30_000 });
+    await page.mouse.click(at.x, at.y);
+    const v2 = (await (await opened).page())!;
+    assert.equal(new URL(v2.url()).searchParams.get('url'), huge);
     await v2.waitForSelector('#pixel-absent', { timeout: 30_000 });
     assert.equal(await v2.$eval('#explain-root', (e) => e.getAttribute('data-fused')), 'ai-generated-metadata');
+    assert.equal(await v2.$eval('.explain-view .verdict', (e) => e.textContent?.trim()), 'AI-generated (metadata)', 'the headline is the badge text');
     assert.equal(await v2.$('canvas'), null, 'no heatmap');
     await v2.close();
 
@@ -172,9 +194,9 @@ test('Chromium: badges show the provenance verdicts; stripped copies fall back t
 });
 
 const FIREFOX = process.env.FIREFOX_PATH ?? ['/usr/bin/firefox-esr', '/usr/bin/firefox'].find((p) => existsSync(p));
-const FF_DIR = join(REPO_ROOT, 'dist', 'firefox');
+const FF_DIR = join(REPO_ROOT, 'dist', 'test', 'firefox');
 const ffSkip = !FIREFOX ? 'no Firefox found (apt-get install -y firefox-esr, or set FIREFOX_PATH); Firefox provenance e2e skipped'
-  : !existsSync(join(FF_DIR, 'manifest.json')) ? 'dist/firefox is missing: run `npm run build` first' : undefined;
+  : !existsSync(join(FF_DIR, 'manifest.json')) ? 'dist/test/firefox is missing: run `npm run build` first' : undefined;
 /** Pinned internal UUID of the add-on, so that a tab can open its pages (as in provenance-runtime.e2e). */
 const FF_UUID = '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';
 

@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --quick] [-- --skip-others] [-- --only-provenance] [-- --only-burst] [-- --skip-burst]`: prints one JSON object per line.
+ * `npm run bench [-- --quick] [-- --skip-others] [-- --only-provenance] [-- --skip-webgpu] [-- --skip-content]
+ *   [-- --whole-image-only] [-- --only-burst] [-- --skip-burst]`: prints one JSON object per line.
  *
  * - Inference ms per model input and per image (× the manifest's test-time crops, or `tiling.minTiles`) of the default model (dist/test/chromium/model; a tiny test model when none is
  *   packaged, flagged in the output) in Chromium's extension service worker on wasm, webgl and cpu, and
@@ -21,6 +22,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadavg } from 'node:os';
 import { findChromium, inWorker, launchWithExtension } from '../e2e/helpers/browser';
 import { REPO_ROOT } from '../e2e/helpers/feed';
 import { loadReference } from '../e2e/helpers/reference';
@@ -30,26 +32,28 @@ import { benchBurst } from './bench-burst';
 import { readProvenance } from '../extension/shared/provenance/index';
 import { configureProvenanceForNode } from '../extension/shared/provenance/node';
 import { builtFixtures, fixtureBytes } from '../extension/shared/provenance/fixtures/build';
+
 import { syntheticImage } from '../extension/shared/bench-image';
 
 /** Image sizes of the whole-image bench: a 1080p photo and a 256 px avatar. */
 const WHOLE_IMAGE_SIZES: Array<[number, number]> = [[1920, 1080], [256, 256]];
 
+/** Median (the mean of the two middle values for an even count). */
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-interface WholeImageTiming { width: number; height: number; runs: number; medianMs: number; meanMs: number; tiles: number; mode: string }
+interface WholeImageTiming { width: number; height: number; runs: number; medianMs: number; meanMs: number; tiles: number; mode: string; cpuMedianMs?: number }
 
 function wholeImageLines(where: string, backend: string, model: string, testModel: boolean, images: WholeImageTiming[], note?: string): void {
   for (const t of images) {
-    line({ bench: 'whole-image', where, backend, model, testModel, width: t.width, height: t.height, tiles: t.tiles, mode: t.mode, runs: t.runs, msPerImageMedian: +t.medianMs.toFixed(2), msPerImageMean: +t.meanMs.toFixed(2), note });
+    line({ bench: 'whole-image', where, backend, model, testModel, width: t.width, height: t.height, tiles: t.tiles, mode: t.mode, runs: t.runs, msPerImageMedian: +t.medianMs.toFixed(2), msPerImageMean: +t.meanMs.toFixed(2), ...(t.cpuMedianMs !== undefined ? { cpuMsPerImageMedian: +t.cpuMedianMs.toFixed(2) } : {}), loadAverage1m: +loadavg()[0]!.toFixed(2), note });
   }
 }
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'skip-others': { type: 'boolean', default: false }, 'only-provenance': { type: 'boolean', default: false }, 'skip-webgpu': { type: 'boolean', default: false }, 'skip-content': { type: 'boolean', default: false }, 'skip-burst': { type: 'boolean', default: false }, 'only-burst': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'skip-others': { type: 'boolean', default: false }, 'only-provenance': { type: 'boolean', default: false }, 'skip-webgpu': { type: 'boolean', default: false }, 'skip-content': { type: 'boolean', default: false }, 'whole-image-only': { type: 'boolean', default: false }, 'skip-burst': { type: 'boolean', default: false }, 'only-burst': { type: 'boolean', default: false } } });
 const line = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 
 async function browserBench(model: { dir: string; packaged: boolean }): Promise<void> {
@@ -73,10 +77,12 @@ async function browserBench(model: { dir: string; packaged: boolean }): Promise<
       const w = await inWorker<{ backend: string; model: string; images: WholeImageTiming[] }>(l, `self.__synthscreenTest.timeImages(${JSON.stringify(WHOLE_IMAGE_SIZES)}, ${wholeRuns})`, 600_000);
       wholeImageLines('chromium extension service worker', w.backend, w.model, !model.packaged, w.images);
       if (!values['skip-webgpu'] && !values.quick) {
+        // The avatar only: on SwiftShader a 1080p whole-image pass takes minutes (145 s measured here).
         await inWorker(l, `self.__synthscreenTest.reload("webgpu", true)`, 600_000);
-        const g = await inWorker<{ backend: string; model: string; images: WholeImageTiming[] }>(l, `self.__synthscreenTest.timeImages(${JSON.stringify(WHOLE_IMAGE_SIZES)}, 3)`, 600_000);
+        const g = await inWorker<{ backend: string; model: string; images: WholeImageTiming[] }>(l, `self.__synthscreenTest.timeImages(${JSON.stringify(WHOLE_IMAGE_SIZES.slice(1))}, 1)`, 600_000);
         wholeImageLines('chromium extension service worker', g.backend, g.model, !model.packaged, g.images, 'WebGPU fallback adapter (SwiftShader, no GPU): every tile in one pass; a hardware GPU is far faster');
       }
+      if (values['whole-image-only']) return;
     } catch (e) {
       line({ bench: 'whole-image', where: 'chromium extension service worker', error: String((e as Error).message ?? e).slice(0, 300) });
     }
@@ -158,7 +164,7 @@ async function provenanceBench(): Promise<void> {
 async function nodeBench(model: { dir: string; packaged: boolean }): Promise<void> {
   const ref = await loadReference(model.dir);
   const s = ref.detector.manifest.preprocess.inputSize;
-  for (const batch of [1, 8]) {
+  for (const batch of values['whole-image-only'] ? [] : [1, 8]) {
     const inputs = Array.from({ length: batch }, (_, i) => new Float32Array(s * s * 3).fill(i / batch));
     await ref.detector.logits(inputs);
     const n = values.quick ? 3 : batch === 1 ? 20 : 5;
@@ -173,13 +179,17 @@ async function nodeBench(model: { dir: string; packaged: boolean }): Promise<voi
     const image = syntheticImage(w, h, 1);
     const [first] = await ref.detector.score([{ image }]);
     const runs = values.quick ? 5 : 15;
-    const times: number[] = [];
+    const times: number[] = [], cpu: number[] = [];
     for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
+      const t0 = performance.now(), c0 = process.cpuUsage();
       await ref.detector.score([{ image }]);
+      const c = process.cpuUsage(c0);
       times.push(performance.now() - t0);
+      cpu.push((c.user + c.system) / 1000);
     }
-    images.push({ width: w, height: h, runs, medianMs: median(times), meanMs: times.reduce((a, b) => a + b, 0) / runs, tiles: first!.evidence.scored, mode: first!.evidence.mode });
+    // CPU time of this (single-threaded wasm) process: what the wall time would be on an idle core, since the
+    // shared machine's load stretches wall times.
+    images.push({ width: w, height: h, runs, medianMs: median(times), meanMs: times.reduce((a, b) => a + b, 0) / runs, cpuMedianMs: median(cpu), tiles: first!.evidence.scored, mode: first!.evidence.mode });
   }
   wholeImageLines('node', 'wasm', ref.detector.id, !model.packaged, images);
   ref.detector.dispose();
@@ -225,12 +235,12 @@ async function main(): Promise<void> {
   if (!model.packaged) line({ note: 'no packaged model (dist/test/chromium/model): timings are for the tiny e2e test model, not the detector' });
   await browserBench(model);
   await nodeBench(model);
-  if (!values['skip-content']) {
+  if (!values['skip-content'] && !values['whole-image-only']) {
     if (!existsSync(join(EXT_DIR, 'manifest.json'))) line({ bench: 'content-script', skipped: 'no dist/test/chromium (run npm run build)' });
     else line(await benchContentScript().catch((e: unknown) => ({ bench: 'content-script', error: String((e as Error).message ?? e).slice(0, 300) })));
   }
-  await provenanceBench().catch((e: unknown) => line({ bench: 'provenance', error: String((e as Error).message ?? e).slice(0, 300) }));
-  if (!values['skip-others']) await others();
+  if (!values['whole-image-only']) await provenanceBench().catch((e: unknown) => line({ bench: 'provenance', error: String((e as Error).message ?? e).slice(0, 300) }));
+  if (!values['skip-others'] && !values['whole-image-only']) await others();
 }
 
 main().catch((e: unknown) => {

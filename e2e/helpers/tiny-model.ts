@@ -80,6 +80,52 @@ export async function writeTinyModel(tf: typeof tfjs, dir: string, seed = 7): Pr
 }
 
 /**
+ * Writes a tiny fully convolutional *patch* model with a `tiling` block into `dir` (created), to check
+ * whole-image scoring on backends where the shipped model is too slow (the WebGPU fallback adapter):
+ * conv3×3/2 (8) → ReLU → conv3×3/2 (8) → ReLU → conv1×1 `patch_logits` (the logit map, stride 4) → global
+ * mean; 32 px tiles edge to edge, 4 sampled on wasm/cpu, mean aggregation. Weights from mulberry32(seed).
+ * @returns the manifest written to `dir/manifest.json`
+ */
+export async function writeTinyPatchModel(tf: typeof tfjs, dir: string, seed = 11): Promise<ModelManifest> {
+  mkdirSync(dir, { recursive: true });
+  const input = tf.input({ shape: [null, null, 3] as unknown as number[], name: 'image' });
+  let x = tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'c1' }).apply(input) as tfjs.SymbolicTensor;
+  x = tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'c2' }).apply(x) as tfjs.SymbolicTensor;
+  x = tf.layers.conv2d({ filters: 1, kernelSize: 1, name: 'patch_logits' }).apply(x) as tfjs.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: tf.layers.globalAveragePooling2d({ name: 'image_logit' }).apply(x) as tfjs.SymbolicTensor });
+  const r = rng(seed);
+  const weights = model.getWeights().map((w) => tf.tensor(Float32Array.from({ length: w.size }, () => (r() * 2 - 1) * (w.shape.length === 4 ? 0.6 : 0.05)), w.shape));
+  model.setWeights(weights);
+  weights.forEach((w) => w.dispose());
+  let topology: object | undefined, specs: tfjs.io.WeightsManifestEntry[] = [], data: ArrayBuffer | undefined;
+  await model.save(tf.io.withSaveHandler(async (a) => {
+    topology = a.modelTopology as object;
+    specs = a.weightSpecs ?? [];
+    data = a.weightData as ArrayBuffer;
+    return { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } };
+  }));
+  model.dispose();
+  const modelJson = Buffer.from(JSON.stringify({ format: 'layers-model', generatedBy: 'synthscreen e2e tiny patch model', convertedBy: null, modelTopology: topology, weightsManifest: [{ paths: ['weights.bin'], weights: specs }] }));
+  const weightBytes = Buffer.from(data!);
+  writeFileSync(join(dir, 'model.json'), modelJson);
+  writeFileSync(join(dir, 'weights.bin'), weightBytes);
+  const manifest: ModelManifest = {
+    schemaVersion: 1, name: 'e2e-tiny-patch', version: '0.0.1', arch: 'tiny-patch-cnn', modelJson: 'model.json', output: 'logit',
+    preprocess: { inputSize: 32, geometry: 'center-crop', normalization: 'zero-one' },
+    tiling: { tileSize: 32, stride: 32, mapStride: 4, logitMapLayer: 'patch_logits', minTiles: 4, maxTiles: 4096, maxPassPixels: 1 << 20, aggregation: { type: 'mean' }, maxEvidenceCells: 1024 },
+    calibration: { type: 'none' }, threshold: 0.5, unsureBand: 0.1,
+    files: [
+      { path: 'model.json', sha256: await sha256Hex(modelJson), bytes: modelJson.byteLength },
+      { path: 'weights.bin', sha256: await sha256Hex(weightBytes), bytes: weightBytes.byteLength },
+    ],
+    createdAt: '2026-01-01T00:00:00Z',
+    provenance: { purpose: 'tests only; random weights, no detection ability' },
+  };
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  return manifest;
+}
+
+/**
  * A model folder as the `testModelOverride` value the background accepts from `storage.local`.
  * @returns `{ manifest, files: { path: base64 } }` for every file listed in the manifest
  */

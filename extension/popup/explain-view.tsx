@@ -99,7 +99,7 @@ export function ExplainView(props: ExplainViewProps) {
     <section class="explain-view" aria-labelledby="explain-title">
       <h2 id="explain-title">Why this verdict?</h2>
       <p class={`verdict ${props.fused && props.fused.label !== 'none' ? props.fused.tone : verdict}`}>
-        {props.fused && props.fused.label !== 'none' ? props.fused.text : verdictText(verdict, probability)}
+        {props.fused && props.fused.label !== 'none' ? props.fused.short : verdictText(verdict, probability)}
       </p>
       <ProvenanceSection provenance={props.provenance} fused={props.fused} />
       {props.pixelAbsent !== undefined ? (

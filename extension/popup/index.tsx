@@ -12,6 +12,7 @@ import { fuseScreened } from '../shared/provenance/fusion';
 import type { VerdictLabel } from '../shared/verdict';
 import { GrantBar, RecentHistory, ReportButtons } from './extras';
 import { explainLink, needsHash } from '../explain/link';
+import { sentence } from './provenance-view';
 
 const ERROR_TEXT: Record<string, string> = {
   'too-small': 'Too small to check', 'too-large': 'Too large to check', 'fetch-failed': 'Could not fetch image',
@@ -73,7 +74,7 @@ function Row({ img, rule, tabId }: { img: TabImage; rule: { threshold: number; u
         <div class={`v ${cls}`} title={full || undefined} aria-label={full ? `${full}${img.isProfile ? ' Profile photo.' : ''}` : undefined}>
           {text}{img.isProfile ? ' · profile photo' : ''}
         </div>
-        {fused?.basis === 'provenance' && <div class="prov-detail">{fused.detail}</div>}
+        {fused?.basis === 'provenance' && <div class="prov-detail">{sentence(fused.detail)}</div>}
         {notes.map((n) => <div class="note" key={n}>{n}</div>)}
         <div class="url" title={img.url}>{img.url}</div>
       </div>

@@ -1,6 +1,7 @@
 /**
  * The explanation view's "Provenance" section (Preact): what the image's own bytes say about how it was
- * made — the fused verdict it leads to (`fuseVerdict`), the signer, tool, model, software, C2PA actions,
+ * made — why it decides the verdict (`FusedVerdict.detail`; the verdict itself is the view's headline) or
+ * that it does not, the caveats, the signer, tool, model, software, C2PA actions,
  * the validation in words, and the raw fields behind it in a disclosure (`<details>`, closed by default).
  *
  * Every string from the file is shown as text (Preact escapes it), never as HTML or a link.
@@ -45,6 +46,11 @@ function sourceType(s: string): string {
   return s.replace(/\/+$/, '').split(/[/#]/).pop() ?? s;
 }
 
+/** `s` with its first letter in upper case (a `FusedVerdict.detail` shown on its own). */
+export function sentence(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 export function ProvenanceSection({ provenance: p, fused }: ProvenanceSectionProps) {
   const found = !!p && p.kind !== 'none';
   const rows: Array<[string, string]> = [];
@@ -64,7 +70,7 @@ export function ProvenanceSection({ provenance: p, fused }: ProvenanceSectionPro
       data-kind={p?.kind ?? 'none'} data-claim={p?.claim ?? 'unknown'} data-validation={p?.validation ?? 'unsigned'}>
       <h2 id="provenance-title">Provenance</h2>
       {fused && fused.basis === 'provenance' ? (
-        <p class={`provenance-verdict ${fused.tone}`} id="provenance-verdict">{fused.text}</p>
+        <p class={`provenance-verdict ${fused.tone}`} id="provenance-verdict">{sentence(fused.detail)}</p>
       ) : found ? (
         <p class="provenance-verdict" id="provenance-verdict">
           The file carries provenance, but it does not decide the verdict: the pixel detector does.

@@ -106,6 +106,7 @@ test('a checkerboard planted in the corner tile moves the score by the known amo
     tiling: { tileSize: 16, stride: 16, mapStride: 4, logitMapLayer: 'patch_logits', minTiles: 4, maxTiles: 4096, maxPassPixels: 16 * 16 * 6, aggregation: { type: 'mean' }, maxEvidenceCells: 1024 },
   };
   const det = await loadDetector(tf, manifest, async (p) => files.get(p)!);
+  const tensorsBefore = tf.memory().numTensors;
   // 80 × 64: a 5 × 4 grid of 16 px tiles; the sample (minTiles 4) is the four corners.
   const clean = greyWithChecker(80, 64, 0, 0, 0, 0);
   const planted = greyWithChecker(80, 64, 0, 0, 16, 20);
@@ -125,6 +126,13 @@ test('a checkerboard planted in the corner tile moves the score by the known amo
   const inverted = greyWithChecker(80, 64, 0, 0, 16, -20);
   const [n] = await det.score([{ image: inverted }], { mode: 'sample' });
   assert.ok(Math.abs(n!.logit + 0.05) < 1e-6, `inverted ${n!.logit}`);
+  assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensor leaks in either mode');
+  // Without a logit-map layer, mode all scores the 20 tiles one by one (batched): the same numbers.
+  const noMap = await loadDetector(tf, { ...manifest, tiling: { ...manifest.tiling, logitMapLayer: null } }, async (p) => files.get(p)!);
+  const [m] = await noMap.score([{ image: planted }], { mode: 'all' });
+  assert.equal(m!.evidence.scored, 20);
+  assert.ok(Math.abs(m!.logit - 0.01) < 1e-6, `no-map all ${m!.logit}`);
+  noMap.dispose();
   // Trimmed mean (25 % of 4 tiles = one at each end): one odd tile no longer moves the image logit.
   const trimmed = await loadDetector(tf, { ...manifest, tiling: { ...manifest.tiling, aggregation: { type: 'trimmed-mean', trim: 0.25 } } }, async (p) => files.get(p)!);
   const [t] = await trimmed.score([{ image: planted }], { mode: 'sample' });
@@ -180,5 +188,24 @@ test('shipped model: a nearest-neighbour 2× upsampled corner tile (the NPR trac
   assert.ok(Math.abs(before!.logit - -0.7584) < 2e-3, `image before ${before!.logit}`);
   assert.ok(Math.abs(after!.logit - -0.6580) < 2e-3, `image after ${after!.logit}`);
   assert.ok(after!.probability > before!.probability);
+  // A ±12-level checkerboard drags the corner tile to about −8.8; the trimmed mean cuts it (it replaces the tile
+  // that was lowest, which was cut before), so the image logit does not move at all.
+  const checker = { ...base, data: base.data.slice() };
+  for (let y = 0; y < 128; y++) for (let x = 0; x < 128; x++) {
+    const p = (y * 512 + x) * 4;
+    for (let c = 0; c < 3; c++) checker.data[p + c] = Math.max(0, Math.min(255, base.data[p + c]! + ((x + y) % 2 ? 12 : -12)));
+  }
+  const [ch] = await det.score([{ image: checker }], { mode: 'sample' });
+  assert.ok(Math.abs(ch!.evidence.logits[0]! - -8.7776) < 2e-3, `checker tile ${ch!.evidence.logits[0]}`);
+  assert.ok(Math.abs(ch!.logit - before!.logit) < 1e-9, `checker image ${ch!.logit} vs ${before!.logit}`);
+  // Mode all (the WebGPU path, one pass): the same 12 tiles; a tile's logit differs from the isolated tile's
+  // only through its border (neighbouring pixels instead of zero padding): here by at most 0.0993.
+  const start = tf.memory().numTensors;
+  const [all] = await det.score([{ image: base }], { mode: 'all' });
+  assert.equal(tf.memory().numTensors, start);
+  assert.equal(all!.evidence.mode, 'all');
+  const diffs = all!.evidence.logits.map((v, i) => Math.abs(v! - before!.evidence.logits[i]!));
+  assert.ok(Math.abs(Math.max(...diffs) - 0.0993) < 2e-3, `max tile difference ${Math.max(...diffs)}`);
+  assert.ok(Math.abs(all!.logit - -0.8121) < 2e-3, `all ${all!.logit}`);
   det.dispose();
 });

@@ -60,6 +60,7 @@ test('parseAggregation reads the CLI spelling', () => {
 
 test('validateTiling completes old blocks from the defaults and names bad fields', () => {
   assert.deepEqual(validateTiling({ tileSize: 64, stride: 32 }), { ...DEFAULT_TILING, tileSize: 64, stride: 32 });
+  assert.equal('logitMapLayer' in validateTiling({ logitMapLayer: null }), false);
   const bad: Array<[Partial<TilingSpec> | unknown, RegExp]> = [
     [{ tileSize: 130 }, /tiling\.tileSize/],
     [{ stride: 0 }, /tiling\.stride/],

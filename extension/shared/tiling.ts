@@ -52,7 +52,8 @@ export interface TilingSpec {
   /**
    * Layer whose output is the patch-logit map `[N, H/mapStride, W/mapStride, 1]` and whose global mean is the
    * model output (`patch_logits` for `npr-patch-cnn`). When set, mode `all` runs one pass per region and
-   * average-pools the map per tile; when absent, mode `all` scores tiles in batches like `sample`.
+   * average-pools the map per tile; when `null` in the manifest (absent after validation), mode `all` scores
+   * tiles in batches like `sample`. Missing: the default, `patch_logits`.
    */
   logitMapLayer?: string;
   /** Mode `sample` (wasm/cpu): tiles scored per image when the grid has more; at least 1. */
@@ -96,7 +97,8 @@ export const DEFAULT_TILING: TilingSpec = {
 export function validateTiling(value: unknown): TilingSpec {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new TypeError('model manifest: "tiling" must be an object');
   const v = { ...DEFAULT_TILING, ...(value as Partial<TilingSpec>) };
-  if (!('logitMapLayer' in (value as object))) v.logitMapLayer = DEFAULT_TILING.logitMapLayer;
+  // `null` says the model has no logit-map layer (mode `all` then scores tiles in batches).
+  if ((value as { logitMapLayer?: unknown }).logitMapLayer === null) delete v.logitMapLayer;
   const fail = (f: string, why: string): never => {
     throw new TypeError(`model manifest: invalid "tiling.${f}" (${why})`);
   };

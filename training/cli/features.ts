@@ -4,6 +4,7 @@
  *   npx tsx training/cli/features.ts --manifest ../shared/data/MANIFEST.tsv [--root <dir>]
  *     --extractor residual-stats|<module.ts#export> [--degrade clean,web,avatar] [--limit <n>]
  *     --out out/features/<name>.bin
+ *   npx tsx training/cli/features.ts --merge a.bin,b.bin --out all.bin   # one extractor's caches → one file
  *
  * Each image is decoded, cropped (`crop` column), degraded per level and passed to the extractor; vectors
  * are stored by (path, level) in a `FeatureCache` file. An existing `--out` file is resumed (entries
@@ -15,7 +16,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadRecords } from '../data/manifest';
 import { DEGRADE_LEVELS, type DegradeLevel } from '../data/degrade';
-import { FeatureCache } from '../data/feature-cache';
+import { FeatureCache, mergeFeatureCaches } from '../data/feature-cache';
 import { BUILTIN_EXTRACTORS, type ExtractorFactory, type FeatureExtractor } from '../eval/extractors';
 import { loadForEval } from '../eval/evaluate';
 import { createProgress } from '../eval/progress';
@@ -38,7 +39,15 @@ export async function main(argv: string[]): Promise<FeatureCache> {
       manifest: { type: 'string' }, root: { type: 'string' }, extractor: { type: 'string', default: 'residual-stats' },
       degrade: { type: 'string', default: 'clean,web,avatar' }, limit: { type: 'string' }, out: { type: 'string' },
       batch: { type: 'string', default: '8' }, quiet: { type: 'boolean', default: false }, 'save-every': { type: 'string', default: '200' },
+      merge: { type: 'string' },
   });
+  if (values.merge && values.out) {
+    // Caches of one extractor made by several processes (e.g. one per level) → one file.
+    const merged = mergeFeatureCaches(await Promise.all(String(values.merge).split(',').map((f) => FeatureCache.load(f))));
+    await merged.save(String(values.out));
+    if (!values.quiet) console.log(`${merged.size} vectors (${merged.dim}-d) merged into ${values.out}`);
+    return merged;
+  }
   if (!values.manifest || !values.out) throw new Error('usage: features.ts --manifest <tsv> --extractor <name|module#export> --out <cache.bin>');
   const levels = parseLevels(String(values.degrade));
   const ext = String(values.extractor);

@@ -30,6 +30,10 @@ import { exportModel, type Quantize } from '../export/export';
 import { fitPlatt } from '../train/calibration';
 import { useWasmBackend } from '../kernels/wasm-backend';
 import type { ModelManifest } from '../../extension/shared/model-manifest';
+import { computeMetrics } from '../eval/metrics';
+import { sigmoid } from '../../extension/shared/verdict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /**
  * Builds backbone → head with the standardisation folded into the first dense layer.
@@ -95,6 +99,17 @@ export async function main(argv: string[]): Promise<ModelManifest> {
       trainImages: sp.train.length, valImages: sp.val.length,
     },
   });
+  const seconds = (Date.now() - t0) / 1000;
+  const pVal = zVal.map((z) => sigmoid(calibration.a * z + calibration.b));
+  const val = computeMetrics(va.y, pVal, 0.5);
+  // The training report the model card reads (`training/train/model-card.ts`).
+  await writeFile(join(String(v.out), 'training-report.json'), JSON.stringify({
+    command: `npx tsx training/cli/train-head.ts ${shellJoin(argv)}`,
+    arch: 'mobilenet-v2', recipe: 'frozen-features-seed-head', features: cache.extractor, trainLevels: levels,
+    split: { seed: Number(v.seed), train: sp.train.length, val: sp.val.length, test: 0 },
+    trainVectors: tr.X.length, head: { units: Number(v.units), dropout: Number(v.dropout), epochs: Number(v.epochs), bestEpoch: head.bestEpoch, valLoss: head.bestValLoss },
+    trainSeconds: seconds, validation: { level: 'web', n: va.y.length, auc: val.roc_auc, balancedAccuracy: val.balanced_accuracy, ece: val.ece },
+  }, null, 1) + '\n');
   head.model.dispose();
   model.dispose();
   console.log(`wrote ${v.out}: ${manifest.name}@${manifest.version}, ${manifest.files.reduce((a, f) => a + f.bytes, 0)} bytes`);

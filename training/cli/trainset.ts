@@ -2,7 +2,11 @@
  * Builds the combined training folder of the detector experiments:
  *
  *   npx tsx training/cli/trainset.ts --input dev=../shared/data --input asm=<assembled folder>
- *     [--cap 600] [--seed 1234] --out <folder>
+ *     [--cap 300] [--balance 3] [--seed 1234] --out <folder>
+ *
+ * `--cap N`: at most N rows per source × label (`capPerSource`). `--balance R`: then, within each content
+ * category, real : synthetic stays within 1:R and categories holding one class only are dropped
+ * (`balanceSample` of `training/data/sources/balance.ts`); the per-category table is printed.
  *
  * Writes `<out>/MANIFEST.tsv` (columns path, label, source, generator, family, category, crop, group, sha256;
  * see `training/data/trainset.ts`) and one symbolic link per input (`<out>/<name>` → the input's folder), so
@@ -15,6 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { parseLooseArgs } from '../node/args';
 import { loadRecords } from '../data/manifest';
 import { capPerSource, combineTrainset, trainsetTsv, type TrainsetInput, type TrainsetRow } from '../data/trainset';
+import { balanceSample } from '../data/sources/balance';
 
 /** Runs the CLI; returns the rows written. */
 export async function main(argv: string[]): Promise<TrainsetRow[]> {
@@ -28,7 +33,7 @@ export async function main(argv: string[]): Promise<TrainsetRow[]> {
       inputs.push({ name: v.slice(0, eq), path: v.slice(eq + 1) });
     } else rest.push(argv[i]!);
   }
-  const values = parseLooseArgs(rest, { out: { type: 'string' }, cap: { type: 'string' }, seed: { type: 'string', default: '1234' } });
+  const values = parseLooseArgs(rest, { out: { type: 'string' }, cap: { type: 'string' }, balance: { type: 'string' }, seed: { type: 'string', default: '1234' } });
   if (inputs.length === 0 || !values.out) throw new Error('usage: trainset.ts --input name=<manifest or folder> [--input …] [--cap N] --out <folder>');
   const loaded: TrainsetInput[] = [];
   const roots: Array<{ name: string; root: string }> = [];
@@ -41,6 +46,13 @@ export async function main(argv: string[]): Promise<TrainsetRow[]> {
   }
   let rows = combineTrainset(loaded);
   if (values.cap) rows = capPerSource(rows, Number(values.cap), Number(values.seed));
+  if (values.balance) {
+    const { kept, report } = balanceSample(rows, { maxRatio: Number(values.balance), singleClass: 'drop', seed: Number(values.seed) });
+    console.log('| category | real | synthetic | kept real | kept synthetic |\n|---|---|---|---|---|');
+    for (const c of report) console.log(`| ${c.category} | ${c.real} | ${c.synthetic} | ${c.keptReal} | ${c.keptSynthetic} |`);
+    const keep = new Set(kept);
+    rows = rows.filter((r) => keep.has(r));
+  }
   const out = resolve(String(values.out));
   await mkdir(out, { recursive: true });
   for (const { name, root } of roots) {

@@ -85,3 +85,28 @@ export class FeatureCache {
     return c;
   }
 }
+
+/**
+ * Merges caches made by the same extractor (e.g. one process per degradation level) into a new cache.
+ * Entries present in several inputs must agree exactly (same float32 values), else the merge is refused.
+ * @param caches at least one cache; all with equal `dim` and `extractor`
+ * @returns a new cache holding every entry of every input (first input's `meta`)
+ * @throws {RangeError} for no input, mismatched dim/extractor, or conflicting duplicate entries
+ */
+export function mergeFeatureCaches(caches: FeatureCache[]): FeatureCache {
+  if (caches.length === 0) throw new RangeError('mergeFeatureCaches: no input');
+  const [first] = caches as [FeatureCache, ...FeatureCache[]];
+  const out = new FeatureCache(first.dim, first.extractor, first.meta);
+  for (const c of caches) {
+    if (c.dim !== first.dim || c.extractor !== first.extractor) {
+      throw new RangeError(`cannot merge "${c.extractor}" (dim ${c.dim}) into "${first.extractor}" (dim ${first.dim})`);
+    }
+    for (const { path, level } of c.keys()) {
+      const v = c.get(path, level)!;
+      const prev = out.get(path, level);
+      if (prev && prev.some((x, i) => x !== v[i])) throw new RangeError(`conflicting vectors for ${level} ${path}`);
+      if (!prev) out.set(path, level, v);
+    }
+  }
+  return out;
+}

@@ -171,7 +171,14 @@ export async function verifyC2pa(bytes: Uint8Array, mime: string, trustAnchors?:
     const results = ((store.validation_results as Record<string, unknown> | undefined)?.activeManifest ?? {}) as Record<string, unknown>;
     const failureCodes = (Array.isArray(results.failure) ? results.failure : Array.isArray(store.validation_status) ? store.validation_status : [])
       .map((f) => String((f as Record<string, unknown>)?.code ?? '')).filter(Boolean);
-    const validation: ProvenanceValidation = state === 'Trusted' ? 'valid' : state === 'Invalid' || failureCodes.some((c) => c !== 'signingCredential.untrusted') ? 'invalid' : 'untrusted';
+    // c2pa-rs's validation state (C2PA 2.1 §15.3): Trusted = well-formed, intact and the signer chains to a
+    // trust anchor; Valid = well-formed and intact but something is not trusted; Invalid = a check failed.
+    // `valid` here is about the claim signer: a CAWG identity assertion whose own credential is not trusted
+    // (`cawg.*.untrusted`, an identity statement about the creator, checked against other anchors) lowers
+    // c2pa-rs's state to Valid without touching the claim signature, so it does not make the claim untrusted.
+    const invalid = state === 'Invalid' || (state !== 'Trusted' && state !== 'Valid' && failureCodes.some((c) => !c.endsWith('.untrusted')));
+    const onlyIdentityUntrusted = state === 'Valid' && failureCodes.length > 0 && failureCodes.every((c) => c.startsWith('cawg.') && c.endsWith('.untrusted'));
+    const validation: ProvenanceValidation = invalid ? 'invalid' : state === 'Trusted' || onlyIdentityUntrusted ? 'valid' : 'untrusted';
     const sig = (manifest.signature_info ?? {}) as Record<string, unknown>;
     const signer = typeof sig.issuer === 'string' ? sig.issuer : typeof sig.common_name === 'string' ? sig.common_name : undefined;
     const info = Array.isArray(manifest.claim_generator_info) ? (manifest.claim_generator_info[0] as Record<string, unknown>) : undefined;

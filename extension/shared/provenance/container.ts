@@ -37,8 +37,6 @@ export interface ContainerScan {
   photoshopIrb: Uint8Array[];
   /** Text chunks and comments. */
   texts: TextChunk[];
-  /** For BMFF: the whole (capped) file is handed to exifr, which walks `iinf`/`iloc` itself. */
-  exifrWholeFile?: Uint8Array;
   /** Structural problems found while walking (truncated chunk, bad length, …); parsing continued where it could. */
   problems: string[];
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cleanName, FUSED_COLOURS, fuseScreened, fuseVerdict, isAiAction, MAX_NAME_CHARS, TONE_OF, type FusedLabel, type FusedTone, type PixelVerdict } from './fusion';
+import { cleanName, FUSED_COLOURS, fuseScreened, fuseVerdict, isAiAction, MAX_MESSAGE_CHARS, MAX_NAME_CHARS, TONE_OF, type FusedLabel, type FusedTone, type PixelVerdict } from './fusion';
 import { NO_PROVENANCE, type ProvenanceResult } from './types';
 
 const prov = (p: Partial<ProvenanceResult>): ProvenanceResult => ({ ...NO_PROVENANCE, fields: {}, ...p });
@@ -166,4 +166,18 @@ test('TONE_OF agrees with every fused verdict', () => {
     const f = fuseVerdict(PIXELS[px], CASES[pc]);
     assert.equal(TONE_OF[f.label], f.tone, `${px} × ${pc}`);
   }
+});
+
+test('fuseVerdict: a manifest that could not be verified is a note; unsigned AI metadata beside it still counts', () => {
+  const reason = 'the manifest is stored remotely (https://cai-manifests.adobe.com/x) and is not fetched (no network)';
+  const bare = prov({ kind: 'c2pa', claim: 'unknown', validation: 'unsigned', unverifiedReason: reason, softwareAgent: 'Adobe Photoshop 25.0' });
+  const f = fuseVerdict(PIXELS.unsure, bare);
+  assert.equal(f.label, 'unsure');
+  assert.equal(f.short, 'Unsure, 52 % synthetic');
+  assert.deepEqual(f.notes, [`Content Credentials present but not verified here (${reason}).`]);
+  assert.equal(fuseVerdict(PIXELS.unsure, { ...bare, unverifiedReason: 'x'.repeat(1000) }).notes[0]!.length, 'Content Credentials present but not verified here ().'.length + MAX_MESSAGE_CHARS);
+  const withIptc = fuseVerdict(PIXELS.real, { ...bare, claim: 'ai-generated' });
+  assert.equal(withIptc.label, 'ai-generated-metadata');
+  assert.equal(withIptc.short, 'AI-generated (metadata) · 12 %');
+  assert.equal(withIptc.notes.length, 2);
 });

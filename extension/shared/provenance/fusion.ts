@@ -22,7 +22,8 @@
  * the detector did not run (too small, too large, unsupported format) the text says so.
  *
  * Strings that come from the file (signer, generator, model, software) are hostile input: control
- * characters are removed and each is cut to `MAX_NAME_CHARS` before it is put into a sentence.
+ * characters are removed and each is cut to `MAX_NAME_CHARS` (reader messages to `MAX_MESSAGE_CHARS`)
+ * before it is put into a sentence.
  */
 import { verdictFor, verdictText, type VerdictLabel } from '../verdict';
 import type { ProvenanceAction, ProvenanceResult } from './types';
@@ -108,13 +109,21 @@ export const INVALID_NOTE = 'Content Credentials invalid: file altered after sig
 /** The caveat shown with every unsigned AI claim. */
 export const METADATA_CAVEAT = 'Metadata can be forged or stripped.';
 
+/** Longest reader message (validation failure, bound hit, why a manifest was not verified) put into a note. */
+export const MAX_MESSAGE_CHARS = 200;
+
 /** A file string made safe to show: no control characters, whitespace collapsed, at most `MAX_NAME_CHARS`. */
 export function cleanName(s: string | undefined): string | undefined {
+  return cleanText(s, MAX_NAME_CHARS);
+}
+
+/** As `cleanName`, cut at `max` characters (with `…`). */
+export function cleanText(s: string | undefined, max: number): string | undefined {
   if (typeof s !== 'string') return undefined;
   // eslint-disable-next-line no-control-regex
   const t = s.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim();
   if (!t) return undefined;
-  return t.length > MAX_NAME_CHARS ? `${t.slice(0, MAX_NAME_CHARS - 1)}…` : t;
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
 /** True when an action's digital source type (URI or last segment) is an AI one. */
@@ -183,7 +192,9 @@ export function fuseVerdict(
   const claim = p ? aiClaim(p) : undefined;
   const edited = claim === 'ai-edited';
   const what = edited ? 'AI-edited' : 'AI-generated';
-  if (p?.status === 'limited') notes.push(`Provenance reading was cut short${p.message ? `: ${cleanName(p.message)}` : ''}; what was read is shown.`);
+  if (p?.status === 'limited') notes.push(`Provenance reading was cut short${p.message ? `: ${cleanText(p.message, MAX_MESSAGE_CHARS)}` : ''}; what was read is shown.`);
+  const unverified = cleanText(p?.unverifiedReason, MAX_MESSAGE_CHARS);
+  if (p && unverified) notes.push(`Content Credentials present but not verified here (${unverified}).`);
 
   if (p && claim && p.kind === 'c2pa' && p.validation === 'valid') {
     // Rule 1: a valid signed AI claim outranks the pixels.
@@ -216,7 +227,7 @@ export function fuseVerdict(
   let shortSuffix = '';
   if (p && p.validation === 'invalid') {
     notes.push(INVALID_NOTE + '.');
-    const why = cleanName(p.message);
+    const why = cleanText(p.message, MAX_MESSAGE_CHARS);
     if (why) notes.push(`Validation: ${why}`);
     shortSuffix = ' · credentials invalid';
   } else if (p && p.claim === 'camera-capture') {
@@ -225,7 +236,7 @@ export function fuseVerdict(
     notes.push(`Camera metadata${cam ? `: ${cam}` : ''}${signedNote}. Metadata can be copied from a real photo, so it does not change the verdict.`);
   } else if (p && p.kind === 'c2pa' && (p.validation === 'valid' || p.validation === 'untrusted')) {
     notes.push(`Content Credentials${signer ? ` signed by ${signer}` : ''}${p.validation === 'untrusted' ? ' (not on the trust list)' : ''}: no AI claim.`);
-  } else if (p && p.kind !== 'none' && tool) {
+  } else if (p && p.kind !== 'none' && tool && !unverified) {
     notes.push(`Metadata names the software ${tool}; it says nothing about AI.`);
   }
   if (!pixel) {
@@ -265,6 +276,6 @@ export function fuseScreened(
   const pixel = typeof v.probability === 'number'
     ? { probability: v.probability, label: verdictFor(v.probability, rule.threshold, rule.unsureBand) }
     : undefined;
-  const reason = v.pixelError ? PIXEL_ABSENT[v.pixelError.code] ?? cleanName(v.pixelError.message) : undefined;
+  const reason = v.pixelError ? PIXEL_ABSENT[v.pixelError.code] ?? cleanText(v.pixelError.message, MAX_MESSAGE_CHARS) : undefined;
   return fuseVerdict(pixel, v.provenance, { pixelAbsentReason: reason });
 }

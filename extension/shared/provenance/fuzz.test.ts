@@ -63,10 +63,12 @@ test('1,200 mutated fixtures: no throw, no read over 1 s, never valid for a muta
   const signed = fixtures.filter((f) => f.trust === 'c2pa-test-roots');
   const others = fixtures.filter((f) => !f.trust);
   const anchors = fixtureTrustAnchors('c2pa-test-roots');
-  // Load the wasm verifier once first: its one-time compile is not a hang of any read.
-  await readProvenance(signed[0]!.bytes, { trustAnchors: anchors });
+  // Load the wasm verifier and read each signed original once first: the one-time compile of the code paths
+  // they reach (V8 compiles wasm functions lazily, on first call) is not a hang of any read.
+  for (const f of signed) await readProvenance(f.bytes, { trustAnchors: anchors });
   let n = 0;
   let slowest = 0;
+  let slowestWhat = '';
   const counts: Record<string, number> = {};
   // Signed files cost a wasm verification each (~40 ms): 240 of them, 960 others.
   for (let i = 0; i < 1200; i++) {
@@ -76,7 +78,7 @@ test('1,200 mutated fixtures: no throw, no read over 1 s, never valid for a muta
     const t0 = performance.now();
     const r = await readProvenance(m.bytes, { trustAnchors: fromSigned ? anchors : undefined });
     const ms = performance.now() - t0;
-    slowest = Math.max(slowest, ms);
+    if (ms > slowest) { slowest = ms; slowestWhat = `${f.name}, ${m.what}`; }
     assert.ok(ms < 1000, `${f.name}, ${m.what}: ${ms.toFixed(0)} ms`);
     assert.ok(['c2pa', 'iptc-xmp', 'generator-metadata', 'camera', 'none'].includes(r.kind), `${f.name}, ${m.what}: kind ${r.kind}`);
     assert.ok(['ok', 'limited', 'error'].includes(r.status));
@@ -91,5 +93,5 @@ test('1,200 mutated fixtures: no throw, no read over 1 s, never valid for a muta
   assert.equal(n, 1200);
   // Mutations of the signed files must mostly still be recognised as C2PA (the reader did not give up early).
   assert.ok((counts['c2pa/invalid'] ?? 0) >= 100, JSON.stringify(counts));
-  console.log(`# fuzz: slowest read ${slowest.toFixed(0)} ms; outcomes ${JSON.stringify(counts)}`);
+  console.log(`# fuzz: slowest read ${slowest.toFixed(0)} ms (${slowestWhat}); outcomes ${JSON.stringify(counts)}`);
 });

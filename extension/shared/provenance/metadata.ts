@@ -96,7 +96,7 @@ export async function readMetadata(scan: ContainerScan, budget: ParseBudget): Pr
     if (t !== undefined && !(k in facts.fields)) facts.fields[k] = t.slice(0, MAX_FIELD);
   };
 
-  // XMP namespace → values, from the packets and (HEIF/AVIF) from exifr's whole-file parse.
+  // XMP namespace → values, from every packet.
   const namespaces: Array<[string, Record<string, unknown>]> = [];
   // EXIF (TIFF IFD0 + Exif IFD).
   const tiffs: Array<Record<string, unknown>> = [];
@@ -106,17 +106,6 @@ export async function readMetadata(scan: ContainerScan, budget: ParseBudget): Pr
       const r = (await exifr.parse(tiff, { tiff: true, ifd0: true, exif: true, ifd1: false, gps: false, interop: false, xmp: false, iptc: false, icc: false, jfif: false, ihdr: false, makerNote: false, userComment: true, translateValues: false, reviveValues: true, mergeOutput: true, silentErrors: true } as never)) as Record<string, unknown> | undefined;
       if (r) tiffs.push(r);
     } catch (e) { facts.problems.push(`EXIF: ${String((e as Error)?.message ?? e)}`); }
-  }
-  // HEIF/AVIF: exifr walks the item boxes itself.
-  if (scan.exifrWholeFile && budget.inTime()) {
-    try {
-      const r = (await exifr.parse(scan.exifrWholeFile, { tiff: true, ifd0: true, exif: true, ifd1: false, gps: false, interop: false, xmp: true, iptc: false, icc: false, makerNote: false, userComment: true, translateValues: false, reviveValues: true, mergeOutput: false, silentErrors: true } as never)) as Record<string, Record<string, unknown>> | undefined;
-      if (r) {
-        tiffs.push({ ...(r.ifd0 ?? {}), ...(r.exif ?? {}) });
-        if (typeof r.xmp === 'string') scan.xmp.push(new TextEncoder().encode(r.xmp));
-        else for (const [ns, vals] of Object.entries(r)) if (!['ifd0', 'exif', 'ifd1', 'gps', 'interop', 'errors'].includes(ns) && vals && typeof vals === 'object') namespaces.push([ns, vals]);
-      }
-    } catch (e) { facts.problems.push(`HEIF/AVIF metadata: ${String((e as Error)?.message ?? e)}`); }
   }
   for (const t of tiffs) {
     facts.make ??= toText(t.Make);

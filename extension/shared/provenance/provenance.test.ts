@@ -19,6 +19,7 @@ const EXPECTED: Record<string, Expect> = {
   'C.jpg (c2pa-test-roots)': { kind: 'c2pa', claim: 'ai-generated', validation: 'valid', signer: TEST_SIGNER, generator: 'Make Test Images 0.33.1', softwareAgent: 'make_test_images 0.33.1' },
   'CA.jpg': { kind: 'c2pa', claim: 'unknown', validation: 'untrusted', signer: TEST_SIGNER, softwareAgent: 'make_test_images 0.33.1' },
   'CA.jpg (c2pa-test-roots)': { kind: 'c2pa', claim: 'unknown', validation: 'valid', signer: TEST_SIGNER, softwareAgent: 'make_test_images 0.33.1' },
+  'C_with_CAWG_data.jpg (c2pa-test-roots)': { kind: 'c2pa', claim: 'camera-capture', validation: 'valid', signer: TEST_SIGNER, softwareAgent: 'c2pa cawg test 0.58.0' },
   'XCA.jpg (c2pa-test-roots)': { kind: 'c2pa', claim: 'unknown', validation: 'invalid', signer: TEST_SIGNER, softwareAgent: 'make_test_images 0.33.1' },
   'E-sig-CA.jpg (c2pa-test-roots)': { kind: 'c2pa', claim: 'unknown', validation: 'invalid', signer: TEST_SIGNER, softwareAgent: 'make_test_images 0.33.1' },
   'no_manifest.jpg': { kind: 'none', claim: 'unknown', validation: 'unsigned', softwareAgent: 'Adobe Photoshop 24.1 (20221029.m.1946 73a94a1)  (Macintosh)' },
@@ -26,10 +27,13 @@ const EXPECTED: Record<string, Expect> = {
   'test_xmp.webp': { kind: 'none', claim: 'unknown', validation: 'unsigned', softwareAgent: 'Adobe Photoshop 24.0 (Macintosh)' },
   'sample1.webp': { kind: 'none', claim: 'unknown', validation: 'unsigned' },
   'libpng-test.png': { kind: 'none', claim: 'unknown', validation: 'unsigned' },
+  'camera-exif.avif': { kind: 'camera', claim: 'camera-capture', validation: 'unsigned', generator: 'SONY ILCE-7M4', softwareAgent: 'ILCE-7M4 v2.00' },
+  'iptc-trained.avif': { kind: 'iptc-xmp', claim: 'ai-generated', validation: 'unsigned', generator: 'Adobe Firefly', softwareAgent: 'Adobe Firefly' },
   'built/a1111.png': { kind: 'generator-metadata', claim: 'ai-generated', validation: 'unsigned', generator: 'Stable Diffusion (AUTOMATIC1111)', model: 'sd_xl_base_1.0', softwareAgent: 'AUTOMATIC1111 v1.7.0' },
   'built/a1111-stripped.png': { kind: 'none', claim: 'unknown', validation: 'unsigned' },
   'built/a1111-ztxt.png': { kind: 'generator-metadata', claim: 'ai-generated', validation: 'unsigned', generator: 'Stable Diffusion (AUTOMATIC1111)', model: 'sd_xl_base_1.0', softwareAgent: 'AUTOMATIC1111 v1.7.0' },
   'built/a1111-usercomment.jpg': { kind: 'generator-metadata', claim: 'ai-generated', validation: 'unsigned', generator: 'Stable Diffusion (AUTOMATIC1111)', model: 'sd_xl_base_1.0', softwareAgent: 'AUTOMATIC1111 v1.7.0' },
+  'built/sdnext.png': { kind: 'generator-metadata', claim: 'ai-generated', validation: 'unsigned', generator: 'Stable Diffusion (SD.Next)', model: 'juggernautXL_v9', softwareAgent: 'SD.Next 2f5b7b5' },
   'built/forge.png': { kind: 'generator-metadata', claim: 'ai-generated', validation: 'unsigned', generator: 'Stable Diffusion (Forge)', model: 'flux1-dev-bnb-nf4-v2', softwareAgent: 'Forge f2.0.1v1.10.1-previous-313-g8a042934' },
   'built/comfyui.png': { kind: 'generator-metadata', claim: 'ai-generated', validation: 'unsigned', generator: 'ComfyUI', model: 'v1-5-pruned-emaonly.safetensors' },
   'built/comfyui-stripped.png': { kind: 'none', claim: 'unknown', validation: 'unsigned' },
@@ -101,6 +105,8 @@ test('generator parsers: A1111 settings with quoted values, ComfyUI loaders, UNI
   assert.equal(s.get('Steps'), '20');
   assert.equal(comfyModel({ 1: { class_type: 'UNETLoader', inputs: { unet_name: 'flux1-dev.safetensors' } } }), 'flux1-dev.safetensors');
   assert.equal(comfyModel({ 1: { class_type: 'KSampler', inputs: { model_name: 'x' } } }), undefined);
+  const next = a1111Settings('p\nSteps: 20, Sampler: Euler a, App: SD.Next, Version: 2f5b7b5, Model: juggernautXL')!;
+  assert.equal(next.get('App'), 'SD.Next');
   const le = new Uint8Array([...new TextEncoder().encode('UNICODE\0'), 0x68, 0, 0x69, 0]);
   assert.equal(decodeUserComment(le), 'hi');
   assert.equal(decodeUserComment(new Uint8Array([...new TextEncoder().encode('ASCII\0\0\0'), 0x6f, 0x6b])), 'ok');
@@ -176,4 +182,23 @@ test('a hostile zTXt (decompression bomb) is inflated only up to the bound', asy
   const r = await readProvenance(pngWith(fixtureBytes('libpng-test.png'), pngChunk('zTXt', cat(ascii('Comment'), Uint8Array.of(0, 0), bomb))), { limits: { maxSegmentBytes: 1024 * 1024 } });
   assert.equal(r.status, 'limited');
   assert.match(r.message ?? '', /zTXt Comment larger than 1048576 bytes/);
+});
+
+test('a spent time budget stops the walk with status limited', async () => {
+  const chunks = Array.from({ length: 200 }, (_, i) => tEXt(`k${i}`, 'v'));
+  const r = await readProvenance(pngWith(fixtureBytes('libpng-test.png'), ...chunks), { limits: { timeBudgetMs: 0 } });
+  assert.equal(r.status, 'limited');
+  assert.match(r.message ?? '', /time budget of 0 ms spent/);
+});
+
+test('JPEG extended XMP (two APP1 parts joined by GUID) is read', async () => {
+  const ext = xmpPacket({ 'Iptc4xmpExt:DigitalSourceType': 'http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia', 'dc:description': 'y'.repeat(100_000) });
+  const full = new TextEncoder().encode(ext);
+  const guid = 'A'.repeat(32);
+  const head = new TextEncoder().encode('http://ns.adobe.com/xmp/extension/\0' + guid);
+  const half = Math.ceil(full.length / 2);
+  const part = (off: number, bytes: Uint8Array) => jpegSegment(0xe1, cat(head, be32(full.length), be32(off), bytes));
+  const jpeg = jpegWith(stripMetadata(fixtureBytes('IMG_0003.jpg')), xmpApp1(xmpPacket({ 'xmp:CreatorTool': 'Adobe Photoshop 25.0' })), part(0, full.subarray(0, half)), part(half, full.subarray(half)));
+  const r = await readProvenance(jpeg);
+  assert.deepEqual([r.kind, r.claim, r.softwareAgent, r.status], ['iptc-xmp', 'ai-edited', 'Adobe Photoshop 25.0', 'ok']);
 });

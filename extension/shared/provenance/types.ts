@@ -59,8 +59,9 @@ export interface ProvenanceResult {
    */
   fields: Record<string, string>;
   /**
-   * `ok`: read fully; `limited`: a size or time bound cut parsing short (what was read is reported);
-   * `error`: the container could not be parsed (the result then says `kind: 'none'` unless evidence was found first).
+   * `ok`: read fully; `limited`: a size or time bound cut parsing short (what was read is reported; this wins
+   * over `error` when both happen); `error`: the container could not be parsed (the result then says
+   * `kind: 'none'` unless evidence was found first).
    */
   status: 'ok' | 'limited' | 'error';
   /**

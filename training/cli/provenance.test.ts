@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixtureRows, markdownTable } from '../../../training/cli/provenance';
-import { REPO_ROOT } from '../../../training/node/paths';
+import { fixtureRows, markdownTable } from './provenance';
+import { REPO_ROOT } from '../node/paths';
 
 test('docs/provenance.md fixture table is what the module reports (npx tsx training/cli/provenance.ts --table)', async () => {
   const doc = readFileSync(join(REPO_ROOT, 'docs', 'provenance.md'), 'utf8');
