@@ -1,7 +1,7 @@
 // Builds the extension for Chromium and Firefox from one set of sources and one source manifest.
 //   npm run build                → dist/chromium/ and dist/firefox/: the release build (no test hooks),
 //                                  plus dist/test/chromium/ and dist/test/firefox/: the same package with a
-//                                  service worker built with the test hooks (`__synthscreenTest`, storage
+//                                  service worker and content script built with the test hooks (`__synthscreenTest`, storage
 //                                  test flags; background/build-flags.ts), used by e2e tests and the bench.
 //   BUILD_TEST=0 npm run build   → the release build only
 //   MODEL_DIR=path npm run build → packages another model folder (default models/default)
@@ -80,12 +80,12 @@ if (existsSync(join(modelDir, 'manifest.json'))) {
   if (existsSync(join(modelDir, 'self-test.json'))) copy.push({ from: join(modelDir, 'self-test.json'), to: 'model/self-test.json' });
 }
 
-/** After the test worker's emit: copies the release package (all but its worker) next to it. */
+/** After the test build's emit: copies the release package (all but its worker and content script) next to it. */
 class CopyReleasePlugin {
   apply(compiler) {
     compiler.hooks.afterEmit.tap('CopyReleasePlugin', () => {
       const from = join(distRoot, 'chromium');
-      cpSync(from, join(testRoot, 'chromium'), { recursive: true, filter: (src) => !/[\\/]sw\.js(\.LICENSE\.txt)?$/.test(src) });
+      cpSync(from, join(testRoot, 'chromium'), { recursive: true, filter: (src) => !/[\\/](sw|content)\.js(\.LICENSE\.txt)?$/.test(src) });
     });
   }
 }
@@ -100,7 +100,7 @@ const config = (argv, testHooks) => ({
   devtool: false,
   context: root,
   target: ['web', 'es2022'],
-  entry: testHooks ? { sw: './background/index.ts' } : {
+  entry: testHooks ? { sw: './background/index.ts', content: './content/index.ts' } : {
     sw: './background/index.ts',
     content: './content/index.ts',
     popup: './extension/popup/index.tsx',
