@@ -10,6 +10,11 @@ import { currentImageUrl, readBlobOrDataUrl, toMessageBytes, type ImageHit } fro
 import { Badge } from './badge';
 import { compactProvenance } from '../extension/shared/provenance/compact';
 import { send } from './client';
+import { observeDeep, type DeepObserver } from './capture/observe';
+import { queryAllDeep } from './capture/dom';
+
+/** How often open shadow roots attached without a DOM mutation are looked for, in milliseconds. */
+const SHADOW_RESCAN_MS = 2000;
 import { MAX_TAB_IMAGES } from '../extension/shared/message-schema';
 
 /** How long to wait for an image's own load before asking the background anyway (it fetches itself). */
@@ -50,7 +55,8 @@ export class Scanner {
   private profileTimer?: ReturnType<typeof setTimeout>;
   private readonly results = new Map<string, Promise<Result<Verdict>>>();
   private readonly outcome = new Map<string, { verdict?: Verdict; error?: ImageError }>();
-  private observer?: MutationObserver;
+  private observer?: DeepObserver;
+  private rootTimer?: ReturnType<typeof setInterval>;
   private resize?: ResizeObserver;
   private rule = { threshold: 0.5, band: 0 };
   private reportTimer?: ReturnType<typeof setTimeout>;
@@ -62,21 +68,22 @@ export class Scanner {
    */
   start(profileSites?: readonly string[]): void {
     this.adapter = adapterFor(location.hostname, document, profileSites);
-    this.observer = new MutationObserver((records) => {
+    // Open shadow roots are walked and watched too (issue 13, item 6): `observeDeep` observes the document
+    // and every open root, and each new root that arrives with added nodes; `rescan` on a timer finds roots
+    // attached later without a DOM mutation. Closed roots stay out of reach (docs/security.md).
+    const imagesIn = (el: Element): Element[] => queryAllDeep(el, 'img');
+    this.observer = observeDeep(document, (changed) => {
       this.queueProfileScan();
-      for (const r of records) {
-        if (r.type === 'attributes' && r.target instanceof HTMLImageElement) this.consider(r.target);
-        for (const n of Array.from(r.addedNodes)) {
-          if (n instanceof HTMLImageElement) this.consider(n);
-          else if (n instanceof Element) n.querySelectorAll('img').forEach((i) => this.consider(i));
-        }
-        for (const n of Array.from(r.removedNodes)) {
-          if (n instanceof HTMLImageElement) this.untrack(n);
-          else if (n instanceof Element && !(n.tagName.toLowerCase() === 'synthscreen-badge')) n.querySelectorAll('img').forEach((i) => this.untrack(i));
-        }
-      }
+      for (const el of changed) imagesIn(el).forEach((i) => this.consider(i as HTMLImageElement));
+    }, {
+      attributes: ['src', 'srcset', 'data-src', 'sizes'],
+      onRemoved: (removed) => {
+        for (const el of removed) if (el.tagName.toLowerCase() !== 'synthscreen-badge') imagesIn(el).forEach((i) => this.untrack(i as HTMLImageElement));
+      },
     });
-    this.observer.observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['src', 'srcset', 'data-src', 'sizes'] });
+    this.rootTimer = setInterval(() => {
+      if (this.observer!.rescan() > 0) queryAllDeep(document, 'img').forEach((img) => this.consider(img as HTMLImageElement));
+    }, SHADOW_RESCAN_MS);
     this.resize = new ResizeObserver(() => this.queuePlace());
     window.addEventListener('scroll', () => this.queuePlace(), { passive: true, capture: true });
     window.addEventListener('resize', () => this.queuePlace(), { passive: true });
@@ -87,7 +94,7 @@ export class Scanner {
   scan(): void {
     this.retryPermissionNeeded();
     this.scanProfiles();
-    document.querySelectorAll('img').forEach((img) => this.consider(img));
+    queryAllDeep(document, 'img').forEach((img) => this.consider(img as HTMLImageElement));
   }
 
   /**
