@@ -5,8 +5,9 @@
  */
 import { sniffImageHeader, type ImageHeader } from '../extension/shared/image-header';
 import type { ImageErrorCode } from '../extension/shared/messages';
-import { decodedSizeOf, isCmykJpeg, MAX_DECODED_PIXELS, refusal } from '../extension/shared/format-policy';
+import { decodedSizeOf, isCmykJpeg, lumaStd, MAX_DECODED_PIXELS, MIN_LUMA_STD, refusal, sampledFrames } from '../extension/shared/format-policy';
 import { decodeCmykJpeg } from '../extension/shared/cmyk-jpeg';
+import { GifReader } from 'omggif';
 import { MIN_SIDE_PIXELS, type RgbaImage } from '../extension/shared/preprocess';
 
 export class DecodeImageError extends Error {
@@ -58,9 +59,57 @@ export function isTruncated(bytes: Uint8Array, h: ImageHeader): boolean {
  * @param mime Content-Type hint for the Blob (unused: the sniffed format names the type)
  * @returns the image (possibly downscaled; `width`/`height` are the decoded size) and its sniffed header
  * @throws {DecodeImageError} as `checkHeader`; `decode-failed` for broken files of a known format;
- *   `too-small`/`too-large` on the decoded size
+ *   `too-small`/`too-large` on the decoded size; `low-detail` for a blank or near-uniform image (every
+ *   sampled frame of an animation)
  */
 export async function decodeBytes(bytes: Uint8Array, mime = ''): Promise<{ image: RgbaImage; header: ImageHeader }> {
+  const first = await decodeFirst(bytes, mime);
+  if (lumaStd(first.image) >= MIN_LUMA_STD) return first;
+  // Blank or near-uniform: for an animation, the first sampled frame with detail is scored instead.
+  if (first.header.animated) {
+    const frame = await sampledFrameWithDetail(bytes, first.header).catch(() => undefined); // a broken later frame: judged on the first
+    if (frame) return { image: frame, header: first.header };
+  }
+  throw new DecodeImageError('low-detail', `near-uniform image (luma std below ${MIN_LUMA_STD} levels${first.header.animated ? ' in every sampled frame' : ''})`);
+}
+
+/** Most GIF frames composited while looking for one with detail. */
+const MAX_GIF_FRAMES = 500;
+
+/**
+ * Animations (issue 13, item 9; policy in docs/security.md): frames `sampledFrames(frameCount)` — the
+ * first, then up to 4 spread over the rest — are looked at until one is not near-uniform. Animated GIFs
+ * are composited frame by frame with omggif (GIF89a disposal 2 = restore to background; WebCodecs'
+ * `ImageDecoder` is not exposed to extension service workers); other animations (WebP, APNG, AVIF
+ * sequences) and GIFs above 16 MP or `MAX_GIF_FRAMES` frames are judged on the first frame only.
+ * @returns that frame as RGBA, or undefined (all sampled frames flat, or not a GIF)
+ */
+async function sampledFrameWithDetail(bytes: Uint8Array, header: ImageHeader): Promise<RgbaImage | undefined> {
+  if (header.format !== 'gif' || decodedSizeOf(header)!.resized) return undefined;
+  const gif = new GifReader(bytes);
+  const count = Math.min(gif.numFrames(), MAX_GIF_FRAMES);
+  const wanted = new Set(sampledFrames(count).slice(1));
+  const { width, height } = gif;
+  const pixels = new Uint8Array(width * height * 4);
+  for (let f = 0; f < count && wanted.size > 0; f++) {
+    const info = gif.frameInfo(f);
+    const saved = info.disposal === 3 ? pixels.slice() : undefined;
+    gif.decodeAndBlitFrameRGBA(f, pixels);
+    if (wanted.delete(f)) {
+      // Transparent pixels over nothing are treated as black, as an opaque canvas shows them.
+      const img = { width, height, data: pixels.slice() };
+      for (let i = 3; i < img.data.length; i += 4) if (img.data[i] === 0) { img.data[i - 3] = img.data[i - 2] = img.data[i - 1] = 0; img.data[i] = 255; }
+      if (lumaStd(img) >= MIN_LUMA_STD) return img;
+    }
+    if (info.disposal === 2) {
+      for (let y = info.y; y < Math.min(height, info.y + info.height); y++) pixels.fill(0, 4 * (y * width + info.x), 4 * (y * width + Math.min(width, info.x + info.width)));
+    } else if (saved) pixels.set(saved);
+  }
+  return undefined;
+}
+
+/** The first frame, decoded (see `decodeBytes`). */
+async function decodeFirst(bytes: Uint8Array, mime: string): Promise<{ image: RgbaImage; header: ImageHeader }> {
   const header = checkHeader(bytes);
   void mime;
   const target = decodedSizeOf(header)!; // checkHeader refused images without a size

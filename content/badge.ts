@@ -45,6 +45,7 @@ export const ERROR_TEXT: Record<ImageErrorCode, string> = {
   'model-failed': 'Detector unavailable',
   cancelled: 'Not checked',
   'bad-request': 'Not checked (bad request)',
+  'low-detail': 'Not enough detail',
 };
 
 const COLOURS: Record<'analysing' | 'error', string> = {

@@ -77,3 +77,16 @@ test('item 10: one format policy — SVG and HEIC refused, BMP screened', () => 
   assert.equal(refusal(heic)?.code, 'unsupported-format');
   assert.equal(refusal({ format: 'bmp', width: 640, height: 480, animated: false }), undefined);
 });
+
+test('item 9: frame sampling policy (first + up to 4 spread) and the near-uniform measure', async () => {
+  const { sampledFrames, lumaStd, MIN_LUMA_STD } = await import('./format-policy');
+  assert.deepEqual(sampledFrames(1), [0]);
+  assert.deepEqual(sampledFrames(3), [0, 1, 2]);
+  assert.deepEqual(sampledFrames(9), [0, 2, 4, 6, 8]);
+  assert.deepEqual(sampledFrames(100), [0, 25, 50, 74, 99]);
+  const flat = { width: 8, height: 8, data: new Uint8Array(256).fill(90) };
+  assert.equal(lumaStd(flat), 0);
+  const halves = { width: 8, height: 8, data: Uint8Array.from({ length: 256 }, (_, i) => (i % 4 === 3 ? 255 : i < 128 ? 0 : 100)) };
+  assert.ok(Math.abs(lumaStd(halves) - 50) < 1e-9, String(lumaStd(halves)));
+  assert.ok(lumaStd(halves) >= MIN_LUMA_STD && lumaStd(flat) < MIN_LUMA_STD);
+});

@@ -84,3 +84,44 @@ export function decodedSizeOf(h: ImageHeader): { width: number; height: number; 
   const d = displayedSize(h);
   return d ? decodedSize(d.width, d.height) : undefined;
 }
+
+/**
+ * Below this standard deviation of luma (8-bit levels) an image is "near-uniform": blank frames, flat
+ * fills. The detector has nothing to read there (the review's blank-first-frame animations all got
+ * *Likely AI-generated, 55 %*), so such images get `low-detail` ("Not enough detail") instead.
+ */
+export const MIN_LUMA_STD = 2;
+
+/**
+ * Standard deviation of luma (Rec. 601 weights, alpha ignored) over an RGBA image, sampled on a grid of at
+ * most ~65k pixels.
+ * @param img straight RGBA
+ * @returns levels in [0, 127.5]
+ */
+export function lumaStd(img: { width: number; height: number; data: ArrayLike<number> }): number {
+  const n = img.width * img.height;
+  const step = Math.max(1, Math.floor(n / 65_536));
+  let s = 0, s2 = 0, k = 0;
+  for (let i = 0; i < n; i += step) {
+    const o = 4 * i;
+    const y = 0.299 * img.data[o]! + 0.587 * img.data[o + 1]! + 0.114 * img.data[o + 2]!;
+    s += y; s2 += y * y; k++;
+  }
+  const mean = s / k;
+  return Math.sqrt(Math.max(0, s2 / k - mean * mean));
+}
+
+/**
+ * Frames sampled from an animation (issue 13, item 9; documented policy): the first frame, then up to
+ * `extra` more spread evenly over the rest. The decoder scores the first of them that is not near-uniform.
+ * @param frameCount frames in the animation (≥ 1)
+ * @returns ascending frame indices, starting with 0
+ */
+export function sampledFrames(frameCount: number, extra = 4): number[] {
+  const out = [0];
+  const rest = Math.max(0, frameCount - 1);
+  const k = Math.min(extra, rest);
+  for (let j = 1; j <= k; j++) out.push(Math.round((j * rest) / k));
+  return [...new Set(out)];
+}
+

@@ -20,7 +20,8 @@ export type ImageErrorCode =
   | 'decode-failed' // bytes could not be decoded (truncated, corrupt)
   | 'model-failed' // the model could not be loaded or failed to run
   | 'cancelled' // the request was cancelled (tab closed, explanation cancelled)
-  | 'bad-request'; // the message did not match its type's shape (`message-schema.ts`)
+  | 'bad-request' // the message did not match its type's shape (`message-schema.ts`)
+  | 'low-detail'; // blank or near-uniform image (every sampled frame of an animation): nothing to read
 
 export interface ImageError {
   code: ImageErrorCode;
