@@ -419,6 +419,49 @@ export const REGISTRY: SourceEntry[] = [
       { kind: 'include', pattern: 'PetImages/{Cat,Dog}/*.jpg', label: 'real', generator: 'real: Microsoft PetImages (Asirra)', family: 'real', category: 'pets-animals', trust: 'high' },
     ],
   },
+  {
+    id: 'food101-subset', census: 'new', repo: 'srohit0/food_mnist', commit: 'e6cdf589a9937cf7fcb53d3a86df053be452e1f5',
+    licence: 'Food-101 (Foodspotting photos; research / fair use)',
+    confounds: 'Food-101 photos of 10 dishes, rescaled by the author to ≤512 px long side; the only bulk real food source; pool capped.',
+    maxFiles: 1500,
+    rules: [
+      { kind: 'exclude', pattern: 'images/*.*', reason: 'collage figure' },
+      { kind: 'include', pattern: 'images/*/*.jpg', label: 'real', generator: 'real: Food-101 (foodspotting.com photos)', family: 'real', category: 'food', trust: 'high' },
+    ],
+  },
+  {
+    id: 'viton-models', census: 'C', repo: 'levihsu/OOTDiffusion', commit: '13ef0faba266cdde9febc8ad39be2395bbb89d9c',
+    licence: 'VITON-HD / Dress Code dataset photos (research use)',
+    confounds: 'Real fashion-model photos from VITON-HD (NNNNN_00) and Dress Code (NNNNNN_0) used as try-on inputs; garments and try-on outputs (part real) are left out.',
+    rules: [
+      { kind: 'include', pattern: 'run/examples/model/+([0-9])_0{,0}.jpg', label: 'real', generator: 'real: VITON-HD / Dress Code model photos', family: 'real', category: 'people', trust: 'high' },
+    ],
+  },
+  {
+    id: 'idm-vton-models', census: 'C', repo: 'yisol/IDM-VTON', commit: '0d5f3ec2d737487a9bb24e4100936ad254780383',
+    licence: 'VITON-HD dataset photos (research use)',
+    confounds: 'Real VITON-HD model photos used as try-on inputs (near duplicates of the OOTDiffusion copies removed).',
+    rules: [
+      { kind: 'include', pattern: 'gradio_demo/example/human/+([0-9])_00.jpg', label: 'real', generator: 'real: VITON-HD / Dress Code model photos', family: 'real', category: 'people', trust: 'high' },
+    ],
+  },
+  {
+    id: 'catvton-models', census: 'C', repo: 'Zheng-Chong/CatVTON', commit: '3b795364a4d2f3b5adb365f39cdea376d20bc53c',
+    licence: 'Dress Code dataset photo (research use)',
+    confounds: 'Only the Dress Code-named person photo is taken; "model_N" and named persons are of unclear origin (possibly generated).',
+    rules: [
+      { kind: 'include', pattern: 'resource/demo/example/person/*/+([0-9])_0.jpg', label: 'real', generator: 'real: VITON-HD / Dress Code model photos', family: 'real', category: 'people', trust: 'high' },
+    ],
+  },
+  {
+    id: 'photomaker-refs', census: 'C', repo: 'TencentARC/PhotoMaker', commit: '060b4fcb10b76a4554edf565d6106b7e36c968f0',
+    licence: 'none stated; photos of public figures used as identity references',
+    confounds: 'Celebrity reference photos (press/web); the Newton references (paintings/engravings), the statue and the pose reference are left out.',
+    rules: [
+      { kind: 'exclude', pattern: 'examples/newton_man/**', reason: 'paintings/engravings, not photos' },
+      { kind: 'include', pattern: `examples/{scarletthead_woman,yangmi_woman,lenna_woman}/*.${IMG}`, label: 'real', generator: 'real: public-figure reference photos (PhotoMaker examples)', family: 'real', category: 'faces', trust: 'medium' },
+    ],
+  },
   // ───────────────────────────── D: leftovers of repositories the developer set uses ─────────────────────────────
   {
     id: 'dcsan-imagen-more', census: 'D', repo: 'dcsan/imagen', commit: 'c6f37ebed13ee57a51055235c70621c6ae80521f',
