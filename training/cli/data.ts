@@ -3,6 +3,7 @@
  *
  *   npm run data -- assemble [--snapshots <dir>] [--out <dir>] [--sources a,b] [--lock <file>] [--clone]
  *   npm run data -- verify [--out <dir>] [--lock <file>]
+ *   npm run data -- rebuild [--snapshots <dir>] [--out <dir>] [--lock <file>] [--clone]   (exactly the locked files)
  *   npm run data -- list [--snapshots <dir>]          (registry entries and whether their snapshot is here)
  *
  * Defaults: `--snapshots` `$SYNTHSCREEN_SNAPSHOTS` or `../.mirror` (bare snapshots `<owner>+<name>/…`), `--out`
@@ -14,7 +15,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseLooseArgs } from '../node/args';
 import { REPO_ROOT, SHARED_DIR } from '../node/paths';
-import { assignPaths, lockText, materialize, selectItems, verifyAgainstLock } from '../data/sources/assemble';
+import { assignPaths, lockText, materialize, rebuildFromLock, selectItems, verifyAgainstLock } from '../data/sources/assemble';
 import { auditMarkdown, auditSummary } from '../data/sources/audit';
 import { findGitDir } from '../data/sources/git';
 import { REGISTRY } from '../data/sources/registry';
@@ -56,6 +57,12 @@ async function main() {
     console.log(`wrote ${written} files; ${join(out, 'MANIFEST.tsv')}, ${join(out, 'AUDIT.md')}${lock ? `, ${lock}` : ''} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     return;
   }
+  if (cmd === 'rebuild') {
+    const lock = resolve(String(v.lock ?? DEFAULT_LOCK));
+    const items = await rebuildFromLock(await readFile(lock, 'utf8'), out, snapshots, { clone: v.clone === true, reservedFile, log: (s) => console.log(s) });
+    console.log(auditSummary(items));
+    return;
+  }
   if (cmd === 'verify') {
     const lock = resolve(String(v.lock ?? DEFAULT_LOCK));
     const r = await verifyAgainstLock(out, await readFile(lock, 'utf8'), reservedFile);
@@ -64,7 +71,7 @@ async function main() {
     if (r.missing.length || r.mismatched.length || r.reserved.length || r.manifestMismatch.length) process.exitCode = 1;
     return;
   }
-  console.error('usage: npm run data -- assemble|verify|list [options] (see training/cli/data.ts)');
+  console.error('usage: npm run data -- assemble|rebuild|verify|list [options] (see training/cli/data.ts)');
   process.exitCode = 2;
 }
 

@@ -320,7 +320,7 @@ export const MANIFEST_COLUMNS = [
 
 export const LOCK_COLUMNS = [
   'source', 'repo', 'commit', 'mode', 'git_object', 'original_path', 'path', 'sha256', 'bytes', 'label', 'generator',
-  'family', 'category', 'trust', 'crop',
+  'family', 'category', 'trust', 'crop', 'license', 'group', 'notes',
 ] as const;
 
 function cell(v: string | number): string {
@@ -340,10 +340,11 @@ export function manifestText(items: Item[]): string {
 export function lockText(items: Item[]): string {
   const rows = items.map((it) => [
     it.source, it.repo, it.commit, it.mode, it.oid, it.originalPath, it.path, it.sha256, it.bytes, it.label, it.generator,
-    it.family, it.category, it.trust, it.crop,
+    it.family, it.category, it.trust, it.crop, it.licence, it.group, it.notes,
   ].map(cell).join('\t'));
   return [
-    '# SynthScreen training-data lock file: one row per file of the assembled set. Rebuild: `npm run data -- assemble`;',
+    '# SynthScreen training-data lock file: one row per file of the assembled set (git_object = blob id; original_path',
+    '# <zip>!<member> = a member of that zip blob). Rebuild exactly these files: `npm run data -- rebuild --out <dir>`;',
     '# check a folder: `npm run data -- verify --out <dir>`. Images are not committed; each row names its public source.',
     LOCK_COLUMNS.join('\t'), ...rows,
   ].join('\n') + '\n';
@@ -459,4 +460,54 @@ export async function verifyAgainstLock(out: string, lockTextContent: string, re
     for (const p of bySha.keys()) res.manifestMismatch.push(`${p}: in the lock file, not in MANIFEST.tsv`);
   }
   return res;
+}
+
+/**
+ * Rebuilds exactly the files of a lock file (no registry, no de-duplication): each row's blob is read from the
+ * snapshot of its repository (cloned at its commit with `clone`), checked against its sha256, and written to its
+ * path; `MANIFEST.tsv` is written from the lock rows plus the decoded size.
+ * @returns the items, or throws on the first missing repository, blob or sha256 mismatch
+ * @throws {Error} naming the row that failed
+ */
+export async function rebuildFromLock(lockTextContent: string, out: string, snapshots: string, opts: { clone?: boolean; reservedFile?: string; log?: (s: string) => void } = {}): Promise<Item[]> {
+  const rows = parseLock(lockTextContent);
+  const reserved = await loadReserved(opts.reservedFile);
+  const items: Item[] = [];
+  const readers = new Map<string, BlobReader>();
+  try {
+    for (const r of rows) {
+      const mode = r.mode as 'tree' | 'history';
+      const refusal = sourceRefusal(reserved, r.repo!, r.commit!, mode);
+      if (refusal || isPathReserved(reserved, r.repo!, r.original_path!)) throw new Error(`${r.repo}:${r.original_path}: refused (${refusal ?? 'reserved path'})`);
+      let reader = readers.get(r.repo!);
+      if (!reader) {
+        let gitDir = findGitDir(snapshots, r.repo!);
+        if (!gitDir && opts.clone) gitDir = cloneBare(snapshots, r.repo!, r.commit!);
+        if (!gitDir) throw new Error(`no snapshot of ${r.repo} under ${snapshots} (use --clone with the internet)`);
+        reader = new BlobReader(gitDir);
+        readers.set(r.repo!, reader);
+      }
+      const bang = r.original_path!.indexOf('!');
+      const member = bang >= 0 ? r.original_path!.slice(bang + 1) : undefined;
+      const blob = await reader.read(r.git_object!);
+      const bytes = blob && member ? archiveMember(blob, member) : blob;
+      if (!bytes) throw new Error(`${r.repo}:${r.original_path}: blob ${r.git_object} absent`);
+      if (sha256(bytes) !== r.sha256) throw new Error(`${r.repo}:${r.original_path}: sha256 differs from the lock file`);
+      const dest = resolve(out, r.path!);
+      await mkdir(dirname(dest), { recursive: true });
+      await writeFile(dest, bytes);
+      const info = await imageInfo(bytes, parseCropBox(r.crop || undefined));
+      items.push({
+        source: r.source!, repo: r.repo!, commit: r.commit!, mode, oid: r.git_object!, originalPath: r.original_path!, member,
+        path: r.path!, sha256: r.sha256!, bytes: bytes.length, label: r.label as Label, generator: r.generator!,
+        family: r.family as Family, category: r.category as Category, trust: r.trust as Trust, licence: r.license ?? '',
+        crop: r.crop ?? '', notes: r.notes ?? '', group: r.group ?? '', info,
+      });
+    }
+  } finally {
+    for (const rd of readers.values()) rd.close();
+  }
+  await writeFile(join(out, 'MANIFEST.tsv'), manifestText(items));
+  opts.log?.(`rebuilt ${items.length} files from the lock file`);
+  return items;
 }

@@ -9,7 +9,7 @@ import { zipSync } from 'fflate';
 import { createHash } from 'node:crypto';
 import { readManifest } from '../manifest';
 import { mulberry32 } from '../rng';
-import { assignPaths, lockText, materialize, parseLock, selectItems, verifyAgainstLock } from './assemble';
+import { assignPaths, lockText, materialize, parseLock, rebuildFromLock, selectItems, verifyAgainstLock } from './assemble';
 import { auditMarkdown, classDifferences, cellStats } from './audit';
 import { familyOfModel } from './generators';
 import { estimateJpegQuality, hamming, imageInfo, isLfsPointer, jpegLumaTable, thumbCorrelation } from './imageinfo';
@@ -245,6 +245,12 @@ test('assembler: reads a bare repo at its commit, drops duplicates, pointers and
     assignPaths(again.items);
     assert.equal(lockText(again.items), lock);
     assert.equal(await materialize(again.items, out, snapshots), 0);
+    // The lock alone rebuilds the same files and manifest.
+    const out2 = join(root, 'out2');
+    const rebuilt = await rebuildFromLock(lock, out2, snapshots);
+    assert.equal(rebuilt.length, 4);
+    assert.equal(await readFile(join(out2, 'MANIFEST.tsv'), 'utf8'), await readFile(join(out, 'MANIFEST.tsv'), 'utf8'));
+    assert.deepEqual((await verifyAgainstLock(out2, lock)).mismatched, []);
     // Tampering is caught.
     await writeFile(join(out, row.path!), Buffer.from('changed'));
     const bad = await verifyAgainstLock(out, lock);
