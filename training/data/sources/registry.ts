@@ -226,6 +226,14 @@ export const REGISTRY: SourceEntry[] = [
     ],
   },
   {
+    id: 'sfhq-t2i-figures', census: 'A16', repo: 'SelfishGene/SFHQ-T2I-dataset', commit: 'a8064474a09cbcec27a498f5bf51ad08298ba47c',
+    licence: 'MIT (repo)',
+    confounds: 'Only figures: two captioned, downscaled face tiles per model figure and search-result collages. Not used until per-figure tile boxes are measured (crop rule).',
+    rules: [
+      { kind: 'exclude', pattern: 'figures/**', reason: 'captioned collage (tiles not cropped yet)' },
+    ],
+  },
+  {
     id: 'necenzurat-synthid', census: 'A12', repo: 'necenzurat/ai-image-filter', commit: '0dcf589bc08585949f45c0e3dde61413a6ed5cd5',
     archives: ['testIMG/dataset.zip'],
     licence: 'MIT (repo)',
