@@ -19,6 +19,14 @@ export interface CellStats {
   exif: number; xmp: number; icc: number; c2pa: number; pngText: number;
 }
 
+/**
+ * The model a generator string names, without its parenthesised variant: `Kolors (ControlNet)` → `Kolors`,
+ * `SD.Next reference preview: X` → `X`. Used to count models conservatively.
+ */
+export function baseGenerator(g: string): string {
+  return g.replace(/^SD\.Next reference preview: /, '').replace(/^Book_Visualizer: /, '').replace(/\s*\(.*$/, '').trim();
+}
+
 function median(xs: number[]): number {
   if (xs.length === 0) return NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -111,7 +119,9 @@ export function auditMarkdown(items: Item[], reports: SourceReport[]): string {
   const realSources = new Set(items.filter((i) => i.label === 'real').map((i) => i.source)).size;
   L.push('## Totals', '');
   L.push(`- images: ${items.length} (real ${real}, synthetic ${synth})`);
-  L.push(`- synthetic generators: ${gens.size} named, ${gen5} with ≥ 5 images (target ≥ 25 with ≥ 5; ≥ 4,000 synthetic)`);
+  const bases = group(items.filter((i) => i.label === 'synthetic' && i.family !== 'unknown'), (i) => baseGenerator(i.generator));
+  const base5 = [...bases.values()].filter((l) => l.length >= 5).length;
+  L.push(`- synthetic generators: ${gens.size} generator strings, ${gen5} with ≥ 5 images; counted conservatively (variants of one model merged by dropping the parenthesis, unattributed/unknown-family strings left out): ${bases.size} models, **${base5} with ≥ 5 images** (target ≥ 25 with ≥ 5; ≥ 4,000 synthetic)`);
   L.push(`- real sources: ${realSources} (target ≥ 10; ≥ 8,000 real)`);
   const trust = group(items, (i) => `${i.label}/${i.trust}`);
   L.push(`- trust: ${[...trust.entries()].sort().map(([k, v]) => `${k} ${v.length}`).join(', ')}`, '');
@@ -174,8 +184,8 @@ export function auditMarkdown(items: Item[], reports: SourceReport[]): string {
 /** A short plain-text summary for the terminal. */
 export function auditSummary(items: Item[]): string {
   const real = items.filter((i) => i.label === 'real').length;
-  const gens = group(items.filter((i) => i.label === 'synthetic'), (i) => i.generator);
+  const gens = group(items.filter((i) => i.label === 'synthetic' && i.family !== 'unknown'), (i) => baseGenerator(i.generator));
   const gen5 = [...gens.values()].filter((l) => l.length >= 5).length;
   const realSources = new Set(items.filter((i) => i.label === 'real').map((i) => i.source)).size;
-  return `images ${items.length}: real ${real} from ${realSources} sources; synthetic ${items.length - real} from ${gens.size} generators (${gen5} with ≥5)`;
+  return `images ${items.length}: real ${real} from ${realSources} sources; synthetic ${items.length - real}; ${gens.size} attributed models (${gen5} with ≥ 5 images)`;
 }

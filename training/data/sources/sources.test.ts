@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { readManifest } from '../manifest';
 import { mulberry32 } from '../rng';
 import { assignPaths, lockText, materialize, parseLock, rebuildFromLock, selectItems, verifyAgainstLock } from './assemble';
-import { auditMarkdown, classDifferences, cellStats } from './audit';
+import { auditMarkdown, baseGenerator, classDifferences, cellStats } from './audit';
 import { familyOfModel } from './generators';
 import { estimateJpegQuality, hamming, imageInfo, isLfsPointer, jpegLumaTable, thumbCorrelation } from './imageinfo';
 import { NearDupIndex } from './neardup';
@@ -145,6 +145,12 @@ test('families of catalogue model ids', () => {
   assert.equal(familyOfModel('gemini-3-pro-image'), 'closed-google');
   assert.equal(familyOfModel('amused--amused-512'), 'autoregressive');
   assert.equal(familyOfModel('Kwai-Kolors--Kolors-diffusers'), 'other-diffusion');
+});
+
+test('models are counted without their variant', () => {
+  assert.equal(baseGenerator('Kolors (ControlNet)'), 'Kolors');
+  assert.equal(baseGenerator('SD.Next reference preview: black-forest-labs--FLUX.1-dev'), 'black-forest-labs--FLUX.1-dev');
+  assert.equal(baseGenerator('Midjourney v7'), 'Midjourney v7');
 });
 
 test('audit flags class differences within a source', () => {
