@@ -159,7 +159,8 @@ export function auditMarkdown(items: Item[], reports: SourceReport[]): string {
   for (const [cat, list] of [...group(items, (i) => i.category).entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const r = list.filter((i) => i.label === 'real').length, s = list.length - r;
     const ratio = r && s ? Math.max(r, s) / Math.min(r, s) : Infinity;
-    L.push(`| ${cat} | ${r} | ${s} | ${Number.isFinite(ratio) ? ratio.toFixed(2) : '∞'} | ${ratio <= 3 ? 'yes' : 'no: `balance.ts` samples it to 1:3'} |`);
+    const verdict = ratio <= 3 ? 'yes' : Number.isFinite(ratio) ? `no: \`balanceSample\` keeps ${Math.floor(3 * Math.min(r, s))} of the ${r > s ? 'real' : 'synthetic'}` : 'no: one class only, dropped by `balanceSample` (unless `singleClass: \'keep\'`)';
+    L.push(`| ${cat} | ${r} | ${s} | ${Number.isFinite(ratio) ? ratio.toFixed(2) : '∞'} | ${verdict} |`);
   }
   L.push('', '## Per generator (synthetic)', '', '| generator | family | n | sources |', '|---|---|---|---|');
   for (const [g, list] of [...gens.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1))) {

@@ -355,7 +355,7 @@ export const REGISTRY: SourceEntry[] = [
     licence: 'none stated (owner\'s portfolio)',
     confounds: 'One photographer, Canon EOS 6D II / 80D (EXIF); large files; several resized copies of one photo over history (near duplicates removed).',
     rules: [
-      { kind: 'include', pattern: `resource/photo/**/*.${IMG}`, label: 'real', generator: 'real: DSLR portfolio (Canon EOS 6D II / 80D)', family: 'real', category: 'mixed', trust: 'high' },
+      { kind: 'include', pattern: `{resource,site/asset/image,source/data/resource}/photo/**/*.${IMG}`, label: 'real', generator: 'real: DSLR portfolio (Canon EOS 6D II / 80D)', family: 'real', category: 'mixed', trust: 'high' },
     ],
   },
   {
