@@ -4,6 +4,7 @@
  * per generator, family and category × label with the 1:3 class-ratio check; and what was skipped and why.
  */
 import type { Item, SourceReport } from './assemble';
+import { balanceSample } from './balance';
 import type { Label } from './types';
 
 /** Facts of one source × label cell. */
@@ -162,6 +163,12 @@ export function auditMarkdown(items: Item[], reports: SourceReport[]): string {
     const verdict = ratio <= 3 ? 'yes' : Number.isFinite(ratio) ? `no: \`balanceSample\` keeps ${Math.floor(3 * Math.min(r, s))} of the ${r > s ? 'real' : 'synthetic'}` : 'no: one class only, dropped by `balanceSample` (unless `singleClass: \'keep\'`)';
     L.push(`| ${cat} | ${r} | ${s} | ${Number.isFinite(ratio) ? ratio.toFixed(2) : '∞'} | ${verdict} |`);
   }
+  const { kept, report } = balanceSample(items.map((i) => ({ path: i.path || `${i.source}:${i.originalPath}`, label: i.label, category: i.category, source: i.source })));
+  const keptReal = kept.filter((k) => k.label === 'real').length;
+  L.push('', '### What category-balanced sampling keeps', '', '`balanceSample` defaults (1:3, single-class categories dropped, seed 1234; `npm run data -- balance --out <dir>` prints the same, with `--cap`/`--keep-single` variants):', '');
+  L.push('| category | kept real | kept synthetic |', '|---|---|---|');
+  for (const c of report) L.push(`| ${c.category} | ${c.keptReal} | ${c.keptSynthetic} |`);
+  L.push('', `Kept ${kept.length} of ${items.length}: real ${keptReal}, synthetic ${kept.length - keptReal}.`);
   L.push('', '## Per generator (synthetic)', '', '| generator | family | n | sources |', '|---|---|---|---|');
   for (const [g, list] of [...gens.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1))) {
     L.push(`| ${g.replace(/\|/g, '/')} | ${list[0]!.family} | ${list.length} | ${[...new Set(list.map((i) => i.source))].join(', ')} |`);

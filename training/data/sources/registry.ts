@@ -19,11 +19,11 @@ export function stem(path: string): string {
   return path.replace(/^.*\//, '').replace(/\.[^.]+$/, '');
 }
 
-/** Group key from a regex capture of the path (paired real/AI images, photo series). */
+/** Group key from a regex capture of the path (paired real/AI images, photo series); numbers lose leading zeros. */
 function groupBy(re: RegExp, prefix: string): (p: string) => string | undefined {
   return (p) => {
     const m = re.exec(p);
-    return m ? `${prefix}:${m[1]}` : undefined;
+    return m ? `${prefix}:${m[1]!.replace(/^0+(?=\d)/, '')}` : undefined;
   };
 }
 
