@@ -241,10 +241,10 @@ export async function selectItems(opts: AssembleOptions): Promise<AssembleResult
     const minSide = entry.minSide ?? 64;
     const taken: Item[] = [];
     try {
-      for (const { file, rule } of cands) {
+      for (const { file, rule } of cands) for (const crop of rule.tiles ?? [rule.crop]) {
         if (entry.maxFiles !== undefined && taken.length >= entry.maxFiles) { bump(rep, 'over-max-files'); continue; }
-        const cropBox: CropBox | undefined = parseCropBox(rule.crop);
-        const key = `${file.oid}${file.member ? `!${file.member}` : ''}:${rule.crop ?? ''}`;
+        const cropBox: CropBox | undefined = parseCropBox(crop);
+        const key = `${file.oid}${file.member ? `!${file.member}` : ''}:${crop ?? ''}`;
         let c = cache.get(key);
         if (!c) {
           const blob = await reader.read(file.oid);
@@ -264,7 +264,8 @@ export async function selectItems(opts: AssembleOptions): Promise<AssembleResult
         const side = Math.min(cropBox?.width ?? info.width, cropBox?.height ?? info.height);
         if (side < minSide) { bump(rep, 'too-small', `${file.path}: ${info.width}x${info.height}`); continue; }
         if (info.greyStd < 2) { bump(rep, 'blank', file.path); continue; }
-        const dupOf = shas.get(c.sha256);
+        const shaKey = crop ? `${c.sha256}:${crop}` : c.sha256;
+        const dupOf = shas.get(shaKey);
         if (dupOf) { bump(rep, dupOf.startsWith('devset:') ? 'exact-dup-devset' : 'exact-dup', `${file.path} = ${dupOf}`); continue; }
         const nd = near.find(info.dhash, info.phash, info.thumb);
         if (nd) { bump(rep, nd.owner.startsWith('devset:') ? 'near-dup-devset' : 'near-dup', `${file.path} ≈ ${nd.owner} (d${nd.dDist}/p${nd.pDist}/r${nd.corr.toFixed(3)})`); continue; }
@@ -273,13 +274,13 @@ export async function selectItems(opts: AssembleOptions): Promise<AssembleResult
         const category = resolveField(rule.category, file.path);
         const trust = resolveField(rule.trust, file.path);
         if (!generator || !family || !category || !trust) { bump(rep, 'excluded-by-rule'); rep.excludedByRule['rule gave no generator/family/category'] = (rep.excludedByRule['rule gave no generator/family/category'] ?? 0) + 1; continue; }
-        const owner = `${entry.id}:${file.path}`;
-        shas.set(c.sha256, owner);
+        const owner = `${entry.id}:${file.path}${crop ? `#${crop}` : ''}`;
+        shas.set(shaKey, owner);
         near.add(info.dhash, info.phash, owner, info.thumb);
         const item: Item = {
           source: entry.id, repo: entry.repo, commit: entry.commit, mode: entry.mode ?? 'tree', oid: file.oid,
           originalPath: file.path, member: file.member, path: '', sha256: c.sha256, bytes: c.bytes, label: rule.label, generator, family, category,
-          trust, licence: entry.licence, crop: rule.crop ?? '', notes: rule.note ?? '',
+          trust, licence: entry.licence, crop: crop ?? '', notes: rule.note ?? '',
           group: rule.group?.(file.path) ?? '', info,
         };
         taken.push(item);

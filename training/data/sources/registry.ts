@@ -315,6 +315,15 @@ export const REGISTRY: SourceEntry[] = [
     ],
   },
   {
+    id: 'flux1-grids', census: 'C', repo: 'black-forest-labs/flux', commit: '802fb4713906133fcbd0d8dc5351620ca4773036',
+    licence: 'Apache-2.0 (repo code); FLUX.1 [schnell] outputs Apache-2.0, [dev] outputs per its licence',
+    confounds: 'README mosaics of five FLUX.1 samples each, cut into tiles with a ~30 px inset (tile boxes measured on the mosaic); the mosaic was re-encoded as one JPEG. grid.jpg (model not stated per tile) and edit/inpainting demos are left out.',
+    rules: [
+      { kind: 'include', pattern: 'assets/dev_grid.jpg', label: 'synthetic', generator: 'FLUX.1 [dev]', family: 'flux', category: 'mixed', trust: 'high', tiles: ['32,32,1619,687', '1728,32,1452,687', '32,797,829,1050', '938,797,1519,1050', '2537,797,643,1050'] },
+      { kind: 'include', pattern: 'assets/schnell_grid.jpg', label: 'synthetic', generator: 'FLUX.1 [schnell]', family: 'flux', category: 'mixed', trust: 'high', tiles: ['32,32,1510,655', '1619,32,1561,655', '32,764,1503,1083', '1612,764,839,1083', '2531,764,649,1083'] },
+    ],
+  },
+  {
     id: 'ldm-inpainting-inputs', census: 'C', repo: 'CompVis/latent-diffusion', commit: 'a506df5756472e2ebaf9078affdde2c4f1502cd4',
     licence: 'MIT (repo); Unsplash/Flickr photos',
     confounds: 'The real photos given as inpainting examples (Unsplash/Flickr names); masks left out.',

@@ -203,6 +203,8 @@ test('assembler: reads a bare repo at its commit, drops duplicates, pointers and
       'output/renders/a/dmin-1.png': Buffer.from('version https://git-lfs.github.com/spec/v1\noid sha256:00\nsize 1\n'),
       'output/renders/a/disco-1.png': Buffer.from('not an image'),
       'real/photo.jpg': await sharp(p4).jpeg({ quality: 88 }).toBuffer(),
+      'grid/g.png': await sharp({ create: { width: 512, height: 192, channels: 3, background: '#000' } })
+        .composite([{ input: await picture(16), left: 0, top: 0 }, { input: await picture(17), left: 256, top: 0 }]).png().toBuffer(),
       'output/set.zip': Buffer.from(zipSync({ 'inner/': new Uint8Array(0), 'inner/z.png': new Uint8Array(await picture(15)) })),
     });
     const reservedCommit = await bareRepo(snapshots, 'serengil/deepface', { 'x.png': p4 });
@@ -210,6 +212,7 @@ test('assembler: reads a bare repo at its commit, drops duplicates, pointers and
       {
         id: 'tiny', census: 'T', repo: 'dcsan/imagen', commit, licence: 'test', confounds: 'test', archives: ['output/set.zip'],
         rules: [
+          { kind: 'include', pattern: 'grid/*.png', label: 'synthetic', generator: 'grid', family: 'gan', category: 'faces', trust: 'high', tiles: ['0,0,256,192', '256,0,256,192'] },
           { kind: 'include', pattern: 'output/set.zip!inner/*.png', label: 'synthetic', generator: 'zipped', family: 'gan', category: 'faces', trust: 'low' },
           { kind: 'include', pattern: 'output/renders/*/*.{png,jpg}', label: 'synthetic', generator: (p) => p.replace(/^.*\//, '').split('-')[0], family: 'sd-1-2', category: 'art-illustration', trust: 'high' },
           { kind: 'include', pattern: 'real/*.jpg', label: 'real', generator: 'real: test', family: 'real', category: 'art-illustration', trust: 'medium' },
@@ -226,26 +229,32 @@ test('assembler: reads a bare repo at its commit, drops duplicates, pointers and
     assert.equal(tiny!.skipped['lfs-pointer'], 1);
     assert.equal(tiny!.skipped['not-decodable'], 1);
     // Path order: glid3-1.jpg comes first, so ldif-2.png is the near duplicate that is dropped.
-    assert.deepEqual(res.items.map((i) => i.originalPath).sort(), ['output/renders/a/glid3-1.jpg', 'output/renders/a/ldif-1.png', 'output/set.zip!inner/z.png', 'real/photo.jpg']);
+    assert.deepEqual(res.items.map((i) => i.originalPath).sort(), ['grid/g.png', 'grid/g.png', 'output/renders/a/glid3-1.jpg', 'output/renders/a/ldif-1.png', 'output/set.zip!inner/z.png', 'real/photo.jpg']);
     assert.match(tiny!.examples['near-dup']![0]!, /^output\/renders\/a\/ldif-2.png ≈ tiny:output\/renders\/a\/glid3-1.jpg/);
     assignPaths(res.items);
-    assert.deepEqual(res.items.map((i) => i.path).sort(), ['tiny/real/tiny-real-0001.jpg', 'tiny/synthetic/tiny-synthetic-0001.jpg', 'tiny/synthetic/tiny-synthetic-0002.png', 'tiny/synthetic/tiny-synthetic-0003.png']);
-    assert.equal(await materialize(res.items, out, snapshots), 4);
+    assert.deepEqual(res.items.map((i) => i.path).sort(), ['tiny/real/tiny-real-0001.jpg', 'tiny/synthetic/tiny-synthetic-0001.png', 'tiny/synthetic/tiny-synthetic-0002.png', 'tiny/synthetic/tiny-synthetic-0003.jpg', 'tiny/synthetic/tiny-synthetic-0004.png', 'tiny/synthetic/tiny-synthetic-0005.png']);
+    assert.equal(await materialize(res.items, out, snapshots), 6);
+    const tiles = res.items.filter((i) => i.originalPath === 'grid/g.png').map((i) => i.crop).sort();
+    assert.deepEqual(tiles, ['0,0,256,192', '256,0,256,192']);
     const zipped = res.items.find((i) => i.member === 'inner/z.png')!;
     assert.equal(zipped.sha256, createHash('sha256').update(await readFile(join(out, zipped.path))).digest('hex'));
     const lock = lockText(res.items);
     const rows = parseLock(lock);
-    assert.equal(rows.length, 4);
+    assert.equal(rows.length, 6);
     const row = rows.find((r) => r.original_path === 'real/photo.jpg')!;
     assert.equal(row.commit, commit);
     assert.equal(row.label, 'real');
     assert.equal(row.trust, 'medium');
     // The manifest reads with the project's reader; the extra columns land in `extra`.
     const recs = await readManifest(join(out, 'MANIFEST.tsv'));
-    assert.equal(recs.length, 4);
+    assert.equal(recs.length, 6);
+    // The two tiles of one grid share bytes, hence one split group.
+    const tileRecs = recs.filter((r) => r.originalPath === 'grid/g.png');
+    assert.equal(tileRecs[0]!.group, tileRecs[1]!.group);
+    assert.deepEqual(tileRecs.map((r) => r.crop?.x).sort(), [0, 256]);
     const rec = recs.find((r) => r.originalPath === 'real/photo.jpg')!;
     assert.deepEqual([rec.label, rec.source, rec.extra.family, rec.extra.category, rec.extra.trust, rec.extra.sha256], ['real', 'tiny', 'real', 'art-illustration', 'medium', row.sha256]);
-    assert.deepEqual(await verifyAgainstLock(out, lock), { checked: 4, missing: [], mismatched: [], reserved: [], manifestMismatch: [] });
+    assert.deepEqual(await verifyAgainstLock(out, lock), { checked: 6, missing: [], mismatched: [], reserved: [], manifestMismatch: [] });
     // A rerun is incremental (nothing rewritten) and gives the same lock.
     const again = await selectItems({ snapshots, out, registry });
     assignPaths(again.items);
@@ -254,7 +263,7 @@ test('assembler: reads a bare repo at its commit, drops duplicates, pointers and
     // The lock alone rebuilds the same files and manifest.
     const out2 = join(root, 'out2');
     const rebuilt = await rebuildFromLock(lock, out2, snapshots);
-    assert.equal(rebuilt.length, 4);
+    assert.equal(rebuilt.length, 6);
     assert.equal(await readFile(join(out2, 'MANIFEST.tsv'), 'utf8'), await readFile(join(out, 'MANIFEST.tsv'), 'utf8'));
     assert.deepEqual((await verifyAgainstLock(out2, lock)).mismatched, []);
     // Tampering is caught.

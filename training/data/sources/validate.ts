@@ -47,6 +47,7 @@ export function validateRegistry(registry: SourceEntry[], reserved: Map<string, 
       if (r.label === 'real' && r.family !== 'real') out.push(`${rat}: real images must have family "real"`);
       if (r.label === 'synthetic' && r.family === 'real') out.push(`${rat}: synthetic images cannot have family "real"`);
       if (r.crop !== undefined && !/^\d+,\d+,\d+,\d+$/.test(r.crop)) out.push(`${rat}: crop must be x,y,width,height`);
+      for (const t of r.tiles ?? []) if (!/^\d+,\d+,\d+,\d+$/.test(t)) out.push(`${rat}: tile "${t}" must be x,y,width,height`);
     }
   }
   return out;
