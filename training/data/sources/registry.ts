@@ -382,7 +382,12 @@ export const REGISTRY: SourceEntry[] = [
     rules: [
       { kind: 'exclude', pattern: 'public/favicons/**', reason: 'icon' },
       { kind: 'exclude', pattern: 'public/images/{thumbnails,low}/**', reason: 'smaller copy of a hi/mid image' },
-      { kind: 'include', pattern: `public/{images,editorials}/**/*.${IMG}`, label: 'real', generator: 'real: web photography portfolio (provenance unknown)', family: 'real', category: 'mixed', trust: 'low' },
+      { kind: 'exclude', pattern: 'public/images/{dropdown,hi/about,hi/link-cover}.*', reason: 'site graphic' },
+      {
+        kind: 'include', pattern: `public/{images,editorials}/**/*.${IMG}`, label: 'real', generator: 'real: web photography portfolio (provenance unknown)', family: 'real', trust: 'low',
+        // The file names carry the portfolio section; a contact sheet of each was looked at (2026-12-04).
+        category: (p) => (/\/(photoshoots|music|sports)-/.test(p) ? 'people' : /\/lifestyle-/.test(p) ? 'street-city' : /\/(nature|dolomites|tanzania)-/.test(p) ? 'landscape-nature' : 'mixed'),
+      },
     ],
   },
   {
@@ -530,10 +535,12 @@ export const REGISTRY: SourceEntry[] = [
   },
   {
     id: 'denoising-photos', census: 'D', repo: 'majedelhelou/denoising_datasets', commit: '58234876fef6f1b56306705c78dfd40cdb837b86',
-    licence: 'none stated; SUN database / Urban100 (Flickr) photos for research use',
-    confounds: 'Urban100: ~1.4 MB PNG of buildings; Sun-Hays: 1024 px JPEG scenes. Set5/Set14 (reserved) are never read; Manga109 (drawings) and BSD68 (in the developer set) are left out.',
+    licence: 'none stated; SUN database / Urban100 (Flickr) photos and Manga109 pages for research use',
+    confounds: 'Urban100: ~1.4 MB PNG of buildings; Sun-Hays: 1024 px JPEG scenes; CManga109: human-drawn manga pages (real = not AI-generated; not photos). Set5/Set14 (reserved) are never read; BSD68 (in the developer set) is left out.',
     rules: [
-      { kind: 'exclude', pattern: '{Manga109,CManga109}/**', reason: 'drawings, not photos' },
+      { kind: 'exclude', pattern: 'Manga109/**', reason: 'grey copy of CManga109' },
+      // Human-drawn art is "not AI-generated": the only real counterpart to the many stylised synthetic images.
+      { kind: 'include', pattern: 'CManga109/*.png', label: 'real', generator: 'real (human-drawn): Manga109 colour manga pages', family: 'real', category: 'art-illustration', trust: 'high', note: 'human-drawn illustration, not a photo' },
       { kind: 'exclude', pattern: '{BSD68,CBSD68,Sun_Hays80,Urban100}/**', reason: 'grey copy, or already in the developer set' },
       { kind: 'include', pattern: 'CSun_Hays80/*.jpg', label: 'real', generator: 'real: Sun-Hays 80 (SUN database scene photos, colour set)', family: 'real', trust: 'high', category: (p) => (/street|canal|medina|phone_booth|subway|building|city|skyscraper|alley/.test(p) ? 'street-city' : /store|restaurant|hostel|brewery|warehouse|cockpit|room|kitchen|office|church/.test(p) ? 'indoor' : 'landscape-nature') },
       { kind: 'include', pattern: 'CUrban100/*.png', label: 'real', generator: 'real: Urban100 (Flickr building photos)', family: 'real', category: 'street-city', trust: 'high' },
