@@ -61,9 +61,9 @@ function pixmindCategory(p: string): Category | undefined {
 export const REGISTRY: SourceEntry[] = [
   // ───────────────────────────── A: sources with AI-generated images ─────────────────────────────
   {
-    id: 'sdnext-reference', census: 'A6', repo: 'vladmandic/sdnext', commit: '058a7f0cf326f39c0135c6257d7b7e61073e51fd',
+    id: 'sdnext-reference', census: 'A6', repo: 'vladmandic/sdnext', commit: '058a7f0cf326f39c0135c6257d7b7e61073e51fd', mode: 'history',
     licence: 'Apache-2.0 (repo LICENSE)',
-    confounds: 'Every file 512x512 JPEG of similar quality: re-encode the real class the same way. One preview per model; some entries are quantised variants of one model.',
+    confounds: 'Every file 512x512 JPEG of similar quality: re-encode the real class the same way. History mode: every preview a catalogue entry ever had (1-3 per model; re-encodes of one preview removed as near duplicates); some entries are quantised variants of one model.',
     rules: [
       {
         kind: 'include', pattern: `models/Reference/*.${IMG}`, label: 'synthetic', trust: 'medium',

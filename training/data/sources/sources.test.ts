@@ -95,6 +95,22 @@ test('reserved list: whole repos, path prefixes with *, and reserved history', (
   assert.throws(() => parseReserved('not a repo line'), /cannot parse/);
 });
 
+test('a reserved-sources file is merged with the compiled-in list', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'reserved-'));
+  try {
+    const file = join(dir, 'reserved-sources.txt');
+    await writeFile(file, '# comment\nsomeone/new-gallery\ndcsan/imagen output/renders/*/ldif-\ndebian:some-package\n');
+    const merged = await loadReserved(file);
+    assert.equal(isRepoReserved(merged, 'someone/new-gallery'), true);
+    assert.equal(isPathReserved(merged, 'dcsan/imagen', 'output/renders/x/ldif-1.png'), true);
+    assert.equal(isPathReserved(merged, 'dcsan/imagen', 'output/renders/x/midj-1.png'), true);
+    assert.equal(isRepoReserved(merged, 'serengil/deepface'), true);
+    assert.equal((await loadReserved(join(dir, 'absent.txt'))).size, RESERVED.size);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('JPEG quality is read back from the quantisation table', async () => {
   const png = await picture(1);
   for (const q of [30, 60, 75, 90, 95]) {
