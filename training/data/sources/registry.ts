@@ -206,6 +206,7 @@ export const REGISTRY: SourceEntry[] = [
     licence: 'CC BY 4.0 (NOTICE)',
     confounds: 'Only the tree of this commit (its history holds copies of a reserved gallery and is refused). WebP/PNG edit outputs; docs/images duplicates cases/ (exact duplicates removed).',
     rules: [
+      { kind: 'exclude', pattern: 'case-template/**', reason: 'template leftover (the census found one file here identical to a file of a reserved gallery)' },
       { kind: 'exclude', pattern: '**/input*', reason: 'edit input' },
       { kind: 'exclude', pattern: '**/case.*', reason: 'case cover (may be a composite with the input)' },
       { kind: 'include', pattern: `{cases,docs/images}/*/*.output.*.${IMG}`, label: 'synthetic', generator: 'Nano Banana Pro (Gemini 3 Pro Image)', family: 'closed-google', category: 'mixed', trust: 'medium', group: groupBy(/\/(\d+)\/\d+\.output/, 'muset') },
