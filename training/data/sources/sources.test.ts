@@ -293,3 +293,31 @@ test('assembler: reads a bare repo at its commit, drops duplicates, pointers and
     await rm(root, { recursive: true, force: true });
   }
 });
+
+test('history mode reads every version of a path reachable from the commit; tree mode only the last', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'history-'));
+  try {
+    const work = join(root, 'work');
+    await mkdir(join(work, 'img'), { recursive: true });
+    sh(work, 'git', ['init', '-q']);
+    await writeFile(join(work, 'img', 'a.png'), await picture(21));
+    sh(work, 'git', ['add', '-A']);
+    sh(work, 'git', ['commit', '-q', '-m', 'v1']);
+    await writeFile(join(work, 'img', 'a.png'), await picture(22));
+    sh(work, 'git', ['commit', '-q', '-am', 'v2']);
+    const commit = sh(work, 'git', ['rev-parse', 'HEAD']);
+    const snapshots = join(root, 'snap');
+    await mkdir(join(snapshots, 'someone+hist'), { recursive: true });
+    sh(join(snapshots, 'someone+hist'), 'git', ['clone', '-q', '--bare', work, 'repo']);
+    const rule = { kind: 'include' as const, pattern: 'img/*.png', label: 'synthetic' as const, generator: 'g', family: 'gan' as const, category: 'faces' as const, trust: 'high' as const };
+    const base = { id: 'hist', census: 'T', repo: 'someone/hist', commit, licence: 't', confounds: 't', rules: [rule] };
+    const hist = await selectItems({ snapshots, out: join(root, 'o1'), registry: [{ ...base, mode: 'history' }] });
+    const tree = await selectItems({ snapshots, out: join(root, 'o2'), registry: [base] });
+    assert.equal(hist.items.length, 2);
+    assert.equal(new Set(hist.items.map((i) => i.oid)).size, 2);
+    assert.equal(tree.items.length, 1);
+    assert.equal(hist.items.every((i) => i.mode === 'history' && i.commit === commit), true);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
