@@ -18,7 +18,7 @@ import { REGISTRY } from './registry';
 import { BUILTIN_RESERVED_TEXT, isPathReserved, isRepoReserved, loadReserved, parseReserved, sourceRefusal } from './reserved';
 import type { SourceEntry } from './types';
 import { validateRegistry } from './validate';
-import { SHARED_DIR } from '../../node/paths';
+import { REPO_ROOT, SHARED_DIR } from '../../node/paths';
 
 const RESERVED = parseReserved(BUILTIN_RESERVED_TEXT);
 
@@ -319,5 +319,27 @@ test('history mode reads every version of a path reachable from the commit; tree
     assert.equal(hist.items.every((i) => i.mode === 'history' && i.commit === commit), true);
   } finally {
     await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('the committed lock file agrees with the registry and holds no reserved file', async () => {
+  const text = await readFile(join(REPO_ROOT, 'training', 'data', 'sources.lock.tsv'), 'utf8');
+  const rows = parseLock(text);
+  assert.ok(rows.length > 0);
+  const byId = new Map(REGISTRY.map((e) => [e.id, e]));
+  const paths = new Set<string>();
+  for (const r of rows) {
+    const e = byId.get(r.source!);
+    assert.ok(e, `lock source ${r.source} is not in the registry`);
+    assert.equal(r.repo, e.repo);
+    assert.equal(r.commit, e.commit);
+    assert.equal(r.mode, e.mode ?? 'tree');
+    assert.match(r.sha256!, /^[0-9a-f]{64}$/);
+    assert.match(r.git_object!, /^[0-9a-f]{40}$/);
+    assert.ok(r.label === 'real' || r.label === 'synthetic');
+    assert.ok(r.path!.startsWith(`${r.source}/${r.label}/${r.source}-${r.label}-`), r.path);
+    assert.equal(isPathReserved(RESERVED, r.repo!, r.original_path!), false, `${r.repo}:${r.original_path}`);
+    assert.equal(paths.has(r.path!), false, `duplicate path ${r.path}`);
+    paths.add(r.path!);
   }
 });
