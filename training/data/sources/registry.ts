@@ -63,8 +63,12 @@ export const REGISTRY: SourceEntry[] = [
   {
     id: 'sdnext-reference', census: 'A6', repo: 'vladmandic/sdnext', commit: '058a7f0cf326f39c0135c6257d7b7e61073e51fd', mode: 'history',
     licence: 'Apache-2.0 (repo LICENSE)',
-    confounds: 'Every file 512x512 JPEG of similar quality: re-encode the real class the same way. History mode: every preview a catalogue entry ever had (1-3 per model; re-encodes of one preview removed as near duplicates); some entries are quantised variants of one model.',
+    confounds: 'Every file 512x512 JPEG of similar quality: re-encode the real class the same way. History mode: every preview a catalogue entry ever had (1-3 per model; re-encodes of one preview removed as near duplicates); some entries are quantised variants of one model. Many previews carry the model name as text in the image; one is a "blocked by safety filter" placeholder; grid previews are left out.',
     rules: [
+      {
+        kind: 'exclude', reason: 'grid of several outputs (seam detection, then looked at, 2026-12-04); OmniGen\'s also holds real inputs',
+        pattern: 'models/Reference/{PixArt-alpha--PixArt-XL-2-1024-MS,Shitao--OmniGen-v1,Tencent-Hunyuan--HunyuanDiT-v1.2-Distilled,XCLiu--instaflow_0_9B_from_sd_1_5,hunyuanvideo-community--HunyuanImage-2.1-Diffusers,playgroundai--playground-v2-1024px-aesthetic,playgroundai--playground-v2-256px-base,playgroundai--playground-v2-512px-base,sdxl_turbo,stabilityai--stable-diffusion-2-1-base,stabilityai--stable-video-diffusion-img2vid-xt}.jpg',
+      },
       {
         kind: 'include', pattern: `models/Reference/*.${IMG}`, label: 'synthetic', trust: 'medium',
         // Edit, video and subject-driven models are left out: their preview may contain a real input.
