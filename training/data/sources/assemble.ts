@@ -139,7 +139,7 @@ function resolveField<T>(v: T | ((p: string) => T | undefined), path: string): T
 /** Compiled rules of an entry: returns the first matching rule for a path. */
 export function ruleMatcher(entry: SourceEntry): (path: string) => SourceEntry['rules'][number] | undefined {
   const compiled = entry.rules.map((r) => ({ r, m: picomatch(r.pattern, { nocase: true, dot: true }) }));
-  return (path) => compiled.find((c) => c.m(path))?.r;
+  return (path) => compiled.find((c) => c.m(path) && (c.r.kind !== 'exclude' || !c.r.files || c.r.files.has(path)))?.r;
 }
 
 /**
@@ -410,14 +410,16 @@ export async function materialize(items: Item[], out: string, snapshots: string,
   }
   // Stale files in the source folders of this set.
   for (const src of new Set(items.map((it) => it.source))) {
+    let stale = 0;
     for (const label of ['real', 'synthetic']) {
       const dir = join(out, src, label);
       if (!existsSync(dir)) continue;
       for (const f of await readdir(dir)) {
         const p = resolve(dir, f);
-        if (!wanted.has(p)) { await rm(p, { force: true }); log(`removed stale ${relative(out, p)}`); }
+        if (!wanted.has(p)) { await rm(p, { force: true }); stale++; }
       }
     }
+    if (stale) log(`${src}: removed ${stale} stale file(s) under ${relative(out, join(out, src))}/`);
   }
   await writeFile(join(out, 'MANIFEST.tsv'), manifestText(items));
   return written;

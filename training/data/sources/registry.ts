@@ -9,6 +9,7 @@
  * unlabelled or ambiguous.
  */
 import { familyOfModel } from './generators';
+import { GRID_FILES } from './grid-files';
 import { SONGGUOXS_NANO_BANANA_PRO, SONGGUOXS_Z_IMAGE_TURBO } from './songguoxs-models';
 import type { Category, Family, SourceEntry } from './types';
 
@@ -163,6 +164,7 @@ export const REGISTRY: SourceEntry[] = [
     licence: 'CC0 1.0',
     confounds: 'Collected from X; stylised prompts; many files >4 MiB absent.',
     rules: [
+      { kind: 'exclude', pattern: '**', files: GRID_FILES['midjourney-v7-gallery'], reason: 'grid/collage of several outputs (grid-files.ts)' },
       { kind: 'include', pattern: `docs/x-twitter-images/*.${IMG}`, label: 'synthetic', generator: 'Midjourney v7', family: 'closed-midjourney', category: 'mixed', trust: 'medium' },
       { kind: 'include', pattern: `{docs/,}images/**/*.${IMG}`, label: 'synthetic', generator: 'Midjourney v7', family: 'closed-midjourney', category: pixmindCategory, trust: 'medium' },
     ],
@@ -198,6 +200,7 @@ export const REGISTRY: SourceEntry[] = [
     licence: 'Apache-2.0 (repo LICENSE; README badge says CC BY 4.0)',
     confounds: 'Edit outputs (input → output): figurines, stylised edits; inputs (not all photographs) and case cover composites are left out.',
     rules: [
+      { kind: 'exclude', pattern: '**', files: GRID_FILES['picotrex-nano-banana'], reason: 'grid/collage of several outputs (grid-files.ts)' },
       { kind: 'exclude', pattern: 'images/*/input*', reason: 'edit input (photo, drawing or screenshot)' },
       { kind: 'exclude', pattern: 'images/*/case.*', reason: 'case cover composite (input + output)' },
       { kind: 'exclude', pattern: 'images/logo.*', reason: 'logo' },
@@ -210,6 +213,7 @@ export const REGISTRY: SourceEntry[] = [
     licence: 'CC BY 4.0 (NOTICE)',
     confounds: 'Only the tree of this commit (its history holds copies of a reserved gallery and is refused). WebP/PNG edit outputs; docs/images duplicates cases/ (exact duplicates removed).',
     rules: [
+      { kind: 'exclude', pattern: '**', files: GRID_FILES['muset-nbpro'], reason: 'grid/collage of several outputs (grid-files.ts)' },
       { kind: 'exclude', pattern: 'case-template/**', reason: 'template leftover (the census found one file here identical to a file of a reserved gallery)' },
       { kind: 'exclude', pattern: '**/input*', reason: 'edit input' },
       { kind: 'exclude', pattern: '**/case.*', reason: 'case cover (may be a composite with the input)' },
@@ -221,6 +225,7 @@ export const REGISTRY: SourceEntry[] = [
     licence: 'none stated',
     confounds: 'Posters, infographics, text, collages and stylised 3-D re-saved from X; 210 images have a model name in data/prompts.json (Nano Banana Pro), the rest are unattributed (GPT-4o era, later Nano Banana Pro / GPT-5 / Grok / Doubao). Some may embed reference photos.',
     rules: [
+      { kind: 'exclude', pattern: '**', files: GRID_FILES['songguoxs-gallery'], reason: 'grid/collage of several outputs (grid-files.ts)' },
       { kind: 'exclude', pattern: 'assets/**', reason: 'site asset' },
       {
         kind: 'include', pattern: `images/*.${IMG}`, label: 'synthetic', category: 'mixed',

@@ -66,6 +66,8 @@ export interface IncludeRule {
 export interface ExcludeRule {
   kind: 'exclude';
   pattern: string;
+  /** When given, only these repository paths (among those `pattern` matches) are excluded. */
+  files?: ReadonlySet<string>;
   reason: string;
 }
 export type PathRule = IncludeRule | ExcludeRule;

@@ -36,6 +36,7 @@ export function validateRegistry(registry: SourceEntry[], reserved: Map<string, 
       try { picomatch(r.pattern); } catch (err) { out.push(`${rat}: bad pattern: ${(err as Error).message}`); }
       if (r.kind === 'exclude') {
         if (!r.reason) out.push(`${rat}: exclusion without a reason`);
+        if (r.files !== undefined && !(r.files instanceof Set)) out.push(`${rat}: files must be a Set of paths`);
         continue;
       }
       if (r.kind !== 'include') { out.push(`${rat}: kind must be include or exclude`); continue; }
