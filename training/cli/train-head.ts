@@ -4,7 +4,7 @@
  *
  *   npx tsx training/cli/train-head.ts --manifest <tsv> --features <cache.bin>
  *     [--train-levels clean,web,avatar] [--val 0.1] [--seed 1234] [--units 256] [--dropout 0.5]
- *     [--quantize float16] --version 0.4.0 --out models/default
+ *     [--epochs 20] [--batch 64] [--lr 0.001] [--quantize float16] --version 0.4.0 --out models/default
  *
  * The feature cache must come from `training/cli/features.ts --extractor
  * training/models/mobilenet-v2.ts#makeExtractor --layer=concat --geometry=runtime` (checked by its extractor
@@ -67,7 +67,7 @@ export async function main(argv: string[]): Promise<ModelManifest> {
     version: { type: 'string' }, name: { type: 'string', default: 'synthscreen-mobilenet-v2-head' },
     'train-levels': { type: 'string', default: 'clean,web,avatar' }, val: { type: 'string', default: '0.1' },
     seed: { type: 'string', default: '1234' }, units: { type: 'string', default: '256' }, dropout: { type: 'string', default: '0.5' },
-    quantize: { type: 'string', default: 'float16' }, epochs: { type: 'string', default: '20' },
+    quantize: { type: 'string', default: 'float16' }, epochs: { type: 'string', default: '20' }, batch: { type: 'string', default: '64' }, lr: { type: 'string', default: '0.001' },
   });
   if (!v.manifest || !v.features || !v.out || !v.version) throw new Error('usage: train-head.ts --manifest <tsv> --features <cache.bin> --version <x.y.z> --out <dir>');
   await useWasmBackend();
@@ -82,7 +82,7 @@ export async function main(argv: string[]): Promise<ModelManifest> {
   const tr = cachedRows(cache, sp.train, levels);
   const va = cachedRows(cache, sp.val, ['web']);
   const t0 = Date.now();
-  const head = await fitHead(tr.X, tr.y, va.X, va.y, { units: Number(v.units), dropout: Number(v.dropout), epochs: Number(v.epochs), seed: Number(v.seed) });
+  const head = await fitHead(tr.X, tr.y, va.X, va.y, { units: Number(v.units), dropout: Number(v.dropout), epochs: Number(v.epochs), batchSize: Number(v.batch), lr: Number(v.lr), seed: Number(v.seed) });
   console.log(`head: ${tr.X.length} training vectors (${levels.join(', ')}), best epoch ${head.bestEpoch}, val loss ${head.bestValLoss.toFixed(4)}, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   const zVal = va.X.map((x) => headLogit(head, x));
   const calibration = { type: 'platt' as const, ...fitPlatt(zVal, va.y) };
@@ -107,7 +107,7 @@ export async function main(argv: string[]): Promise<ModelManifest> {
     command: `npx tsx training/cli/train-head.ts ${shellJoin(argv)}`,
     arch: 'mobilenet-v2', recipe: 'frozen-features-seed-head', features: cache.extractor, trainLevels: levels,
     split: { seed: Number(v.seed), train: sp.train.length, val: sp.val.length, test: 0 },
-    trainVectors: tr.X.length, head: { units: Number(v.units), dropout: Number(v.dropout), epochs: Number(v.epochs), bestEpoch: head.bestEpoch, valLoss: head.bestValLoss },
+    trainVectors: tr.X.length, head: { units: Number(v.units), dropout: Number(v.dropout), epochs: Number(v.epochs), batch: Number(v.batch), lr: Number(v.lr), bestEpoch: head.bestEpoch, valLoss: head.bestValLoss },
     trainSeconds: seconds, validation: { level: 'web', n: va.y.length, auc: val.roc_auc, balancedAccuracy: val.balanced_accuracy, ece: val.ece },
   }, null, 1) + '\n');
   head.model.dispose();

@@ -8,7 +8,7 @@
  *
  *   npx tsx training/cli/loso.ts --manifest <tsv> --features <cache.bin>
  *     --trainer training/train/head-trainer.ts#makeTrainer [--units=256] [--dropout=0.5] [--epochs=20]
- *     [--train-levels=clean,web,avatar] [--val-level=web] --out <dir>
+ *     [--batch=64] [--lr=0.001] [--train-levels=clean,web,avatar] [--val-level=web] --out <dir>
  *
  * and `fitHead` is used by `training/cli/train-head.ts` to train the shipped head on all the data.
  */
@@ -170,6 +170,8 @@ export const makeTrainer: TrainerFactory = async ({ cache, args }) => {
     ...(args.units ? { units: Number(args.units) } : {}),
     ...(args.dropout ? { dropout: Number(args.dropout) } : {}),
     ...(args.epochs ? { epochs: Number(args.epochs) } : {}),
+    ...(args.batch ? { batchSize: Number(args.batch) } : {}),
+    ...(args.lr ? { lr: Number(args.lr) } : {}),
   };
   const fn: TrainFn<Rec> = async (train, val, ctx) => {
     const tr = cachedRows(cache, train, trainLevels);

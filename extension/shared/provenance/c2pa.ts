@@ -146,6 +146,38 @@ export function claimOfActions(actions: ProvenanceAction[]): ProvenanceClaim {
 }
 
 /**
+ * True for C2PA validation failure codes that concern only the signing certificate or its time stamp
+ * (`signingCredential.untrusted`, `signingCredential.expired`, `signingCredential.ocsp.*`, `timeStamp.*`,
+ * CAWG identity credentials), not the claim signature or the content binding (C2PA 2.1 §15.10 status codes).
+ */
+export function isCredentialFailure(code: string): boolean {
+  return code === 'signingCredential.untrusted' || code === 'signingCredential.expired' || code.startsWith('signingCredential.ocsp.')
+    || code.startsWith('timeStamp.') || (code.startsWith('cawg.') && code.endsWith('.untrusted'));
+}
+
+/**
+ * The claim of the active manifest, or, when its own actions say nothing (`unknown`, e.g. ChatGPT's
+ * `c2pa.opened` of an image it generated), the strongest AI claim of its ingredients' manifests in the same
+ * store: an ingredient made by a generative model makes the result at least `ai-edited`, and `ai-generated`
+ * when the active manifest only opened it.
+ */
+export function claimWithIngredients(own: ProvenanceClaim, manifest: Record<string, unknown>, store: Record<string, unknown>, depth = 0): ProvenanceClaim {
+  if (own !== 'unknown' || depth > 4) return own;
+  const manifests = (store.manifests ?? {}) as Record<string, Record<string, unknown>>;
+  const ingredients = Array.isArray(manifest.ingredients) ? (manifest.ingredients as Array<Record<string, unknown>>) : [];
+  let best: ProvenanceClaim = 'unknown';
+  for (const ing of ingredients.slice(0, 32)) {
+    const label = typeof ing.active_manifest === 'string' ? ing.active_manifest : undefined;
+    const m = label ? manifests[label] : undefined;
+    if (!m) continue;
+    const c = claimWithIngredients(claimOfActions(manifestActions(m)), m, store, depth + 1);
+    if (c === 'ai-generated') return 'ai-generated';
+    if (c === 'ai-edited') best = 'ai-edited';
+  }
+  return best;
+}
+
+/**
  * Reads and verifies the C2PA manifest store in `bytes`.
  * @param bytes the whole file
  * @param mime its MIME type (`image/jpeg`, `image/png`, `image/webp`, `image/avif`, `image/heif`)
@@ -176,7 +208,11 @@ export async function verifyC2pa(bytes: Uint8Array, mime: string, trustAnchors?:
     // `valid` here is about the claim signer: a CAWG identity assertion whose own credential is not trusted
     // (`cawg.*.untrusted`, an identity statement about the creator, checked against other anchors) lowers
     // c2pa-rs's state to Valid without touching the claim signature, so it does not make the claim untrusted.
-    const invalid = state === 'Invalid' || (state !== 'Trusted' && state !== 'Valid' && failureCodes.some((c) => !c.endsWith('.untrusted')));
+    // Failures about the signer's certificate only (not on this trust list, expired, no revocation answer, no
+    // trusted time stamp) leave the claim signature and the hard binding intact: the bytes are as signed, only
+    // the signer cannot be vouched for here. Those are `untrusted`, not `invalid` (which says: altered/broken).
+    const credentialOnly = failureCodes.length > 0 && failureCodes.every(isCredentialFailure);
+    const invalid = (state === 'Invalid' && !credentialOnly) || (state !== 'Trusted' && state !== 'Valid' && state !== 'Invalid' && failureCodes.some((c) => !c.endsWith('.untrusted')));
     const onlyIdentityUntrusted = state === 'Valid' && failureCodes.length > 0 && failureCodes.every((c) => c.startsWith('cawg.') && c.endsWith('.untrusted'));
     const validation: ProvenanceValidation = invalid ? 'invalid' : state === 'Trusted' || onlyIdentityUntrusted ? 'valid' : 'untrusted';
     const sig = (manifest.signature_info ?? {}) as Record<string, unknown>;
@@ -184,7 +220,7 @@ export async function verifyC2pa(bytes: Uint8Array, mime: string, trustAnchors?:
     const info = Array.isArray(manifest.claim_generator_info) ? (manifest.claim_generator_info[0] as Record<string, unknown>) : undefined;
     const claimGenerator = agentName(info, []) ?? (typeof manifest.claim_generator === 'string' ? manifest.claim_generator : undefined);
     const actions = manifestActions(manifest);
-    const claim = claimOfActions(actions);
+    const claim = claimWithIngredients(claimOfActions(actions), manifest, store);
     const created = actions.find((a) => a.action === 'c2pa.created');
     const generator = created?.softwareAgent ?? actions.find((a) => a.softwareAgent && (AI_SOURCE_TYPES.has(a.digitalSourceType ?? '') || AI_EDIT_SOURCE_TYPES.has(a.digitalSourceType ?? '')))?.softwareAgent;
     const fields: Record<string, string> = { 'C2PA validation_state': state };

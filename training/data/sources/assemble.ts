@@ -139,7 +139,7 @@ function resolveField<T>(v: T | ((p: string) => T | undefined), path: string): T
 /** Compiled rules of an entry: returns the first matching rule for a path. */
 export function ruleMatcher(entry: SourceEntry): (path: string) => SourceEntry['rules'][number] | undefined {
   const compiled = entry.rules.map((r) => ({ r, m: picomatch(r.pattern, { nocase: true, dot: true }) }));
-  return (path) => compiled.find((c) => c.m(path))?.r;
+  return (path) => compiled.find((c) => c.m(path) && (c.r.kind !== 'exclude' || !c.r.files || c.r.files.has(path)))?.r;
 }
 
 /**
@@ -241,10 +241,10 @@ export async function selectItems(opts: AssembleOptions): Promise<AssembleResult
     const minSide = entry.minSide ?? 64;
     const taken: Item[] = [];
     try {
-      for (const { file, rule } of cands) {
+      for (const { file, rule } of cands) for (const crop of rule.tiles ?? [rule.crop]) {
         if (entry.maxFiles !== undefined && taken.length >= entry.maxFiles) { bump(rep, 'over-max-files'); continue; }
-        const cropBox: CropBox | undefined = parseCropBox(rule.crop);
-        const key = `${file.oid}${file.member ? `!${file.member}` : ''}:${rule.crop ?? ''}`;
+        const cropBox: CropBox | undefined = parseCropBox(crop);
+        const key = `${file.oid}${file.member ? `!${file.member}` : ''}:${crop ?? ''}`;
         let c = cache.get(key);
         if (!c) {
           const blob = await reader.read(file.oid);
@@ -264,7 +264,8 @@ export async function selectItems(opts: AssembleOptions): Promise<AssembleResult
         const side = Math.min(cropBox?.width ?? info.width, cropBox?.height ?? info.height);
         if (side < minSide) { bump(rep, 'too-small', `${file.path}: ${info.width}x${info.height}`); continue; }
         if (info.greyStd < 2) { bump(rep, 'blank', file.path); continue; }
-        const dupOf = shas.get(c.sha256);
+        const shaKey = crop ? `${c.sha256}:${crop}` : c.sha256;
+        const dupOf = shas.get(shaKey);
         if (dupOf) { bump(rep, dupOf.startsWith('devset:') ? 'exact-dup-devset' : 'exact-dup', `${file.path} = ${dupOf}`); continue; }
         const nd = near.find(info.dhash, info.phash, info.thumb);
         if (nd) { bump(rep, nd.owner.startsWith('devset:') ? 'near-dup-devset' : 'near-dup', `${file.path} ≈ ${nd.owner} (d${nd.dDist}/p${nd.pDist}/r${nd.corr.toFixed(3)})`); continue; }
@@ -273,13 +274,13 @@ export async function selectItems(opts: AssembleOptions): Promise<AssembleResult
         const category = resolveField(rule.category, file.path);
         const trust = resolveField(rule.trust, file.path);
         if (!generator || !family || !category || !trust) { bump(rep, 'excluded-by-rule'); rep.excludedByRule['rule gave no generator/family/category'] = (rep.excludedByRule['rule gave no generator/family/category'] ?? 0) + 1; continue; }
-        const owner = `${entry.id}:${file.path}`;
-        shas.set(c.sha256, owner);
+        const owner = `${entry.id}:${file.path}${crop ? `#${crop}` : ''}`;
+        shas.set(shaKey, owner);
         near.add(info.dhash, info.phash, owner, info.thumb);
         const item: Item = {
           source: entry.id, repo: entry.repo, commit: entry.commit, mode: entry.mode ?? 'tree', oid: file.oid,
           originalPath: file.path, member: file.member, path: '', sha256: c.sha256, bytes: c.bytes, label: rule.label, generator, family, category,
-          trust, licence: entry.licence, crop: rule.crop ?? '', notes: rule.note ?? '',
+          trust, licence: entry.licence, crop: crop ?? '', notes: rule.note ?? '',
           group: rule.group?.(file.path) ?? '', info,
         };
         taken.push(item);
@@ -320,7 +321,7 @@ export const MANIFEST_COLUMNS = [
 
 export const LOCK_COLUMNS = [
   'source', 'repo', 'commit', 'mode', 'git_object', 'original_path', 'path', 'sha256', 'bytes', 'label', 'generator',
-  'family', 'category', 'trust', 'crop',
+  'family', 'category', 'trust', 'crop', 'license', 'group', 'notes',
 ] as const;
 
 function cell(v: string | number): string {
@@ -340,10 +341,11 @@ export function manifestText(items: Item[]): string {
 export function lockText(items: Item[]): string {
   const rows = items.map((it) => [
     it.source, it.repo, it.commit, it.mode, it.oid, it.originalPath, it.path, it.sha256, it.bytes, it.label, it.generator,
-    it.family, it.category, it.trust, it.crop,
+    it.family, it.category, it.trust, it.crop, it.licence, it.group, it.notes,
   ].map(cell).join('\t'));
   return [
-    '# SynthScreen training-data lock file: one row per file of the assembled set. Rebuild: `npm run data -- assemble`;',
+    '# SynthScreen training-data lock file: one row per file of the assembled set (git_object = blob id; original_path',
+    '# <zip>!<member> = a member of that zip blob). Rebuild exactly these files: `npm run data -- rebuild --out <dir>`;',
     '# check a folder: `npm run data -- verify --out <dir>`. Images are not committed; each row names its public source.',
     LOCK_COLUMNS.join('\t'), ...rows,
   ].join('\n') + '\n';
@@ -408,14 +410,16 @@ export async function materialize(items: Item[], out: string, snapshots: string,
   }
   // Stale files in the source folders of this set.
   for (const src of new Set(items.map((it) => it.source))) {
+    let stale = 0;
     for (const label of ['real', 'synthetic']) {
       const dir = join(out, src, label);
       if (!existsSync(dir)) continue;
       for (const f of await readdir(dir)) {
         const p = resolve(dir, f);
-        if (!wanted.has(p)) { await rm(p, { force: true }); log(`removed stale ${relative(out, p)}`); }
+        if (!wanted.has(p)) { await rm(p, { force: true }); stale++; }
       }
     }
+    if (stale) log(`${src}: removed ${stale} stale file(s) under ${relative(out, join(out, src))}/`);
   }
   await writeFile(join(out, 'MANIFEST.tsv'), manifestText(items));
   return written;
@@ -459,4 +463,54 @@ export async function verifyAgainstLock(out: string, lockTextContent: string, re
     for (const p of bySha.keys()) res.manifestMismatch.push(`${p}: in the lock file, not in MANIFEST.tsv`);
   }
   return res;
+}
+
+/**
+ * Rebuilds exactly the files of a lock file (no registry, no de-duplication): each row's blob is read from the
+ * snapshot of its repository (cloned at its commit with `clone`), checked against its sha256, and written to its
+ * path; `MANIFEST.tsv` is written from the lock rows plus the decoded size.
+ * @returns the items, or throws on the first missing repository, blob or sha256 mismatch
+ * @throws {Error} naming the row that failed
+ */
+export async function rebuildFromLock(lockTextContent: string, out: string, snapshots: string, opts: { clone?: boolean; reservedFile?: string; log?: (s: string) => void } = {}): Promise<Item[]> {
+  const rows = parseLock(lockTextContent);
+  const reserved = await loadReserved(opts.reservedFile);
+  const items: Item[] = [];
+  const readers = new Map<string, BlobReader>();
+  try {
+    for (const r of rows) {
+      const mode = r.mode as 'tree' | 'history';
+      const refusal = sourceRefusal(reserved, r.repo!, r.commit!, mode);
+      if (refusal || isPathReserved(reserved, r.repo!, r.original_path!)) throw new Error(`${r.repo}:${r.original_path}: refused (${refusal ?? 'reserved path'})`);
+      let reader = readers.get(r.repo!);
+      if (!reader) {
+        let gitDir = findGitDir(snapshots, r.repo!);
+        if (!gitDir && opts.clone) gitDir = cloneBare(snapshots, r.repo!, r.commit!);
+        if (!gitDir) throw new Error(`no snapshot of ${r.repo} under ${snapshots} (use --clone with the internet)`);
+        reader = new BlobReader(gitDir);
+        readers.set(r.repo!, reader);
+      }
+      const bang = r.original_path!.indexOf('!');
+      const member = bang >= 0 ? r.original_path!.slice(bang + 1) : undefined;
+      const blob = await reader.read(r.git_object!);
+      const bytes = blob && member ? archiveMember(blob, member) : blob;
+      if (!bytes) throw new Error(`${r.repo}:${r.original_path}: blob ${r.git_object} absent`);
+      if (sha256(bytes) !== r.sha256) throw new Error(`${r.repo}:${r.original_path}: sha256 differs from the lock file`);
+      const dest = resolve(out, r.path!);
+      await mkdir(dirname(dest), { recursive: true });
+      await writeFile(dest, bytes);
+      const info = await imageInfo(bytes, parseCropBox(r.crop || undefined));
+      items.push({
+        source: r.source!, repo: r.repo!, commit: r.commit!, mode, oid: r.git_object!, originalPath: r.original_path!, member,
+        path: r.path!, sha256: r.sha256!, bytes: bytes.length, label: r.label as Label, generator: r.generator!,
+        family: r.family as Family, category: r.category as Category, trust: r.trust as Trust, licence: r.license ?? '',
+        crop: r.crop ?? '', notes: r.notes ?? '', group: r.group ?? '', info,
+      });
+    }
+  } finally {
+    for (const rd of readers.values()) rd.close();
+  }
+  await writeFile(join(out, 'MANIFEST.tsv'), manifestText(items));
+  opts.log?.(`rebuilt ${items.length} files from the lock file`);
+  return items;
 }

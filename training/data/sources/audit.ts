@@ -4,6 +4,7 @@
  * per generator, family and category × label with the 1:3 class-ratio check; and what was skipped and why.
  */
 import type { Item, SourceReport } from './assemble';
+import { balanceSample } from './balance';
 import type { Label } from './types';
 
 /** Facts of one source × label cell. */
@@ -17,6 +18,14 @@ export interface CellStats {
   medianJpegQuality: number | null;
   /** Fraction 0..1 of files carrying each metadata block. */
   exif: number; xmp: number; icc: number; c2pa: number; pngText: number;
+}
+
+/**
+ * The model a generator string names, without its parenthesised variant: `Kolors (ControlNet)` → `Kolors`,
+ * `SD.Next reference preview: X` → `X`. Used to count models conservatively.
+ */
+export function baseGenerator(g: string): string {
+  return g.replace(/^SD\.Next reference preview: /, '').replace(/^Book_Visualizer: /, '').replace(/\s*\(.*$/, '').trim();
 }
 
 function median(xs: number[]): number {
@@ -111,7 +120,9 @@ export function auditMarkdown(items: Item[], reports: SourceReport[]): string {
   const realSources = new Set(items.filter((i) => i.label === 'real').map((i) => i.source)).size;
   L.push('## Totals', '');
   L.push(`- images: ${items.length} (real ${real}, synthetic ${synth})`);
-  L.push(`- synthetic generators: ${gens.size} named, ${gen5} with ≥ 5 images (target ≥ 25 with ≥ 5; ≥ 4,000 synthetic)`);
+  const bases = group(items.filter((i) => i.label === 'synthetic' && i.family !== 'unknown'), (i) => baseGenerator(i.generator));
+  const base5 = [...bases.values()].filter((l) => l.length >= 5).length;
+  L.push(`- synthetic generators: ${gens.size} generator strings, ${gen5} with ≥ 5 images; counted conservatively (variants of one model merged by dropping the parenthesis, unattributed/unknown-family strings left out): ${bases.size} models, **${base5} with ≥ 5 images** (target ≥ 25 with ≥ 5; ≥ 4,000 synthetic)`);
   L.push(`- real sources: ${realSources} (target ≥ 10; ≥ 8,000 real)`);
   const trust = group(items, (i) => `${i.label}/${i.trust}`);
   L.push(`- trust: ${[...trust.entries()].sort().map(([k, v]) => `${k} ${v.length}`).join(', ')}`, '');
@@ -149,8 +160,15 @@ export function auditMarkdown(items: Item[], reports: SourceReport[]): string {
   for (const [cat, list] of [...group(items, (i) => i.category).entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const r = list.filter((i) => i.label === 'real').length, s = list.length - r;
     const ratio = r && s ? Math.max(r, s) / Math.min(r, s) : Infinity;
-    L.push(`| ${cat} | ${r} | ${s} | ${Number.isFinite(ratio) ? ratio.toFixed(2) : '∞'} | ${ratio <= 3 ? 'yes' : 'no: `balance.ts` samples it to 1:3'} |`);
+    const verdict = ratio <= 3 ? 'yes' : Number.isFinite(ratio) ? `no: \`balanceSample\` keeps ${Math.floor(3 * Math.min(r, s))} of the ${r > s ? 'real' : 'synthetic'}` : 'no: one class only, dropped by `balanceSample` (unless `singleClass: \'keep\'`)';
+    L.push(`| ${cat} | ${r} | ${s} | ${Number.isFinite(ratio) ? ratio.toFixed(2) : '∞'} | ${verdict} |`);
   }
+  const { kept, report } = balanceSample(items.map((i) => ({ path: i.path || `${i.source}:${i.originalPath}`, label: i.label, category: i.category, source: i.source })));
+  const keptReal = kept.filter((k) => k.label === 'real').length;
+  L.push('', '### What category-balanced sampling keeps', '', '`balanceSample` defaults (1:3, single-class categories dropped, seed 1234; `npm run data -- balance --out <dir>` prints the same, with `--cap`/`--keep-single` variants):', '');
+  L.push('| category | kept real | kept synthetic |', '|---|---|---|');
+  for (const c of report) L.push(`| ${c.category} | ${c.keptReal} | ${c.keptSynthetic} |`);
+  L.push('', `Kept ${kept.length} of ${items.length}: real ${keptReal}, synthetic ${kept.length - keptReal}.`);
   L.push('', '## Per generator (synthetic)', '', '| generator | family | n | sources |', '|---|---|---|---|');
   for (const [g, list] of [...gens.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1))) {
     L.push(`| ${g.replace(/\|/g, '/')} | ${list[0]!.family} | ${list.length} | ${[...new Set(list.map((i) => i.source))].join(', ')} |`);
@@ -174,8 +192,8 @@ export function auditMarkdown(items: Item[], reports: SourceReport[]): string {
 /** A short plain-text summary for the terminal. */
 export function auditSummary(items: Item[]): string {
   const real = items.filter((i) => i.label === 'real').length;
-  const gens = group(items.filter((i) => i.label === 'synthetic'), (i) => i.generator);
+  const gens = group(items.filter((i) => i.label === 'synthetic' && i.family !== 'unknown'), (i) => baseGenerator(i.generator));
   const gen5 = [...gens.values()].filter((l) => l.length >= 5).length;
   const realSources = new Set(items.filter((i) => i.label === 'real').map((i) => i.source)).size;
-  return `images ${items.length}: real ${real} from ${realSources} sources; synthetic ${items.length - real} from ${gens.size} generators (${gen5} with ≥5)`;
+  return `images ${items.length}: real ${real} from ${realSources} sources; synthetic ${items.length - real}; ${gens.size} attributed models (${gen5} with ≥ 5 images)`;
 }

@@ -132,6 +132,6 @@ export function balanceWeights<R extends BalanceRow>(rows: R[]): number[] {
  * Maps a manifest record (`training/data/manifest.ts` `Rec`) onto a `BalanceRow`: category from the
  * `category` column (`mixed` when absent).
  */
-export function balanceKeyOf(rec: { path: string; label: Label; source: string; extra: Record<string, string> }): BalanceRow & { rec: typeof rec } {
+export function balanceKeyOf<T extends { path: string; label: Label; source: string; extra: Record<string, string> }>(rec: T): BalanceRow & { rec: T } {
   return { path: rec.path, label: rec.label, source: rec.source, category: rec.extra.category || 'mixed', rec };
 }

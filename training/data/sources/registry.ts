@@ -9,6 +9,7 @@
  * unlabelled or ambiguous.
  */
 import { familyOfModel } from './generators';
+import { GRID_FILES } from './grid-files';
 import { SONGGUOXS_NANO_BANANA_PRO, SONGGUOXS_Z_IMAGE_TURBO } from './songguoxs-models';
 import type { Category, Family, SourceEntry } from './types';
 
@@ -19,11 +20,11 @@ export function stem(path: string): string {
   return path.replace(/^.*\//, '').replace(/\.[^.]+$/, '');
 }
 
-/** Group key from a regex capture of the path (paired real/AI images, photo series). */
+/** Group key from a regex capture of the path (paired real/AI images, photo series); numbers lose leading zeros. */
 function groupBy(re: RegExp, prefix: string): (p: string) => string | undefined {
   return (p) => {
     const m = re.exec(p);
-    return m ? `${prefix}:${m[1]}` : undefined;
+    return m ? `${prefix}:${m[1]!.replace(/^0+(?=\d)/, '')}` : undefined;
   };
 }
 
@@ -61,10 +62,14 @@ function pixmindCategory(p: string): Category | undefined {
 export const REGISTRY: SourceEntry[] = [
   // ───────────────────────────── A: sources with AI-generated images ─────────────────────────────
   {
-    id: 'sdnext-reference', census: 'A6', repo: 'vladmandic/sdnext', commit: '058a7f0cf326f39c0135c6257d7b7e61073e51fd',
+    id: 'sdnext-reference', census: 'A6', repo: 'vladmandic/sdnext', commit: '058a7f0cf326f39c0135c6257d7b7e61073e51fd', mode: 'history',
     licence: 'Apache-2.0 (repo LICENSE)',
-    confounds: 'Every file 512x512 JPEG of similar quality: re-encode the real class the same way. One preview per model; some entries are quantised variants of one model.',
+    confounds: 'Every file 512x512 JPEG of similar quality: re-encode the real class the same way. History mode: every preview a catalogue entry ever had (1-3 per model; re-encodes of one preview removed as near duplicates); some entries are quantised variants of one model. Many previews carry the model name as text in the image; one is a "blocked by safety filter" placeholder; grid previews are left out.',
     rules: [
+      {
+        kind: 'exclude', reason: 'grid of several outputs (seam detection, then looked at, 2026-12-04); OmniGen\'s also holds real inputs',
+        pattern: 'models/Reference/{PixArt-alpha--PixArt-XL-2-1024-MS,Shitao--OmniGen-v1,Tencent-Hunyuan--HunyuanDiT-v1.2-Distilled,XCLiu--instaflow_0_9B_from_sd_1_5,hunyuanvideo-community--HunyuanImage-2.1-Diffusers,playgroundai--playground-v2-1024px-aesthetic,playgroundai--playground-v2-256px-base,playgroundai--playground-v2-512px-base,sdxl_turbo,stabilityai--stable-diffusion-2-1-base,stabilityai--stable-video-diffusion-img2vid-xt}.jpg',
+      },
       {
         kind: 'include', pattern: `models/Reference/*.${IMG}`, label: 'synthetic', trust: 'medium',
         // Edit, video and subject-driven models are left out: their preview may contain a real input.
@@ -159,6 +164,7 @@ export const REGISTRY: SourceEntry[] = [
     licence: 'CC0 1.0',
     confounds: 'Collected from X; stylised prompts; many files >4 MiB absent.',
     rules: [
+      { kind: 'exclude', pattern: '**', files: GRID_FILES['midjourney-v7-gallery'], reason: 'grid/collage of several outputs (grid-files.ts)' },
       { kind: 'include', pattern: `docs/x-twitter-images/*.${IMG}`, label: 'synthetic', generator: 'Midjourney v7', family: 'closed-midjourney', category: 'mixed', trust: 'medium' },
       { kind: 'include', pattern: `{docs/,}images/**/*.${IMG}`, label: 'synthetic', generator: 'Midjourney v7', family: 'closed-midjourney', category: pixmindCategory, trust: 'medium' },
     ],
@@ -194,6 +200,7 @@ export const REGISTRY: SourceEntry[] = [
     licence: 'Apache-2.0 (repo LICENSE; README badge says CC BY 4.0)',
     confounds: 'Edit outputs (input → output): figurines, stylised edits; inputs (not all photographs) and case cover composites are left out.',
     rules: [
+      { kind: 'exclude', pattern: '**', files: GRID_FILES['picotrex-nano-banana'], reason: 'grid/collage of several outputs (grid-files.ts)' },
       { kind: 'exclude', pattern: 'images/*/input*', reason: 'edit input (photo, drawing or screenshot)' },
       { kind: 'exclude', pattern: 'images/*/case.*', reason: 'case cover composite (input + output)' },
       { kind: 'exclude', pattern: 'images/logo.*', reason: 'logo' },
@@ -206,6 +213,8 @@ export const REGISTRY: SourceEntry[] = [
     licence: 'CC BY 4.0 (NOTICE)',
     confounds: 'Only the tree of this commit (its history holds copies of a reserved gallery and is refused). WebP/PNG edit outputs; docs/images duplicates cases/ (exact duplicates removed).',
     rules: [
+      { kind: 'exclude', pattern: '**', files: GRID_FILES['muset-nbpro'], reason: 'grid/collage of several outputs (grid-files.ts)' },
+      { kind: 'exclude', pattern: 'case-template/**', reason: 'template leftover (the census found one file here identical to a file of a reserved gallery)' },
       { kind: 'exclude', pattern: '**/input*', reason: 'edit input' },
       { kind: 'exclude', pattern: '**/case.*', reason: 'case cover (may be a composite with the input)' },
       { kind: 'include', pattern: `{cases,docs/images}/*/*.output.*.${IMG}`, label: 'synthetic', generator: 'Nano Banana Pro (Gemini 3 Pro Image)', family: 'closed-google', category: 'mixed', trust: 'medium', group: groupBy(/\/(\d+)\/\d+\.output/, 'muset') },
@@ -216,6 +225,7 @@ export const REGISTRY: SourceEntry[] = [
     licence: 'none stated',
     confounds: 'Posters, infographics, text, collages and stylised 3-D re-saved from X; 210 images have a model name in data/prompts.json (Nano Banana Pro), the rest are unattributed (GPT-4o era, later Nano Banana Pro / GPT-5 / Grok / Doubao). Some may embed reference photos.',
     rules: [
+      { kind: 'exclude', pattern: '**', files: GRID_FILES['songguoxs-gallery'], reason: 'grid/collage of several outputs (grid-files.ts)' },
       { kind: 'exclude', pattern: 'assets/**', reason: 'site asset' },
       {
         kind: 'include', pattern: `images/*.${IMG}`, label: 'synthetic', category: 'mixed',
@@ -223,6 +233,14 @@ export const REGISTRY: SourceEntry[] = [
         family: (p) => (SONGGUOXS_NANO_BANANA_PRO.has(p) ? 'closed-google' : SONGGUOXS_Z_IMAGE_TURBO.has(p) ? 'other-diffusion' : 'unknown'),
         trust: (p) => (SONGGUOXS_NANO_BANANA_PRO.has(p) || SONGGUOXS_Z_IMAGE_TURBO.has(p) ? 'medium' : 'low'),
       },
+    ],
+  },
+  {
+    id: 'sfhq-t2i-figures', census: 'A16', repo: 'SelfishGene/SFHQ-T2I-dataset', commit: 'a8064474a09cbcec27a498f5bf51ad08298ba47c',
+    licence: 'MIT (repo)',
+    confounds: 'Only figures: two captioned, downscaled face tiles per model figure and search-result collages. Not used until per-figure tile boxes are measured (crop rule).',
+    rules: [
+      { kind: 'exclude', pattern: 'figures/**', reason: 'captioned collage (tiles not cropped yet)' },
     ],
   },
   {
@@ -307,6 +325,15 @@ export const REGISTRY: SourceEntry[] = [
     ],
   },
   {
+    id: 'flux1-grids', census: 'C', repo: 'black-forest-labs/flux', commit: '802fb4713906133fcbd0d8dc5351620ca4773036',
+    licence: 'Apache-2.0 (repo code); FLUX.1 [schnell] outputs Apache-2.0, [dev] outputs per its licence',
+    confounds: 'README mosaics of five FLUX.1 samples each, cut into tiles with a ~30 px inset (tile boxes measured on the mosaic); the mosaic was re-encoded as one JPEG. grid.jpg (model not stated per tile) and edit/inpainting demos are left out.',
+    rules: [
+      { kind: 'include', pattern: 'assets/dev_grid.jpg', label: 'synthetic', generator: 'FLUX.1 [dev]', family: 'flux', category: 'mixed', trust: 'high', tiles: ['32,32,1619,687', '1728,32,1452,687', '32,797,829,1050', '938,797,1519,1050', '2537,797,643,1050'] },
+      { kind: 'include', pattern: 'assets/schnell_grid.jpg', label: 'synthetic', generator: 'FLUX.1 [schnell]', family: 'flux', category: 'mixed', trust: 'high', tiles: ['32,32,1510,655', '1619,32,1561,655', '32,764,1503,1083', '1612,764,839,1083', '2531,764,649,1083'] },
+    ],
+  },
+  {
     id: 'ldm-inpainting-inputs', census: 'C', repo: 'CompVis/latent-diffusion', commit: 'a506df5756472e2ebaf9078affdde2c4f1502cd4',
     licence: 'MIT (repo); Unsplash/Flickr photos',
     confounds: 'The real photos given as inpainting examples (Unsplash/Flickr names); masks left out.',
@@ -347,7 +374,7 @@ export const REGISTRY: SourceEntry[] = [
     licence: 'none stated (owner\'s portfolio)',
     confounds: 'One photographer, Canon EOS 6D II / 80D (EXIF); large files; several resized copies of one photo over history (near duplicates removed).',
     rules: [
-      { kind: 'include', pattern: `resource/photo/**/*.${IMG}`, label: 'real', generator: 'real: DSLR portfolio (Canon EOS 6D II / 80D)', family: 'real', category: 'mixed', trust: 'high' },
+      { kind: 'include', pattern: `{resource,site/asset/image,source/data/resource}/photo/**/*.${IMG}`, label: 'real', generator: 'real: DSLR portfolio (Canon EOS 6D II / 80D)', family: 'real', category: 'mixed', trust: 'high' },
     ],
   },
   {
@@ -365,7 +392,12 @@ export const REGISTRY: SourceEntry[] = [
     rules: [
       { kind: 'exclude', pattern: 'public/favicons/**', reason: 'icon' },
       { kind: 'exclude', pattern: 'public/images/{thumbnails,low}/**', reason: 'smaller copy of a hi/mid image' },
-      { kind: 'include', pattern: `public/{images,editorials}/**/*.${IMG}`, label: 'real', generator: 'real: web photography portfolio (provenance unknown)', family: 'real', category: 'mixed', trust: 'low' },
+      { kind: 'exclude', pattern: 'public/images/{dropdown,hi/about,hi/link-cover}.*', reason: 'site graphic' },
+      {
+        kind: 'include', pattern: `public/{images,editorials}/**/*.${IMG}`, label: 'real', generator: 'real: web photography portfolio (provenance unknown)', family: 'real', trust: 'low',
+        // The file names carry the portfolio section; a contact sheet of each was looked at (2026-12-04).
+        category: (p) => (/\/(photoshoots|music|sports)-/.test(p) ? 'people' : /\/lifestyle-/.test(p) ? 'street-city' : /\/(nature|dolomites|tanzania)-/.test(p) ? 'landscape-nature' : 'mixed'),
+      },
     ],
   },
   {
@@ -419,6 +451,49 @@ export const REGISTRY: SourceEntry[] = [
       { kind: 'include', pattern: 'PetImages/{Cat,Dog}/*.jpg', label: 'real', generator: 'real: Microsoft PetImages (Asirra)', family: 'real', category: 'pets-animals', trust: 'high' },
     ],
   },
+  {
+    id: 'food101-subset', census: 'new', repo: 'srohit0/food_mnist', commit: 'e6cdf589a9937cf7fcb53d3a86df053be452e1f5',
+    licence: 'Food-101 (Foodspotting photos; research / fair use)',
+    confounds: 'Food-101 photos of 10 dishes, rescaled by the author to ≤512 px long side; the only bulk real food source; pool capped.',
+    maxFiles: 1500,
+    rules: [
+      { kind: 'exclude', pattern: 'images/*.*', reason: 'collage figure' },
+      { kind: 'include', pattern: 'images/*/*.jpg', label: 'real', generator: 'real: Food-101 (foodspotting.com photos)', family: 'real', category: 'food', trust: 'high' },
+    ],
+  },
+  {
+    id: 'viton-models', census: 'C', repo: 'levihsu/OOTDiffusion', commit: '13ef0faba266cdde9febc8ad39be2395bbb89d9c',
+    licence: 'VITON-HD / Dress Code dataset photos (research use)',
+    confounds: 'Real fashion-model photos from VITON-HD (NNNNN_00) and Dress Code (NNNNNN_0) used as try-on inputs; garments and try-on outputs (part real) are left out.',
+    rules: [
+      { kind: 'include', pattern: 'run/examples/model/+([0-9])_0{,0}.jpg', label: 'real', generator: 'real: VITON-HD / Dress Code model photos', family: 'real', category: 'people', trust: 'high' },
+    ],
+  },
+  {
+    id: 'idm-vton-models', census: 'C', repo: 'yisol/IDM-VTON', commit: '0d5f3ec2d737487a9bb24e4100936ad254780383',
+    licence: 'VITON-HD dataset photos (research use)',
+    confounds: 'Real VITON-HD model photos used as try-on inputs (near duplicates of the OOTDiffusion copies removed).',
+    rules: [
+      { kind: 'include', pattern: 'gradio_demo/example/human/+([0-9])_00.jpg', label: 'real', generator: 'real: VITON-HD / Dress Code model photos', family: 'real', category: 'people', trust: 'high' },
+    ],
+  },
+  {
+    id: 'catvton-models', census: 'C', repo: 'Zheng-Chong/CatVTON', commit: '3b795364a4d2f3b5adb365f39cdea376d20bc53c',
+    licence: 'Dress Code dataset photo (research use)',
+    confounds: 'Only the Dress Code-named person photo is taken; "model_N" and named persons are of unclear origin (possibly generated).',
+    rules: [
+      { kind: 'include', pattern: 'resource/demo/example/person/*/+([0-9])_0.jpg', label: 'real', generator: 'real: VITON-HD / Dress Code model photos', family: 'real', category: 'people', trust: 'high' },
+    ],
+  },
+  {
+    id: 'photomaker-refs', census: 'C', repo: 'TencentARC/PhotoMaker', commit: '060b4fcb10b76a4554edf565d6106b7e36c968f0',
+    licence: 'none stated; photos of public figures used as identity references',
+    confounds: 'Celebrity reference photos (press/web); the Newton references (paintings/engravings), the statue and the pose reference are left out.',
+    rules: [
+      { kind: 'exclude', pattern: 'examples/newton_man/**', reason: 'paintings/engravings, not photos' },
+      { kind: 'include', pattern: `examples/{scarletthead_woman,yangmi_woman,lenna_woman}/*.${IMG}`, label: 'real', generator: 'real: public-figure reference photos (PhotoMaker examples)', family: 'real', category: 'faces', trust: 'medium' },
+    ],
+  },
   // ───────────────────────────── D: leftovers of repositories the developer set uses ─────────────────────────────
   {
     id: 'dcsan-imagen-more', census: 'D', repo: 'dcsan/imagen', commit: 'c6f37ebed13ee57a51055235c70621c6ae80521f',
@@ -470,10 +545,12 @@ export const REGISTRY: SourceEntry[] = [
   },
   {
     id: 'denoising-photos', census: 'D', repo: 'majedelhelou/denoising_datasets', commit: '58234876fef6f1b56306705c78dfd40cdb837b86',
-    licence: 'none stated; SUN database / Urban100 (Flickr) photos for research use',
-    confounds: 'Urban100: ~1.4 MB PNG of buildings; Sun-Hays: 1024 px JPEG scenes. Set5/Set14 (reserved) are never read; Manga109 (drawings) and BSD68 (in the developer set) are left out.',
+    licence: 'none stated; SUN database / Urban100 (Flickr) photos and Manga109 pages for research use',
+    confounds: 'Urban100: ~1.4 MB PNG of buildings; Sun-Hays: 1024 px JPEG scenes; CManga109: human-drawn manga pages (real = not AI-generated; not photos). Set5/Set14 (reserved) are never read; BSD68 (in the developer set) is left out.',
     rules: [
-      { kind: 'exclude', pattern: '{Manga109,CManga109}/**', reason: 'drawings, not photos' },
+      { kind: 'exclude', pattern: 'Manga109/**', reason: 'grey copy of CManga109' },
+      // Human-drawn art is "not AI-generated": the only real counterpart to the many stylised synthetic images.
+      { kind: 'include', pattern: 'CManga109/*.png', label: 'real', generator: 'real (human-drawn): Manga109 colour manga pages', family: 'real', category: 'art-illustration', trust: 'high', note: 'human-drawn illustration, not a photo' },
       { kind: 'exclude', pattern: '{BSD68,CBSD68,Sun_Hays80,Urban100}/**', reason: 'grey copy, or already in the developer set' },
       { kind: 'include', pattern: 'CSun_Hays80/*.jpg', label: 'real', generator: 'real: Sun-Hays 80 (SUN database scene photos, colour set)', family: 'real', trust: 'high', category: (p) => (/street|canal|medina|phone_booth|subway|building|city|skyscraper|alley/.test(p) ? 'street-city' : /store|restaurant|hostel|brewery|warehouse|cockpit|room|kitchen|office|church/.test(p) ? 'indoor' : 'landscape-nature') },
       { kind: 'include', pattern: 'CUrban100/*.png', label: 'real', generator: 'real: Urban100 (Flickr building photos)', family: 'real', category: 'street-city', trust: 'high' },

@@ -9,8 +9,8 @@ import { zipSync } from 'fflate';
 import { createHash } from 'node:crypto';
 import { readManifest } from '../manifest';
 import { mulberry32 } from '../rng';
-import { assignPaths, lockText, materialize, parseLock, selectItems, verifyAgainstLock } from './assemble';
-import { auditMarkdown, classDifferences, cellStats } from './audit';
+import { assignPaths, lockText, materialize, parseLock, rebuildFromLock, selectItems, verifyAgainstLock } from './assemble';
+import { auditMarkdown, baseGenerator, classDifferences, cellStats } from './audit';
 import { familyOfModel } from './generators';
 import { estimateJpegQuality, hamming, imageInfo, isLfsPointer, jpegLumaTable, thumbCorrelation } from './imageinfo';
 import { NearDupIndex } from './neardup';
@@ -18,7 +18,7 @@ import { REGISTRY } from './registry';
 import { BUILTIN_RESERVED_TEXT, isPathReserved, isRepoReserved, loadReserved, parseReserved, sourceRefusal } from './reserved';
 import type { SourceEntry } from './types';
 import { validateRegistry } from './validate';
-import { SHARED_DIR } from '../../node/paths';
+import { REPO_ROOT, SHARED_DIR } from '../../node/paths';
 
 const RESERVED = parseReserved(BUILTIN_RESERVED_TEXT);
 
@@ -95,6 +95,22 @@ test('reserved list: whole repos, path prefixes with *, and reserved history', (
   assert.throws(() => parseReserved('not a repo line'), /cannot parse/);
 });
 
+test('a reserved-sources file is merged with the compiled-in list', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'reserved-'));
+  try {
+    const file = join(dir, 'reserved-sources.txt');
+    await writeFile(file, '# comment\nsomeone/new-gallery\ndcsan/imagen output/renders/*/ldif-\ndebian:some-package\n');
+    const merged = await loadReserved(file);
+    assert.equal(isRepoReserved(merged, 'someone/new-gallery'), true);
+    assert.equal(isPathReserved(merged, 'dcsan/imagen', 'output/renders/x/ldif-1.png'), true);
+    assert.equal(isPathReserved(merged, 'dcsan/imagen', 'output/renders/x/midj-1.png'), true);
+    assert.equal(isRepoReserved(merged, 'serengil/deepface'), true);
+    assert.equal((await loadReserved(join(dir, 'absent.txt'))).size, RESERVED.size);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('JPEG quality is read back from the quantisation table', async () => {
   const png = await picture(1);
   for (const q of [30, 60, 75, 90, 95]) {
@@ -147,6 +163,12 @@ test('families of catalogue model ids', () => {
   assert.equal(familyOfModel('Kwai-Kolors--Kolors-diffusers'), 'other-diffusion');
 });
 
+test('models are counted without their variant', () => {
+  assert.equal(baseGenerator('Kolors (ControlNet)'), 'Kolors');
+  assert.equal(baseGenerator('SD.Next reference preview: black-forest-labs--FLUX.1-dev'), 'black-forest-labs--FLUX.1-dev');
+  assert.equal(baseGenerator('Midjourney v7'), 'Midjourney v7');
+});
+
 test('audit flags class differences within a source', () => {
   const mk = (w: number, format: string, q: number | null, exif: boolean) => ({ info: { width: w, height: w, format, jpegQuality: q, exif, xmp: false, icc: false, c2pa: false, pngText: false } }) as never;
   const real = cellStats([mk(200, 'jpeg', 90, true), mk(220, 'jpeg', 92, true)]);
@@ -197,6 +219,8 @@ test('assembler: reads a bare repo at its commit, drops duplicates, pointers and
       'output/renders/a/dmin-1.png': Buffer.from('version https://git-lfs.github.com/spec/v1\noid sha256:00\nsize 1\n'),
       'output/renders/a/disco-1.png': Buffer.from('not an image'),
       'real/photo.jpg': await sharp(p4).jpeg({ quality: 88 }).toBuffer(),
+      'grid/g.png': await sharp({ create: { width: 512, height: 192, channels: 3, background: '#000' } })
+        .composite([{ input: await picture(16), left: 0, top: 0 }, { input: await picture(17), left: 256, top: 0 }]).png().toBuffer(),
       'output/set.zip': Buffer.from(zipSync({ 'inner/': new Uint8Array(0), 'inner/z.png': new Uint8Array(await picture(15)) })),
     });
     const reservedCommit = await bareRepo(snapshots, 'serengil/deepface', { 'x.png': p4 });
@@ -204,6 +228,7 @@ test('assembler: reads a bare repo at its commit, drops duplicates, pointers and
       {
         id: 'tiny', census: 'T', repo: 'dcsan/imagen', commit, licence: 'test', confounds: 'test', archives: ['output/set.zip'],
         rules: [
+          { kind: 'include', pattern: 'grid/*.png', label: 'synthetic', generator: 'grid', family: 'gan', category: 'faces', trust: 'high', tiles: ['0,0,256,192', '256,0,256,192'] },
           { kind: 'include', pattern: 'output/set.zip!inner/*.png', label: 'synthetic', generator: 'zipped', family: 'gan', category: 'faces', trust: 'low' },
           { kind: 'include', pattern: 'output/renders/*/*.{png,jpg}', label: 'synthetic', generator: (p) => p.replace(/^.*\//, '').split('-')[0], family: 'sd-1-2', category: 'art-illustration', trust: 'high' },
           { kind: 'include', pattern: 'real/*.jpg', label: 'real', generator: 'real: test', family: 'real', category: 'art-illustration', trust: 'medium' },
@@ -220,31 +245,43 @@ test('assembler: reads a bare repo at its commit, drops duplicates, pointers and
     assert.equal(tiny!.skipped['lfs-pointer'], 1);
     assert.equal(tiny!.skipped['not-decodable'], 1);
     // Path order: glid3-1.jpg comes first, so ldif-2.png is the near duplicate that is dropped.
-    assert.deepEqual(res.items.map((i) => i.originalPath).sort(), ['output/renders/a/glid3-1.jpg', 'output/renders/a/ldif-1.png', 'output/set.zip!inner/z.png', 'real/photo.jpg']);
+    assert.deepEqual(res.items.map((i) => i.originalPath).sort(), ['grid/g.png', 'grid/g.png', 'output/renders/a/glid3-1.jpg', 'output/renders/a/ldif-1.png', 'output/set.zip!inner/z.png', 'real/photo.jpg']);
     assert.match(tiny!.examples['near-dup']![0]!, /^output\/renders\/a\/ldif-2.png ≈ tiny:output\/renders\/a\/glid3-1.jpg/);
     assignPaths(res.items);
-    assert.deepEqual(res.items.map((i) => i.path).sort(), ['tiny/real/tiny-real-0001.jpg', 'tiny/synthetic/tiny-synthetic-0001.jpg', 'tiny/synthetic/tiny-synthetic-0002.png', 'tiny/synthetic/tiny-synthetic-0003.png']);
-    assert.equal(await materialize(res.items, out, snapshots), 4);
+    assert.deepEqual(res.items.map((i) => i.path).sort(), ['tiny/real/tiny-real-0001.jpg', 'tiny/synthetic/tiny-synthetic-0001.png', 'tiny/synthetic/tiny-synthetic-0002.png', 'tiny/synthetic/tiny-synthetic-0003.jpg', 'tiny/synthetic/tiny-synthetic-0004.png', 'tiny/synthetic/tiny-synthetic-0005.png']);
+    assert.equal(await materialize(res.items, out, snapshots), 6);
+    const tiles = res.items.filter((i) => i.originalPath === 'grid/g.png').map((i) => i.crop).sort();
+    assert.deepEqual(tiles, ['0,0,256,192', '256,0,256,192']);
     const zipped = res.items.find((i) => i.member === 'inner/z.png')!;
     assert.equal(zipped.sha256, createHash('sha256').update(await readFile(join(out, zipped.path))).digest('hex'));
     const lock = lockText(res.items);
     const rows = parseLock(lock);
-    assert.equal(rows.length, 4);
+    assert.equal(rows.length, 6);
     const row = rows.find((r) => r.original_path === 'real/photo.jpg')!;
     assert.equal(row.commit, commit);
     assert.equal(row.label, 'real');
     assert.equal(row.trust, 'medium');
     // The manifest reads with the project's reader; the extra columns land in `extra`.
     const recs = await readManifest(join(out, 'MANIFEST.tsv'));
-    assert.equal(recs.length, 4);
+    assert.equal(recs.length, 6);
+    // The two tiles of one grid share bytes, hence one split group.
+    const tileRecs = recs.filter((r) => r.originalPath === 'grid/g.png');
+    assert.equal(tileRecs[0]!.group, tileRecs[1]!.group);
+    assert.deepEqual(tileRecs.map((r) => r.crop?.x).sort(), [0, 256]);
     const rec = recs.find((r) => r.originalPath === 'real/photo.jpg')!;
     assert.deepEqual([rec.label, rec.source, rec.extra.family, rec.extra.category, rec.extra.trust, rec.extra.sha256], ['real', 'tiny', 'real', 'art-illustration', 'medium', row.sha256]);
-    assert.deepEqual(await verifyAgainstLock(out, lock), { checked: 4, missing: [], mismatched: [], reserved: [], manifestMismatch: [] });
+    assert.deepEqual(await verifyAgainstLock(out, lock), { checked: 6, missing: [], mismatched: [], reserved: [], manifestMismatch: [] });
     // A rerun is incremental (nothing rewritten) and gives the same lock.
     const again = await selectItems({ snapshots, out, registry });
     assignPaths(again.items);
     assert.equal(lockText(again.items), lock);
     assert.equal(await materialize(again.items, out, snapshots), 0);
+    // The lock alone rebuilds the same files and manifest.
+    const out2 = join(root, 'out2');
+    const rebuilt = await rebuildFromLock(lock, out2, snapshots);
+    assert.equal(rebuilt.length, 6);
+    assert.equal(await readFile(join(out2, 'MANIFEST.tsv'), 'utf8'), await readFile(join(out, 'MANIFEST.tsv'), 'utf8'));
+    assert.deepEqual((await verifyAgainstLock(out2, lock)).mismatched, []);
     // Tampering is caught.
     await writeFile(join(out, row.path!), Buffer.from('changed'));
     const bad = await verifyAgainstLock(out, lock);
@@ -254,5 +291,55 @@ test('assembler: reads a bare repo at its commit, drops duplicates, pointers and
     assert.match(audit, /\| forbidden \| serengil\/deepface @ .* \| refused/);
   } finally {
     await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('history mode reads every version of a path reachable from the commit; tree mode only the last', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'history-'));
+  try {
+    const work = join(root, 'work');
+    await mkdir(join(work, 'img'), { recursive: true });
+    sh(work, 'git', ['init', '-q']);
+    await writeFile(join(work, 'img', 'a.png'), await picture(21));
+    sh(work, 'git', ['add', '-A']);
+    sh(work, 'git', ['commit', '-q', '-m', 'v1']);
+    await writeFile(join(work, 'img', 'a.png'), await picture(22));
+    sh(work, 'git', ['commit', '-q', '-am', 'v2']);
+    const commit = sh(work, 'git', ['rev-parse', 'HEAD']);
+    const snapshots = join(root, 'snap');
+    await mkdir(join(snapshots, 'someone+hist'), { recursive: true });
+    sh(join(snapshots, 'someone+hist'), 'git', ['clone', '-q', '--bare', work, 'repo']);
+    const rule = { kind: 'include' as const, pattern: 'img/*.png', label: 'synthetic' as const, generator: 'g', family: 'gan' as const, category: 'faces' as const, trust: 'high' as const };
+    const base = { id: 'hist', census: 'T', repo: 'someone/hist', commit, licence: 't', confounds: 't', rules: [rule] };
+    const hist = await selectItems({ snapshots, out: join(root, 'o1'), registry: [{ ...base, mode: 'history' }] });
+    const tree = await selectItems({ snapshots, out: join(root, 'o2'), registry: [base] });
+    assert.equal(hist.items.length, 2);
+    assert.equal(new Set(hist.items.map((i) => i.oid)).size, 2);
+    assert.equal(tree.items.length, 1);
+    assert.equal(hist.items.every((i) => i.mode === 'history' && i.commit === commit), true);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('the committed lock file agrees with the registry and holds no reserved file', async () => {
+  const text = await readFile(join(REPO_ROOT, 'training', 'data', 'sources.lock.tsv'), 'utf8');
+  const rows = parseLock(text);
+  assert.ok(rows.length > 0);
+  const byId = new Map(REGISTRY.map((e) => [e.id, e]));
+  const paths = new Set<string>();
+  for (const r of rows) {
+    const e = byId.get(r.source!);
+    assert.ok(e, `lock source ${r.source} is not in the registry`);
+    assert.equal(r.repo, e.repo);
+    assert.equal(r.commit, e.commit);
+    assert.equal(r.mode, e.mode ?? 'tree');
+    assert.match(r.sha256!, /^[0-9a-f]{64}$/);
+    assert.match(r.git_object!, /^[0-9a-f]{40}$/);
+    assert.ok(r.label === 'real' || r.label === 'synthetic');
+    assert.ok(r.path!.startsWith(`${r.source}/${r.label}/${r.source}-${r.label}-`), r.path);
+    assert.equal(isPathReserved(RESERVED, r.repo!, r.original_path!), false, `${r.repo}:${r.original_path}`);
+    assert.equal(paths.has(r.path!), false, `duplicate path ${r.path}`);
+    paths.add(r.path!);
   }
 });

@@ -53,6 +53,11 @@ export interface IncludeRule {
   trust: Trust | ((path: string) => Trust | undefined);
   /** `x,y,width,height` in source pixels, cut before anything else (manifest `crop` column). */
   crop?: string;
+  /**
+   * For grids/collages: one crop box per tile (`x,y,width,height`); each tile becomes its own manifest row
+   * (hard-linked copy of the same file, `crop` set), de-duplicated by its own hashes. Overrides `crop`.
+   */
+  tiles?: string[];
   /** Per-file note for the manifest (`notes` column). */
   note?: string;
   /** Files whose path gives the same key belong to one split group (paired real/AI, series). */
@@ -61,6 +66,8 @@ export interface IncludeRule {
 export interface ExcludeRule {
   kind: 'exclude';
   pattern: string;
+  /** When given, only these repository paths (among those `pattern` matches) are excluded. */
+  files?: ReadonlySet<string>;
   reason: string;
 }
 export type PathRule = IncludeRule | ExcludeRule;

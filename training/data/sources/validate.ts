@@ -36,6 +36,7 @@ export function validateRegistry(registry: SourceEntry[], reserved: Map<string, 
       try { picomatch(r.pattern); } catch (err) { out.push(`${rat}: bad pattern: ${(err as Error).message}`); }
       if (r.kind === 'exclude') {
         if (!r.reason) out.push(`${rat}: exclusion without a reason`);
+        if (r.files !== undefined && !(r.files instanceof Set)) out.push(`${rat}: files must be a Set of paths`);
         continue;
       }
       if (r.kind !== 'include') { out.push(`${rat}: kind must be include or exclude`); continue; }
@@ -47,6 +48,7 @@ export function validateRegistry(registry: SourceEntry[], reserved: Map<string, 
       if (r.label === 'real' && r.family !== 'real') out.push(`${rat}: real images must have family "real"`);
       if (r.label === 'synthetic' && r.family === 'real') out.push(`${rat}: synthetic images cannot have family "real"`);
       if (r.crop !== undefined && !/^\d+,\d+,\d+,\d+$/.test(r.crop)) out.push(`${rat}: crop must be x,y,width,height`);
+      for (const t of r.tiles ?? []) if (!/^\d+,\d+,\d+,\d+$/.test(t)) out.push(`${rat}: tile "${t}" must be x,y,width,height`);
     }
   }
   return out;
