@@ -31,7 +31,8 @@ test('profile photos on a Mastodon page are badged at profile priority', { skip:
     for (const u of want) {
       const b = badges.find((x) => x.url === u);
       assert.ok(b, `badge for avatar ${u}`);
-      assert.equal(b!.state, 'done', `${u}: ${b!.state}/${b!.label}`);
+      // A final verdict: scored, or refused as a flat image ("Not enough detail", issue 13 item 9) — both are checks.
+      assert.ok(b!.state === 'done' || (b!.state === 'error' && b!.label === 'low-detail'), `${u}: ${b!.state}/${b!.label}`);
     }
     await new Promise((r) => setTimeout(r, 800)); // the tab report is debounced
     const tabId = await inWorker<number>(l, `chrome.tabs.query({ url: ${JSON.stringify(`${server.origin}/sites/mastodon.html`)} }).then((t) => t[0].id)`);
