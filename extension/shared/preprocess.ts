@@ -253,6 +253,17 @@ export function toInputPixels(img: RgbaImage, spec: PreprocessSpec, crop?: CropB
 }
 
 /**
+ * Per-channel affine map of a `Normalization`: model input = v · mul[c] + add[c] for an 8-bit value v.
+ * @returns three multipliers and three offsets (float64)
+ */
+function normalizationCoefficients(norm: Normalization): { mul: number[]; add: number[] } {
+  if (norm === 'zero-one') return { mul: [1 / 255, 1 / 255, 1 / 255], add: [0, 0, 0] };
+  if (norm === 'minus-one-one') return { mul: [1 / 127.5, 1 / 127.5, 1 / 127.5], add: [-1, -1, -1] };
+  if (norm === 'raw') return { mul: [1, 1, 1], add: [0, 0, 0] };
+  return { mul: norm.std.map((s) => 1 / s), add: norm.mean.map((m, c) => -m / norm.std[c]!) };
+}
+
+/**
  * Converts square RGBA pixels to a normalised HWC float input.
  * @returns Float32Array of length `size*size*3` (tensor shape `[size, size, 3]`, float32), values in the
  *   range given by `normalization`.
@@ -266,15 +277,7 @@ export function normalizePixels(img: RgbaImage, spec: PreprocessSpec): Float32Ar
   const n = img.width * img.height;
   const out = new Float32Array(n * 3);
   const bgr = spec.channelOrder === 'bgr';
-  const norm = spec.normalization;
-  let mul = [1, 1, 1], add = [0, 0, 0];
-  if (norm === 'zero-one') { mul = [1 / 255, 1 / 255, 1 / 255]; }
-  else if (norm === 'minus-one-one') { mul = [1 / 127.5, 1 / 127.5, 1 / 127.5]; add = [-1, -1, -1]; }
-  else if (norm === 'raw') { /* identity */ }
-  else {
-    mul = norm.std.map((s) => 1 / s);
-    add = norm.mean.map((m, c) => -m / norm.std[c]!);
-  }
+  const { mul, add } = normalizationCoefficients(spec.normalization);
   for (let i = 0; i < n; i++) {
     for (let c = 0; c < 3; c++) {
       const srcC = bgr ? 2 - c : c;
@@ -308,15 +311,7 @@ export function normalizeRegion(img: RgbaImage, box: CropBox, spec: Pick<Preproc
   if (![x, y, w, h].every(Number.isInteger) || x < 0 || y < 0 || w < 1 || h < 1 || x + w > img.width || y + h > img.height) {
     throw new RangeError(`region ${x},${y},${w},${h} is not inside the ${img.width}x${img.height} image`);
   }
-  const norm = spec.normalization;
-  let mul = [1, 1, 1], add = [0, 0, 0];
-  if (norm === 'zero-one') { mul = [1 / 255, 1 / 255, 1 / 255]; }
-  else if (norm === 'minus-one-one') { mul = [1 / 127.5, 1 / 127.5, 1 / 127.5]; add = [-1, -1, -1]; }
-  else if (norm === 'raw') { /* identity */ }
-  else {
-    mul = norm.std.map((s) => 1 / s);
-    add = norm.mean.map((m, c) => -m / norm.std[c]!);
-  }
+  const { mul, add } = normalizationCoefficients(spec.normalization);
   const [m0, m1, m2] = mul as [number, number, number];
   const [a0, a1, a2] = add as [number, number, number];
   const bgr = spec.channelOrder === 'bgr';

@@ -54,7 +54,9 @@ export async function buildShippedModel(head: FittedHead): Promise<tf.LayersMode
   x = bn.apply(x) as tf.SymbolicTensor;
   x = out.apply(x) as tf.SymbolicTensor;
   const model = tf.model({ inputs: backbone.inputs, outputs: x, name: 'mobilenet_v2_seed_head' });
-  dense.setWeights([tf.tensor2d(wf, [dim, units]), tf.tensor1d(bf)]);
+  const folded = [tf.tensor2d(wf, [dim, units]), tf.tensor1d(bf)];
+  dense.setWeights(folded); // setWeights copies the values
+  tf.dispose(folded);
   bn.setWeights(head.model.getLayer('head_bn').getWeights());
   out.setWeights(head.model.getLayer('head_logit').getWeights());
   return model;
