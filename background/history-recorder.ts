@@ -18,8 +18,9 @@ export function historyStore(): HistoryStore {
 }
 
 /**
- * Adds a fresh (not cached) verdict to the history, labelled as the badge shows it: fused with the
- * image's provenance (`fuseScreened`) under the threshold in force now.
+ * Adds a fresh (not cached) verdict to the history, labelled and worded as the badge shows it: fused with
+ * the image's provenance (`fuseScreened`) under the threshold in force now; `text` keeps the badge text
+ * ("No AI signs found · AI score 12/100"), so the history shows the same words later whatever the rule.
  * Does nothing when the user turned history off. Never throws (a storage failure is logged).
  * @param model the model's own threshold and band (used where the user set none)
  * @param pageUrl the page that showed the image (may be '')
@@ -35,7 +36,7 @@ export async function recordVerdict(v: Verdict, pageUrl: string, model: { thresh
       url: v.url, pageUrl,
       ...(v.probability !== undefined ? { probability: v.probability } : {}),
       label: fused.label,
-      ...(fused.basis === 'provenance' ? { text: fused.short } : {}),
+      text: fused.short,
       model: v.model ?? '', time: Date.now(),
     });
   } catch (e) {

@@ -11,7 +11,8 @@ import { grantOriginsFor } from '../shared/permissions';
 import { REPORTS_KEY, ReportStore, normalizeReports, type UserLabel } from '../shared/report';
 import { storageAreaStore } from '../shared/history';
 import { TONE_OF } from '../shared/provenance/fusion';
-import { verdictText, type VerdictLabel } from '../shared/verdict';
+import type { VerdictLabel } from '../shared/verdict';
+import { aiScore, wordingOf } from '../shared/wording';
 
 const reports = new ReportStore(storageAreaStore(browser.storage.local as never));
 
@@ -79,10 +80,14 @@ export function ReportButtons({ img, label, tabId }: { img: TabImage; label: Ver
   );
 }
 
-/** The text a history entry shows: the badge text kept with it, else the pixel verdict text. */
+/**
+ * The text a history entry shows: the badge text kept with it (worded by `../shared/wording.ts` under the
+ * rule in force when it was checked), else, for entries stored before the text was kept, the same wording
+ * rebuilt from the stored label and probability.
+ */
 function historyText(e: HistoryEntry): string {
   if (e.text) return e.text;
-  if (e.probability !== undefined && (e.label === 'real' || e.label === 'synthetic' || e.label === 'unsure')) return verdictText(e.label, e.probability);
+  if (e.probability !== undefined && (e.label === 'real' || e.label === 'synthetic' || e.label === 'unsure')) return wordingOf(e.label, aiScore(e.probability)).short;
   return e.label;
 }
 

@@ -38,7 +38,11 @@ export interface HistoryEntry {
    * `camera-original` from the file's provenance.
    */
   label: HistoryLabel;
-  /** The badge text shown at the time (`FusedVerdict.short`), for provenance verdicts; ≤ `MAX_HISTORY_TEXT_CHARS`. */
+  /**
+   * The badge text shown at the time (`FusedVerdict.short`, worded by `./wording.ts`, e.g.
+   * "No AI signs found · AI score 12/100"); ≤ `MAX_HISTORY_TEXT_CHARS`. Absent in older entries of pixel verdicts (the
+   * recorder kept it for provenance verdicts only); the popup then rebuilds the wording from `label` and `probability`.
+   */
   text?: string;
   /** Model id `name@version` ('' when the detector did not run). */
   model: string;
