@@ -113,6 +113,12 @@ test('explanation view: opened from a badge (click and keyboard) and from the po
     assert.match(verdictText, /^(Likely AI-generated|No AI signs found|Unsure) · AI score \d+\/100/);
     assert.ok(Math.abs(Number(/(\d+)\/100/.exec(verdictText)![1]) - 100 * first.probability!) <= 1, 'the view shows the badge score');
     assert.match(await view.$eval('.explain-view .disclaimer', (e) => e.textContent ?? ''), /where the model looked.*not proof/);
+    // "How reliable is this?": the shipped model card's numbers (models/default/manifest.json `reliability`), in words.
+    await view.waitForSelector('#explain-reliability [data-reliability]');
+    const reliability = await view.$eval('#explain-reliability', (e) => ({ summary: e.querySelector('summary')?.textContent, facts: [...e.querySelectorAll('li[data-fact]')].map((li) => li.getAttribute('data-fact')), text: e.textContent ?? '' }));
+    assert.equal(reliability.summary, 'How reliable is this?');
+    assert.deepEqual(reliability.facts, ['unsure', 'decided', 'false-alarm', 'missed', 'loso', 'seen']);
+    assert.match(reliability.text, /Real photos wrongly labelled "Likely AI-generated": 11 % \(full-size files\), 12 % \(web-sized copies\) and 4 % \(avatar-sized copies\)\./);
     // The overlay sits over the image and the image itself loaded.
     const layout = await view.evaluate(() => {
       const img = document.querySelector('.explain-view figure img') as HTMLImageElement;
