@@ -1,6 +1,6 @@
 /**
  * Records each new verdict in the local history (`extension/shared/history.ts`) when `Settings.history`
- * is on. The background is the only writer of the history (one `HistoryStore`, writes serialised);
+ * is on (off by default) and prunes entries older than the retention. The background is the only writer of the history (one `HistoryStore`, writes serialised);
  * extension pages read it and the options page may clear it.
  */
 import browser from 'webextension-polyfill';
@@ -41,5 +41,17 @@ export async function recordVerdict(v: Verdict, pageUrl: string, model: { thresh
     });
   } catch (e) {
     console.warn('[synthscreen] history:', (e as Error).message);
+  }
+}
+
+/**
+ * Drops history entries older than the retention (`HISTORY_RETENTION_DAYS`) from storage. Called when the
+ * background starts (entries are also pruned on every write and hidden on every read). Never throws.
+ */
+export async function pruneStoredHistory(): Promise<void> {
+  try {
+    await historyStore().prune();
+  } catch (e) {
+    console.warn('[synthscreen] history prune:', (e as Error).message);
   }
 }

@@ -18,6 +18,7 @@ import { grantsTestApi } from './grants';
 import { provenanceTestApi } from './provenance';
 import { configureProvenance } from '../extension/shared/provenance/index';
 import { TEST_HOOKS } from './build-flags';
+import { pruneStoredHistory } from './history-recorder';
 import { backendFailures } from './failover';
 import { base64ToBytes } from '../extension/shared/base64';
 import type { BackendPreference } from '../extension/shared/settings';
@@ -116,6 +117,7 @@ browser.storage.onChanged.addListener((changes, area) => {
 // then re-run whatever a stopped worker left unfinished.
 void getModel().catch((e: unknown) => console.warn('[synthscreen] model:', (e as Error).message));
 void restoreFromSession();
+void pruneStoredHistory();
 
 /** Hooks for e2e tests and the bench (reachable only by code evaluated inside this worker). */
 const startedAt = Date.now();

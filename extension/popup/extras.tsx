@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import { HISTORY_KEY, normalizeHistory, type HistoryEntry } from '../shared/history';
+import { HISTORY_KEY, HISTORY_RETENTION_DAYS, normalizeHistory, pruneHistory, type HistoryEntry } from '../shared/history';
 import type { TabImage } from '../shared/messages';
 import { grantOriginsFor } from '../shared/permissions';
 import { REPORTS_KEY, ReportStore, normalizeReports, type UserLabel } from '../shared/report';
@@ -97,7 +97,7 @@ export function RecentHistory({ enabled, limit = 10 }: { enabled: boolean; limit
   const [reported, setReported] = useState<Set<string>>(new Set());
   useEffect(() => {
     const load = () => void browser.storage.local.get([HISTORY_KEY, REPORTS_KEY]).then((got) => {
-      setEntries(normalizeHistory(got[HISTORY_KEY]).slice(0, limit));
+      setEntries(pruneHistory(normalizeHistory(got[HISTORY_KEY]), Date.now()).slice(0, limit));
       setReported(new Set(normalizeReports(got[REPORTS_KEY]).map((r) => r.url)));
     });
     load();
@@ -107,7 +107,7 @@ export function RecentHistory({ enabled, limit = 10 }: { enabled: boolean; limit
   return (
     <details id="history">
       <summary>Recent history</summary>
-      {!enabled ? <div class="empty">History is off (options).</div> : entries.length === 0 ? <div class="empty">Nothing yet.</div> : (
+      {!enabled ? <div class="empty">History is off (turn it on in the options; entries are kept {HISTORY_RETENTION_DAYS} days).</div> : entries.length === 0 ? <div class="empty">Nothing yet.</div> : (
         <ul>
           {entries.map((e) => (
             <li key={e.url} data-url={e.url} data-label={e.label}>
