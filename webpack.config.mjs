@@ -70,6 +70,7 @@ const copy = [
   { from: 'extension/popup/popup.html', to: 'popup.html' },
   { from: 'extension/options/options.html', to: 'options.html' },
   { from: 'extension/explain/explain.html', to: 'explain.html' },
+  { from: 'extension/welcome/welcome.html', to: 'welcome.html' },
 ];
 if (existsSync(join(modelDir, 'manifest.json'))) {
   // Exactly the files the model manifest pins (plus the manifest): no reports or training leftovers.
@@ -106,6 +107,7 @@ const config = (argv, testHooks) => ({
     popup: './extension/popup/index.tsx',
     options: './extension/options/index.tsx',
     explain: './extension/explain/index.tsx',
+    welcome: './extension/welcome/index.tsx',
   },
   output: {
     path: join(testHooks ? testRoot : distRoot, 'chromium'),

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { aiScore, confusionTitle, LABEL_TEXT, pixelDetectorSentence, pixelWording, provenanceShort, scoreText, wordingOf } from './wording';
+import { aiScore, confusionTitle, LABEL_TEXT, pixelDetectorSentence, pixelWording, provenanceShort, rangeText, scoreRanges, scoreText, wordingOf } from './wording';
 import { fuseScreened } from './provenance/fusion';
 import { NO_PROVENANCE, type ProvenanceResult } from './provenance/types';
 
@@ -108,4 +108,21 @@ test('aiScore, scoreText and the pieces', () => {
   assert.equal(provenanceShort('Camera original (signed)', undefined), 'Camera original (signed)');
   assert.equal(confusionTitle({ threshold: 0.5, unsureBand: 0.1 }),
     'Verdicts by true label — No AI signs found / Unsure / Likely AI-generated (threshold 0.50, unsure band 0.10)');
+});
+
+test('scoreRanges: the AI scores each label covers', () => {
+  const words = (t: number, w: number) => scoreRanges({ threshold: t, unsureBand: w }).map((r) => `${r.labelText} ${rangeText(r) || '(none)'}`);
+  assert.deepEqual(words(0.5, 0.1), ['No AI signs found 0–44', 'Unsure 45–54', 'Likely AI-generated 55–100']);
+  assert.deepEqual(words(0.5, 0), ['No AI signs found 0–49', 'Unsure (none)', 'Likely AI-generated 50–100']);
+  assert.deepEqual(words(0.3635, 0.1), ['No AI signs found 0–31', 'Unsure 32–41', 'Likely AI-generated 42–100']);
+  assert.deepEqual(words(0.05, 0.5), ['No AI signs found (none)', 'Unsure 0–29', 'Likely AI-generated 30–100']);
+  // The ranges agree with what aiScore shows.
+  for (const [t, w] of [[0.5, 0.1], [0.3635, 0.1], [0.62, 0.25]] as const) {
+    const ranges = scoreRanges({ threshold: t, unsureBand: w });
+    for (let i = 0; i <= 1000; i++) {
+      const pw = pixelWording(i / 1000, { threshold: t, unsureBand: w });
+      const r = ranges.find((x) => x.label === pw.label)!;
+      assert.ok(pw.score >= r.from && pw.score <= r.to, `p ${i / 1000}, t ${t}, w ${w}: ${pw.short} outside ${rangeText(r)}`);
+    }
+  }
 });

@@ -160,3 +160,33 @@ export function confusionTitle(rule: ScoreRule): string {
   return `Verdicts by true label — ${LABEL_TEXT.real} / ${LABEL_TEXT.unsure} / ${LABEL_TEXT.synthetic} ` +
     `(threshold ${rule.threshold.toFixed(2)}, unsure band ${rule.unsureBand.toFixed(2)})`;
 }
+
+/** One verdict's range of AI scores under a rule: `from`–`to`, integers in [0, 100]; `from > to` when empty. */
+export interface ScoreRange {
+  label: VerdictLabel;
+  labelText: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * Which AI scores get which label under a rule, as `aiScore` shows them, for explaining the bands in words
+ * (first-run page, options): e.g. threshold 0.5, band 0.1 → No AI signs found 0–44, Unsure 45–54,
+ * Likely AI-generated 55–100.
+ * @param rule threshold and band, both in [0, 1]
+ * @returns the three ranges in the order real, unsure, synthetic (an empty range has `from > to`)
+ */
+export function scoreRanges(rule: ScoreRule): ScoreRange[] {
+  const half = rule.unsureBand / 2;
+  const lo = Math.ceil(Math.round((rule.threshold - half) * 100 * 1e9) / 1e9);
+  const hi = Math.ceil(Math.round((rule.threshold + half) * 100 * 1e9) / 1e9);
+  const clamp = (x: number) => Math.min(100, Math.max(0, x));
+  const range = (label: VerdictLabel, from: number, to: number): ScoreRange => ({ label, labelText: LABEL_TEXT[label], from: clamp(from), to: to < 0 ? -1 : clamp(to) });
+  return [range('real', 0, lo - 1), range('unsure', lo, hi - 1), range('synthetic', hi, 100)];
+}
+
+/** "0–44", "45", or "" for an empty range. */
+export function rangeText(r: ScoreRange): string {
+  if (r.from > r.to) return '';
+  return r.from === r.to ? String(r.from) : `${r.from}–${r.to}`;
+}
