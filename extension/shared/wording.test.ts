@@ -106,8 +106,7 @@ test('aiScore, scoreText and the pieces', () => {
   assert.equal(pixelDetectorSentence(undefined, undefined, 'too small to check'), 'Pixel detector: not run (too small to check).');
   assert.equal(provenanceShort('Camera original (signed)', { probability: 0.87 }), 'Camera original (signed) · pixel AI score 87/100');
   assert.equal(provenanceShort('Camera original (signed)', undefined), 'Camera original (signed)');
-  assert.equal(confusionTitle({ threshold: 0.5, unsureBand: 0.1 }),
-    'Verdicts by true label — No AI signs found / Unsure / Likely AI-generated (threshold 0.50, unsure band 0.10)');
+  assert.equal(confusionTitle({ threshold: 0.5, unsureBand: 0.1 }), 'Verdicts by true label (threshold 0.50, unsure band 0.10)');
 });
 
 test('scoreRanges: the AI scores each label covers', () => {

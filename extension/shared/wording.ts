@@ -152,13 +152,12 @@ export function provenanceShort(head: string, pixel: { probability: number } | u
 }
 
 /**
- * Title of the CLI's three-outcome confusion plot, e.g.
- * "Verdicts by true label — No AI signs found / Unsure / Likely AI-generated (threshold 0.50, unsure band 0.10)".
+ * Title of the CLI's three-outcome confusion plot (columns "No AI signs found" / "Unsure" / "Likely
+ * AI-generated"), e.g. "Verdicts by true label (threshold 0.50, unsure band 0.10)".
  * @param rule the threshold and band the verdicts were decided under
  */
 export function confusionTitle(rule: ScoreRule): string {
-  return `Verdicts by true label — ${LABEL_TEXT.real} / ${LABEL_TEXT.unsure} / ${LABEL_TEXT.synthetic} ` +
-    `(threshold ${rule.threshold.toFixed(2)}, unsure band ${rule.unsureBand.toFixed(2)})`;
+  return `Verdicts by true label (threshold ${rule.threshold.toFixed(2)}, unsure band ${rule.unsureBand.toFixed(2)})`;
 }
 
 /** One verdict's range of AI scores under a rule: `from`–`to`, integers in [0, 100]; `from > to` when empty. */

@@ -27,7 +27,11 @@
  *
  * `--split test` evaluates only the test split defined by training/data/split.ts with the seed and
  * fractions in the model manifest's provenance (`provenance.split = {seed, fractions}`, or
- * `provenance.split_seed`); default `all`.
+ * `provenance.split_seed`); default `all`, which includes the training images: the CLI says so
+ * (`SPLIT_ALL_NOTE`) and the report records `meta.includes_training_images`.
+ *
+ * `--plots <dir>` writes ROC, precision–recall and the three-outcome confusion matrix (true real / AI ×
+ * "No AI signs found" / "Unsure" / "Likely AI-generated" under the model's threshold and unsure band).
  */
 import { parseArgs } from 'node:util';
 import { writeFile, mkdir } from 'node:fs/promises';
@@ -67,6 +71,19 @@ export function splitFromProvenance(prov: Record<string, unknown> | undefined): 
     (v): v is [number, number, number] => Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number'),
   );
   return { ...(seed !== undefined ? { seed } : {}), ...(fr ? { fractions: fr } : {}) };
+}
+
+/**
+ * Printed (stderr at the start, stdout above the table) and recorded (`meta.includes_training_images`) for
+ * `--split all`: the numbers then include the images the model was trained and calibrated on.
+ */
+export const SPLIT_ALL_NOTE =
+  'note: --split all scores every image of the manifest, INCLUDING the images the model was trained and calibrated on, ' +
+  'so these numbers are optimistic; use --split test for the held-out test split only.';
+
+/** The split in words for plot titles: "all images, incl. training" / "test split". */
+export function splitWords(split: 'all' | 'test'): string {
+  return split === 'all' ? 'all images, incl. training' : 'test split';
 }
 
 /**
@@ -127,13 +144,14 @@ export async function main(argv: string[]): Promise<EvalReport> {
 
   let recs = await loadRecords(values.manifest, values.root);
   const total = recs.length;
-  let splitInfo: Record<string, unknown> = { split: 'all' };
+  let splitInfo: Record<string, unknown> = { split: 'all', includes_training_images: true };
+  if (values.split === 'all') log(SPLIT_ALL_NOTE);
   if (values.split === 'test') {
     const s = splitFromProvenance(det.manifest.provenance);
     if (s.seed === undefined) log('warning: model provenance has no split seed; using the split module default (1234)');
     // A seeded training split ignores folder-given splits (training/cli/train.ts uses respectGiven: false).
     recs = splitRecords(recs, { ...s, respectGiven: s.seed === undefined }).test;
-    splitInfo = { split: 'test', ...s };
+    splitInfo = { split: 'test', includes_training_images: false, ...s };
   }
   if (values.limit) recs = recs.slice(0, Number(values.limit));
   // The scoring spec: the manifest's, unless --tiles off / --aggregation override it for a comparison.
@@ -178,10 +196,12 @@ export async function main(argv: string[]): Promise<EvalReport> {
   await mkdir(dirname(resolve(values.out)), { recursive: true });
   await writeFile(values.out, JSON.stringify(report, null, 1) + '\n');
   if (values.plots) {
-    const files = await writeEvalPlots(values.plots, predictions.map((p) => (p.label === 'synthetic' ? 1 : 0)), predictions.map((p) => p.probability), threshold, { prefix: `${level}-`, title: `(${det.id}, ${level})` });
+    const files = await writeEvalPlots(values.plots, predictions.map((p) => (p.label === 'synthetic' ? 1 : 0)), predictions.map((p) => p.probability), threshold,
+      { prefix: `${level}-`, title: `(${det.id}, ${level}, ${splitWords(values.split as 'all' | 'test')})`, unsureBand: det.manifest.unsureBand ?? 0 });
     log(`plots: ${files.join(', ')}`);
   }
   if (!values.quiet) {
+    if (values.split === 'all') console.log(`${SPLIT_ALL_NOTE}\n`);
     console.log(reportTable(report));
     if (report.unsure) console.log(`\n${unsureLine(report.unsure)}`);
     if (report.provenance) console.log(`\n${provenanceTable(report.provenance)}`);
