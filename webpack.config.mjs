@@ -71,6 +71,8 @@ const copy = [
   { from: 'extension/options/options.html', to: 'options.html' },
   { from: 'extension/explain/explain.html', to: 'explain.html' },
   { from: 'extension/welcome/welcome.html', to: 'welcome.html' },
+  // Toolbar and store icons (scripts/make-icons.ts renders them from extension/icons/icon.svg).
+  ...[16, 32, 48, 128].map((s) => ({ from: `extension/icons/icon-${s}.png`, to: `icons/icon-${s}.png` })),
 ];
 if (existsSync(join(modelDir, 'manifest.json'))) {
   // Exactly the files the model manifest pins (plus the manifest): no reports or training leftovers.
