@@ -56,7 +56,7 @@ export function ReliabilityFacts({ state }: { state: ReliabilityState | undefine
       </ul>
       <p class="meta">
         Measured on the project's test images at the model's own setting (threshold {r.threshold.toFixed(2)}, unsure band {r.unsureBand.toFixed(2)});
-        a different threshold in the options changes how many images get each label. Source: the model card of {state.model}
+        a different threshold in the options changes how many images get each label. Source: the model card of {state.model}{' '}
         ({[...new Set(facts.map((f) => f.report.split(' ')[0]))].join(', ')}).
       </p>
     </div>
