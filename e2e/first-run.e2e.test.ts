@@ -4,14 +4,20 @@
  * shipped model's rule, the Unsure band, on-device privacy, permissions, the history setting (off, 7 days)
  * and the model card's reliability numbers; the popup's "How reliable is this?" shows the same numbers.
  * The test build (`dist/test/chromium`, every other e2e test) opens no such tab, so tests that count tabs
- * or pages see only their own.
+ * or pages see only their own. Firefox: installing `dist/firefox` as a temporary add-on opens it too (the
+ * Firefox e2e tests use that release build and do not count tabs).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import puppeteer from 'puppeteer-core';
 import { launchWithExtension } from './helpers/browser';
+import { REPO_ROOT } from './helpers/feed';
 import { EXT_DIR, RELEASE_EXT_DIR, skipReason } from './helpers/setup';
+
+const FIREFOX = process.env.FIREFOX_PATH ?? ['/usr/bin/firefox-esr', '/usr/bin/firefox'].find((p) => existsSync(p));
+const FF_DIR = join(REPO_ROOT, 'dist', 'firefox');
 
 const skip = skipReason() ?? (!existsSync(join(RELEASE_EXT_DIR, 'welcome.html')) ? 'dist/chromium/welcome.html is missing: run `npm run build` first' : undefined);
 
@@ -57,5 +63,30 @@ test('installing the release build opens the first-run page; the test build does
     assert.ok(!pages.some((u) => u.endsWith('/welcome.html')), `no first-run tab in the test build: ${pages.join(', ')}`);
   } finally {
     await lt.close();
+  }
+});
+
+test('Firefox: installing dist/firefox opens the first-run page', {
+  skip: !FIREFOX ? 'no Firefox found (apt-get install -y firefox-esr, or set FIREFOX_PATH)' : !existsSync(join(FF_DIR, 'welcome.html')) ? 'dist/firefox/welcome.html is missing: run `npm run build` first' : undefined,
+  timeout: 120_000,
+}, async (t) => {
+  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
+  try {
+    await browser.installExtension(FF_DIR);
+    const t0 = Date.now();
+    let welcome: import('puppeteer-core').Page | undefined;
+    // Puppeteer's BiDi page list keeps the tab's first URL (about:blank) for a tab the extension opened: ask the page.
+    const hrefOf = (p: import('puppeteer-core').Page) => p.evaluate(() => location.href).catch(() => p.url());
+    while (!welcome && Date.now() - t0 < 30_000) {
+      for (const p of await browser.pages()) if (/^moz-extension:\/\/[^/]+\/welcome\.html$/.test(await hrefOf(p))) welcome = p;
+      if (!welcome) await new Promise((r) => setTimeout(r, 300));
+    }
+    assert.ok(welcome, `a first-run tab: ${(await Promise.all((await browser.pages()).map(hrefOf))).join(', ')}`);
+    await welcome.waitForSelector('#verdicts [data-verdict="real"]', { timeout: 20_000 });
+    const verdicts = await welcome.$$eval('#verdicts dt', (dts) => dts.map((d) => (d.textContent ?? '').replace(/\s+/g, ' ').trim()));
+    assert.deepEqual(verdicts, ['Likely AI-generated AI score 55–100', 'Unsure AI score 45–54', 'No AI signs found AI score 0–44']);
+    t.diagnostic(`Firefox first-run page: ${await hrefOf(welcome)}`);
+  } finally {
+    await browser.close();
   }
 });
