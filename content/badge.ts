@@ -3,8 +3,9 @@
  * root (page styles and scripts cannot reach it). The host carries `data-synthscreen-*` attributes so
  * tests can read the state without opening the shadow root. A verdict badge shows the fused verdict
  * (`fuseScreened`, `extension/shared/provenance/fusion.ts`): the provenance verdict when the file's own
- * bytes decide (e.g. "AI-generated (signed) · 52 %", the pixel probability beside it), else the pixel
- * verdict as before ("Likely AI-generated, 87 %"). Accessible: a `role="status"` live region whose
+ * bytes decide (e.g. "AI-generated (signed) · pixel AI score 52/100", the pixel score beside it), else the
+ * pixel verdict ("Likely AI-generated · AI score 87/100"); all wording comes from
+ * `extension/shared/wording.ts`, so the label never contradicts the number. Accessible: a `role="status"` live region whose
  * `aria-label` is the full text (the badge's words, then the signer, tool, caveats and the pixel
  * detector's score), holding a `<button>` with the short text (its name adds "Explain this verdict" once
  * it is active).

@@ -95,7 +95,7 @@ test('feed end to end', { skip, timeout: 900_000 }, async (t) => {
       t.diagnostic(`largest |browser − node| probability difference: ${worst.toFixed(5)}`);
     });
 
-    await t.test('accessible badges: aria-label text from verdictText, role=status', async () => {
+    await t.test('accessible badges: aria-label text from extension/shared/wording.ts, role=status', async () => {
       // The shadow root is closed, so read the accessibility tree.
       const snap = await page!.accessibility.snapshot({ interestingOnly: true });
       const names: string[] = [];
@@ -105,7 +105,7 @@ test('feed end to end', { skip, timeout: 900_000 }, async (t) => {
         for (const c of (n.children ?? []) as typeof n[]) walk(c);
       };
       walk(snap as never);
-      assert.ok(names.some((n) => /^(Likely AI-generated|Likely real|Unsure), \d+ %/.test(n)), `status names: ${names.slice(0, 5).join(' | ')}`);
+      assert.ok(names.some((n) => /^(Likely AI-generated|No AI signs found|Unsure) · AI score \d+\/100/.test(n)), `status names: ${names.slice(0, 5).join(' | ')}`);
       assert.ok(names.includes('Too small to check'));
     });
 

@@ -13,6 +13,7 @@ import type { VerdictLabel } from '../shared/verdict';
 import { GrantBar, RecentHistory, ReportButtons } from './extras';
 import { explainLink, needsHash } from '../explain/link';
 import { sentence } from './provenance-view';
+import { ReliabilityDetails } from './reliability-view';
 
 const ERROR_TEXT: Record<string, string> = {
   'too-small': 'Too small to check', 'too-large': 'Too large to check', 'fetch-failed': 'Could not fetch image',
@@ -133,6 +134,7 @@ function Popup() {
         <ul id="images">{images.map((img) => <Row key={img.url} img={img} rule={rule} tabId={tabId} />)}</ul>
       )}
       <RecentHistory enabled={settings.history} />
+      <ReliabilityDetails />
       <footer><a onClick={() => void browser.runtime.openOptionsPage()}>Options</a></footer>
     </>
   );

@@ -16,7 +16,7 @@ test('v1 sensitivity migrates to threshold, other fields kept', () => {
 });
 
 test('a bad field falls back alone; ranges are clamped', () => {
-  const s = normalizeSettings({ version: 2, threshold: 'x', unsureBand: 0.9, limeSamples: 10, backend: 'quantum', history: false });
+  const s = normalizeSettings({ version: 3, threshold: 'x', unsureBand: 0.9, limeSamples: 10, backend: 'quantum', history: false });
   assert.equal(s.threshold, null);
   assert.equal(s.unsureBand, 0.5);
   assert.equal(s.limeSamples, 50);
@@ -52,4 +52,22 @@ test('every field survives a round trip; a newer version keeps what validates', 
     backend: 'wasm' as const, explainMethod: 'lime' as const, limeSamples: 800, history: false };
   assert.deepEqual(normalizeSettings(JSON.parse(JSON.stringify(full))), full);
   assert.deepEqual(normalizeSettings({ ...full, version: 99, extra: 1 }), full);
+});
+
+test('history: off for a new install; v2 → v3 keeps an existing user\'s choice', () => {
+  assert.equal(SETTINGS_VERSION, 3);
+  assert.equal(DEFAULT_SETTINGS.history, false);
+  // Nothing stored: a new install gets the new default.
+  assert.equal(normalizeSettings(undefined).history, false);
+  // A stored v2 object is an existing user's: on stays on, off stays off.
+  assert.equal(normalizeSettings({ version: 2, history: true }).history, true);
+  assert.equal(normalizeSettings({ version: 2, history: false }).history, false);
+  // Saved before the field existed (v1) or without it: the old default, on, which that user was living with.
+  assert.equal(normalizeSettings({ version: 1, sensitivity: 50 }).history, true);
+  assert.equal(normalizeSettings({ version: 2, threshold: 0.4 }).history, true);
+  // From v3 on, the stored value is the choice; a missing or bad one falls back to the new default.
+  assert.equal(normalizeSettings({ version: 3, history: true }).history, true);
+  assert.equal(normalizeSettings({ version: 3 }).history, false);
+  assert.equal(normalizeSettings({ version: 3, history: 'yes' }).history, false);
+  assert.equal(normalizeSettings({ version: 2, history: 'yes' }).history, true, 'a damaged v2 value: the v2 default');
 });
