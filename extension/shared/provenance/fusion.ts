@@ -13,6 +13,7 @@
  * | 2 | C2PA, `untrusted`, AI claim | `ai-generated-metadata` "AI-generated (unverified signer)": the signature and the content binding verify, but the signer is not on the bundled trust list, so it counts no more than unsigned metadata (anyone can make a certificate) and no less (a false AI claim only discredits the signer's own picture) | provenance |
  * | 3 | unsigned AI metadata: IPTC/XMP digital source type, generator parameters (`unsigned`, AI claim) | `ai-generated-metadata` "AI-generated (metadata)", with the caveat that metadata can be forged or stripped | provenance |
  * | 4 | C2PA, `valid`, claim `camera-capture`, no AI action | `camera-original` "Camera original (signed)" | provenance |
+ * | F | (no rule 1–4) face evidence: the profile photo's face is aligned like StyleGAN/FFHQ training data (`faceDecides`, `../face/evidence.ts`; rule and its measured FPR in `models/face/MODEL_CARD.md`) | `synthetic` "Likely AI-generated · face evidence", the pixel percentage beside it, notes from rules 5–7 kept | face |
  * | 5 | C2PA, `invalid` | the pixel verdict, plus the note "Content Credentials invalid: file altered after signing" | pixels |
  * | 6 | camera EXIF / unsigned `digitalCapture` / untrusted camera manifest | the pixel verdict, plus a note (metadata can be copied from a real photo, so it never overrides the pixels) | pixels |
  * | 7 | anything else (`none`, `unknown` claims) | the pixel verdict as before (`verdictFor` / `verdictText`), with a note naming signed or software metadata when there is some | pixels |
@@ -26,6 +27,8 @@
  * before it is put into a sentence.
  */
 import { verdictFor, verdictText, type VerdictLabel } from '../verdict';
+import type { FaceEvidence } from '../messages';
+import { faceDecides, faceSentence } from '../face/evidence';
 import type { ProvenanceAction, ProvenanceResult } from './types';
 
 /** The detector's side of a verdict. */
@@ -49,7 +52,7 @@ export type FusedLabel = 'ai-generated' | 'ai-generated-metadata' | 'camera-orig
 export type FusedTone = 'prov-ai' | 'prov-ai-metadata' | 'prov-camera' | VerdictLabel | 'none';
 
 /** What decided the verdict. */
-export type FusedBasis = 'provenance' | 'pixels' | 'none';
+export type FusedBasis = 'provenance' | 'face' | 'pixels' | 'none';
 
 export interface FusedVerdict {
   label: FusedLabel;
@@ -175,13 +178,15 @@ function aiClaim(p: ProvenanceResult): 'ai-generated' | 'ai-edited' | undefined 
  *   when the detector did not run (then `opts.pixelAbsentReason`, e.g. "too small to check", is named)
  * @param provenance the provenance reader's result; `undefined` when it was not read (treated as `none`)
  * @param opts.pixelAbsentReason short reason shown when `pixel` is absent
+ * @param opts.face face evidence (profile photos): decides after provenance when the alignment rule fired
+ *   (rule F), otherwise adds a note when a face was found
  * @returns the fused verdict; `label: 'none'` when there is neither a pixel nor a provenance verdict
  * @throws never (a probability outside [0, 1] is shown as given; `verdictFor` validates it upstream)
  */
 export function fuseVerdict(
   pixel: PixelVerdict | undefined,
   provenance: ProvenanceResult | undefined,
-  opts: { pixelAbsentReason?: string } = {},
+  opts: { pixelAbsentReason?: string; face?: FaceEvidence } = {},
 ): FusedVerdict {
   const p = provenance;
   const notes: string[] = [];
@@ -239,6 +244,14 @@ export function fuseVerdict(
   } else if (p && p.kind !== 'none' && tool && !unverified) {
     notes.push(`Metadata names the software ${tool}; it says nothing about AI.`);
   }
+  const faceText = faceSentence(opts.face);
+  if (faceDecides(opts.face)) {
+    // Rule F: face evidence decides after provenance; the pixel score stays beside it.
+    const head = 'Likely AI-generated · face evidence';
+    const detail = [faceText, pixelPart, ...notes].join(' ');
+    return { label: 'synthetic', basis: 'face', tone: 'synthetic', short: withPixel(head, pixel) + shortSuffix, text: `${head}: ${detail}`, detail, notes: [faceText, ...notes], pixel };
+  }
+  if (faceText) notes.push(faceText);
   if (!pixel) {
     return { label: 'none', basis: 'none', tone: 'none', short: '', text: '', detail: '', notes };
   }
@@ -265,17 +278,17 @@ const PIXEL_ABSENT: Record<string, string> = {
  * `fuseVerdict` for a screened image as the background reports it (`Verdict` in `../messages.ts`): the
  * pixel label is computed here with `verdictFor` under the rule in force, so every view fuses alike.
  * @param v `probability` in [0, 1] when the detector ran; `provenance` when read; `pixelError` when the
- *   detector refused the image
+ *   detector refused the image; `face` the face evidence of a profile photo
  * @param rule the threshold and unsure band in force, both in [0, 1]
  * @throws {RangeError} from `verdictFor` when `probability` or the rule is outside [0, 1]
  */
 export function fuseScreened(
-  v: { probability?: number; provenance?: ProvenanceResult; pixelError?: { code: string; message: string } },
+  v: { probability?: number; provenance?: ProvenanceResult; pixelError?: { code: string; message: string }; face?: FaceEvidence },
   rule: { threshold: number; unsureBand: number },
 ): FusedVerdict {
   const pixel = typeof v.probability === 'number'
     ? { probability: v.probability, label: verdictFor(v.probability, rule.threshold, rule.unsureBand) }
     : undefined;
   const reason = v.pixelError ? PIXEL_ABSENT[v.pixelError.code] ?? cleanText(v.pixelError.message, MAX_MESSAGE_CHARS) : undefined;
-  return fuseVerdict(pixel, v.provenance, { pixelAbsentReason: reason });
+  return fuseVerdict(pixel, v.provenance, { pixelAbsentReason: reason, face: v.face });
 }
