@@ -102,6 +102,13 @@ test('profile photos get a face-evidence item; non-face avatars fall back cleanl
     // StyleGAN FFHQ-1024: eye centres near (384, 490) and (640, 490) of the 1024-px frame.
     assert.ok(Math.abs(eyes.rightEye!.x - 384) < 40 && Math.abs(eyes.leftEye!.x - 640) < 40, JSON.stringify(eyes));
     assert.ok(v.face!.alignment!.distance <= v.face!.alignment!.threshold);
+    // The explanation view shows the face evidence with the landmark overlay (6 keypoints, 2 template crosses).
+    const ex = await l.browser.newPage();
+    await ex.goto(`chrome-extension://${l.extensionId}/explain.html?url=${encodeURIComponent(url)}&method=gradcam`);
+    await ex.waitForSelector('#face-evidence', { timeout: 60_000 });
+    const shown = await ex.$eval('#face-evidence', (e) => ({ face: e.getAttribute('data-face'), dots: e.querySelectorAll('svg circle:not([fill="none"])').length, crosses: e.querySelectorAll('svg g line').length / 2, text: e.querySelector('#face-evidence-text')?.textContent ?? '' }));
+    assert.deepEqual([shown.face, shown.dots, shown.crosses], ['aligned', 6, 2]);
+    assert.match(shown.text, /^Face evidence: the face is aligned like FFHQ \/ StyleGAN training data/);
   } finally {
     await l.close();
     await server.close();
