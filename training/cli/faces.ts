@@ -1,4 +1,7 @@
 /**
+ * `npm run faces -- card [--model models/face] [--report training/eval/faces/faces.json]` writes
+ *   `models/face/MODEL_CARD.md` from the manifest, that report and `models/face/reports/bench-faces.json`.
+ *
  * `npm run faces -- render <faces.json>` writes `faces.md` beside it again from the JSON (no detection).
  *
  * `npm run faces -- import [--variant blazeface-front] [--min-score 0.75] [--zoom-out 1,0.6] [--out models/face]`
@@ -21,6 +24,7 @@ import { loadRecords } from '../data/manifest';
 import { cropRgba } from '../../extension/shared/preprocess';
 import { loadFaceDetector, validateFaceManifest } from '../../extension/shared/face/model';
 import { importFaceModel } from '../face/import-model';
+import { faceModelCard, type BenchReport, type FacesReport } from '../face/card';
 import {
   detectAtSizes, faceGroupOf, fitTemplate, geometryScores, groupAuc, NON_ALIGNED_REAL, PORTRAIT_GROUPS, recallTable, ruleTable, wilson,
   type FaceGroup, type ImageResult,
@@ -30,6 +34,17 @@ const USAGE = `usage: npm run faces -- import [--variant blazeface-front|blazefa
        npm run faces -- [--manifest <tsv>] [--model models/face] [--sizes 64,128,400] [--write-template] [--limit <n>] --out <dir>`;
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'card') {
+    // models/face/MODEL_CARD.md from the committed reports (no detection).
+    const { values } = parseArgs({ args: argv.slice(1), options: { model: { type: 'string', default: 'models/face' }, report: { type: 'string', default: 'training/eval/faces/faces.json' } } });
+    const m = validateFaceManifest(JSON.parse(await readFile(join(values.model!, 'manifest.json'), 'utf8')));
+    const r = JSON.parse(await readFile(values.report!, 'utf8')) as FacesReport;
+    const benchFile = join(values.model!, 'reports', 'bench-faces.json');
+    const bench = await readFile(benchFile, 'utf8').then((t) => JSON.parse(t) as BenchReport, () => undefined);
+    await writeFile(join(values.model!, 'MODEL_CARD.md'), faceModelCard(m, r, bench));
+    console.log(`wrote ${join(values.model!, 'MODEL_CARD.md')}`);
+    return;
+  }
   if (argv[0] === 'render') {
     // Re-renders faces.md from a faces.json written by this command (no detection).
     const file = argv[1];
