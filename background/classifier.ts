@@ -340,7 +340,9 @@ async function history(v: Verdict, pageUrl: string): Promise<void> {
  */
 export function classifyUrl(url: string, priority: Priority, pageUrl = ''): Promise<Result<Verdict>> {
   const cached = urlCache.get(url);
-  if (cached) {
+  // A verdict made for a feed image lacks face evidence: a profile request fetches again (the content-hash
+  // cache then only adds the face item).
+  if (cached && !(priority === 'profile' && !cached.face && cached.probability !== undefined)) {
     stats.cacheHits++;
     return Promise.resolve(ok({ ...cached, cached: true }));
   }
