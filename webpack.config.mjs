@@ -5,6 +5,7 @@
 //                                  test flags; background/build-flags.ts), used by e2e tests and the bench.
 //   BUILD_TEST=0 npm run build   → the release build only
 //   MODEL_DIR=path npm run build → packages another model folder (default models/default)
+//   FACE_MODEL_DIR=path          → packages another face model folder as face-model/ (default models/face)
 //   DIST_DIR=path                → writes <DIST_DIR>/chromium and <DIST_DIR>/firefox instead of dist/
 // devtool is false on purpose: webpack's default `eval` source maps break the MV3 CSP (the service
 // worker silently defines nothing). See ../shared/research/feasibility.md, pitfall 1.
@@ -19,6 +20,7 @@ const require = createRequire(import.meta.url);
 const root = dirname(fileURLToPath(import.meta.url));
 const distRoot = resolve(root, process.env.DIST_DIR ?? 'dist');
 const modelDir = resolve(root, process.env.MODEL_DIR ?? 'models/default');
+const faceModelDir = resolve(root, process.env.FACE_MODEL_DIR ?? 'models/face');
 const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist';
 // The C2PA verifier (c2pa-rs in wasm, extension/shared/provenance/c2pa.ts), fetched lazily by background/provenance.ts.
 const c2paWasm = join(dirname(require.resolve('@contentauth/c2pa-wasm/package.json')), 'pkg', 'c2pa_bg.wasm');
@@ -81,6 +83,13 @@ if (existsSync(join(modelDir, 'manifest.json'))) {
   for (const f of modelManifest.files ?? []) copy.push({ from: join(modelDir, f.path), to: `model/${f.path}` });
   // The backend self-test record (npm run model:self-test), when the model has one.
   if (existsSync(join(modelDir, 'self-test.json'))) copy.push({ from: join(modelDir, 'self-test.json'), to: 'model/self-test.json' });
+}
+
+if (existsSync(join(faceModelDir, 'manifest.json'))) {
+  // The face finder (background/face.ts): exactly the files its manifest pins, plus the manifest.
+  const faceManifest = JSON.parse(readFileSync(join(faceModelDir, 'manifest.json'), 'utf8'));
+  copy.push({ from: join(faceModelDir, 'manifest.json'), to: 'face-model/manifest.json' });
+  for (const f of faceManifest.files ?? []) copy.push({ from: join(faceModelDir, f.path), to: `face-model/${f.path}` });
 }
 
 /** After the test build's emit: copies the release package (all but its worker and content script) next to it. */

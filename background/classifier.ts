@@ -9,13 +9,17 @@
  * claim, a signed camera original) the answer is a verdict without pixel fields and with `pixelError`;
  * otherwise the refusal stands. Broken files (`decode-failed`) are never given a provenance-only verdict.
  *
+ * Profile photos (priority `profile`) also get face evidence (`./face.ts`): the face finder runs on the
+ * decoded pixels beside the detector and its item (`Verdict.face`) is fused after provenance and before
+ * the pixels (`fuseVerdict` rule F). A cached verdict without it gets it when a profile request hits it.
+ *
  * Requests in progress are mirrored to `storage.session` (`pending`) and re-run when a stopped worker
  * starts again; verdicts are mirrored there too (`verdicts`), so content scripts that re-send a request
  * after losing their connection get the answer without new work. No image is lost.
  */
 import browser from 'webextension-polyfill';
 import { inputsForImage, type ImageScore, type PreparedImage } from '../extension/shared/detector';
-import { err, ok, type ImageErrorCode, type Priority, type Result, type Verdict } from '../extension/shared/messages';
+import { err, ok, type FaceEvidence, type ImageErrorCode, type Priority, type Result, type Verdict } from '../extension/shared/messages';
 import { compactProvenance } from '../extension/shared/provenance/compact';
 import { fuseVerdict } from '../extension/shared/provenance/fusion';
 import type { ProvenanceResult } from '../extension/shared/provenance/types';
@@ -29,6 +33,7 @@ import { loadModel, type LoadedModel } from './model';
 import { BatchQueue, QueueError } from './queue';
 import { recordVerdict } from './history-recorder';
 import { provenanceOf } from './provenance';
+import { disposeFaceDetector, faceEvidenceFor } from './face';
 import type { BackendFlags } from './tf-backend';
 import { tf } from './tf-backend';
 import { TEST_HOOKS } from './build-flags';
@@ -110,6 +115,7 @@ export async function reloadModel(opts: { backend?: BackendPreference; exact?: b
   const old = await peekModel();
   await waitIdle();
   old?.detector.dispose();
+  disposeFaceDetector();
   resetFailures(); // an explicit reload (settings, tests) tries every backend again
   forced = opts.backend ? { backend: opts.backend, exact: opts.exact ?? false } : undefined;
   modelPromise = undefined;
@@ -254,23 +260,35 @@ async function scoreBytes(url: string, bytes: Uint8Array, mime: string, priority
     refusal = e;
   }
   const contentHash = await sha256Hex(bytes);
+  const wantFace = priority === 'profile';
   const hit = hashCache.get(contentHash);
   if (hit) {
     stats.cacheHits++;
+    if (wantFace && !hit.face && hit.probability !== undefined) {
+      // First seen as a feed image, now as a profile photo: add the face evidence once.
+      const face = await decodeSlots.run(async () => faceEvidenceFor((await decodeBytes(bytes, mime)).image)).catch(() => undefined);
+      if (face) {
+        const withFace = { ...hit, face };
+        hashCache.set(contentHash, withFace);
+        return ok({ ...withFace, url, cached: true });
+      }
+    }
     return ok({ ...hit, url, cached: true });
   }
   // Provenance runs beside decoding and inference, on the same bytes.
   const provenance = provenanceOf(bytes);
   if (refusal) return provenanceOnly(url, bytes, contentHash, refusal, provenance, t0);
-  let scored: { s: Scored; image: { width: number; height: number }; loaded: LoadedModel };
+  let scored: { s: Scored; image: { width: number; height: number }; loaded: LoadedModel; face?: FaceEvidence };
   try {
     const m = await getModel();
-    const { image, groups } = await decodeSlots.run(async () => {
+    const { image, groups, face } = await decodeSlots.run(async () => {
       const { image } = await decodeBytes(bytes, mime);
-      return { image: { width: image.width, height: image.height }, groups: m.detector.prepare(image) };
+      const groups = m.detector.prepare(image);
+      // Face evidence (profile photos) runs beside the detector's queue on the same decoded pixels.
+      return { image: { width: image.width, height: image.height }, groups, face: wantFace ? faceEvidenceFor(image) : undefined };
     });
     const s = await queue.push({ prepared: groups }, priority, url);
-    scored = { s, image, loaded: await getModel() };
+    scored = { s, image, loaded: await getModel(), face: await face };
   } catch (e) {
     // The decoded size can refuse what the header did not show.
     if (e instanceof DecodeImageError && PROVENANCE_ONLY.has(e.code)) return provenanceOnly(url, bytes, contentHash, e, provenance, t0);
@@ -290,6 +308,7 @@ async function scoreBytes(url: string, bytes: Uint8Array, mime: string, priority
     ms: Math.round(performance.now() - t0),
     cached: false,
     ...(p.kind !== 'none' || p.status !== 'ok' ? { provenance: p } : {}),
+    ...(scored.face ? { face: scored.face } : {}),
   };
   const { url: _u, cached: _c, ...rest } = v;
   hashCache.set(contentHash, rest);
@@ -321,7 +340,9 @@ async function history(v: Verdict, pageUrl: string): Promise<void> {
  */
 export function classifyUrl(url: string, priority: Priority, pageUrl = ''): Promise<Result<Verdict>> {
   const cached = urlCache.get(url);
-  if (cached) {
+  // A verdict made for a feed image lacks face evidence: a profile request fetches again (the content-hash
+  // cache then only adds the face item).
+  if (cached && !(priority === 'profile' && !cached.face && cached.probability !== undefined)) {
     stats.cacheHits++;
     return Promise.resolve(ok({ ...cached, cached: true }));
   }

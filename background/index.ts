@@ -20,6 +20,8 @@ import { configureProvenance } from '../extension/shared/provenance/index';
 import { TEST_HOOKS } from './build-flags';
 import { pruneStoredHistory } from './history-recorder';
 import { openFirstRunOnInstall } from './first-run';
+import { getFaceDetector } from './face';
+import { tf } from './tf-backend';
 import { backendFailures } from './failover';
 import { base64ToBytes } from '../extension/shared/base64';
 import type { BackendPreference } from '../extension/shared/settings';
@@ -194,6 +196,29 @@ const testApi = {
       out.push({ width: w, height: h, runs, medianMs: median, meanMs: times.reduce((a, b) => a + b, 0) / runs, tiles: first!.evidence.scored, mode: first!.evidence.mode });
     }
     return { backend: m.backend, model: m.detector.id, images: out };
+  },
+  /**
+   * Face finder time per avatar (bench): median ms of `FaceDetector.detect` on `syntheticImage(s, s)` for
+   * each side `s`; the image has no face, so every zoom pass of the manifest runs (the worst case).
+   */
+  async timeFaces(sides: number[], runs = 10) {
+    await getModel(); // the face model runs on the detector's backend
+    const d = await getFaceDetector();
+    const out = [];
+    for (const s of sides) {
+      const image = syntheticImage(s, s, 1);
+      await d.detect(image);
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        await d.detect(image);
+        times.push(performance.now() - t0);
+      }
+      const sorted = [...times].sort((a, b) => a - b);
+      const mid = sorted.length >> 1;
+      out.push({ side: s, runs, medianMs: sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2, passes: d.manifest.zoomOut?.length ?? 1 });
+    }
+    return { backend: tf.getBackend(), model: d.id, sizes: out };
   },
   /** Runs `n` batches of `batch` model inputs; returns mean ms per input and per image (× crops) (bench). */
   async timeInference(n = 10, batch = 1) {

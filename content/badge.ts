@@ -14,11 +14,11 @@
  * detector's label under the rule in force; for a provenance-only verdict the code of why the detector
  * did not run; for errors the error code), `-verdict` (the fused label shown), `-provenance`
  * (`kind/claim/validation`, when provenance was read and found something), `-text` (the visible text),
- * `-probability`, `-error`. Once there is a verdict the button is enabled: click, Enter or Space opens the explanation view (`onActivate`);
+ * `-probability`, `-error`, `-face` (profile photos: `aligned` | `not-aligned` | `no-face` | `failed`). Once there is a verdict the button is enabled: click, Enter or Space opens the explanation view (`onActivate`);
  * before that (analysing, errors) it is disabled and out of the tab order. Events from the button do not
  * reach the page (`stopPropagation`), so activating a badge never triggers the page's own click handlers.
  */
-import type { ImageError, ImageErrorCode } from '../extension/shared/messages';
+import type { FaceEvidence, ImageError, ImageErrorCode } from '../extension/shared/messages';
 import { FUSED_COLOURS, fuseScreened, type FusedVerdict } from '../extension/shared/provenance/fusion';
 import type { ProvenanceResult } from '../extension/shared/provenance/types';
 import { verdictFor, type VerdictLabel } from '../extension/shared/verdict';
@@ -31,7 +31,7 @@ export type BadgeState =
    * A verdict: the pixel detector's `probability` in [0, 1] (with `model` and `backend`) when it ran,
    * `pixelError` when it did not, and the image's `provenance` when it was read.
    */
-  | { kind: 'verdict'; probability?: number; model?: string; backend?: string; provenance?: ProvenanceResult; pixelError?: ImageError }
+  | { kind: 'verdict'; probability?: number; model?: string; backend?: string; provenance?: ProvenanceResult; pixelError?: ImageError; face?: FaceEvidence }
   | { kind: 'error'; code: ImageErrorCode; message: string };
 
 /** Short text shown for each error state. */
@@ -184,6 +184,9 @@ export class Badge {
     }
     if (p && p.kind !== 'none') h.setAttribute('data-synthscreen-provenance', `${p.kind}/${p.claim}/${p.validation}`);
     else h.removeAttribute('data-synthscreen-provenance');
+    const face = s.kind === 'verdict' ? s.face : undefined;
+    if (face) h.setAttribute('data-synthscreen-face', face.status !== 'face' ? face.status : face.alignment?.aligned ? 'aligned' : 'not-aligned');
+    else h.removeAttribute('data-synthscreen-face');
     h.setAttribute('data-synthscreen-text', text);
     this.el.textContent = text;
     this.el.style.background = colour;

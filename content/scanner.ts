@@ -235,7 +235,7 @@ export class Scanner {
       if (this.tracked.get(el) !== t) return; // swapped or removed meanwhile
       if (r.ok) {
         const v = r.value;
-        badge.set({ kind: 'verdict', probability: v.probability, model: v.model, backend: v.backend, provenance: v.provenance, pixelError: v.pixelError });
+        badge.set({ kind: 'verdict', probability: v.probability, model: v.model, backend: v.backend, provenance: v.provenance, pixelError: v.pixelError, face: v.face });
         this.outcome.set(url, { verdict: r.value });
       } else {
         badge.set({ kind: 'error', ...r.error });

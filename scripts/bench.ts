@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [-- --skip-others] [-- --only-provenance] [-- --skip-webgpu] [-- --skip-content]
- *   [-- --whole-image-only] [-- --only-burst] [-- --skip-burst]`: prints one JSON object per line.
+ *   [-- --whole-image-only] [-- --only-burst] [-- --skip-burst] [-- --only-faces]`: prints one JSON object per line.
  *
  * - Inference ms per model input and per image (× the manifest's test-time crops, or `tiling.minTiles`) of the default model (dist/test/chromium/model; a tiny test model when none is
  *   packaged, flagged in the output) in Chromium's extension service worker on wasm, webgl and cpu, and
@@ -12,6 +12,8 @@
  * - Burst throughput (`bench: 'burst'`, `scripts/bench-burst.ts`): img/s of the service worker on wasm for 300
  *   images requested at once, with the batch sizes the queue formed (`--skip-burst` / `--only-burst`).
  * - The same model in Node on tfjs wasm.
+ * - Face finder ms per avatar (`bench: 'faces'`, `scripts/bench-faces.ts`) on wasm, in the service worker and in
+ *   Node, for 64–400 px avatars (`--only-faces` runs it alone).
  * - Content-script main-thread time per image on the 300-image infinite-scroll fixture
  *   (`scripts/bench-content.ts`: CDP ScriptDuration with minus without the extension, / images).
  * - Provenance read time (`extension/shared/provenance`): median ms per image without metadata and with a C2PA
@@ -29,6 +31,7 @@ import { loadReference } from '../e2e/helpers/reference';
 import { EXT_DIR, prepareWorker, testModelDir } from '../e2e/helpers/setup';
 import { benchContentScript } from './bench-content';
 import { benchBurst } from './bench-burst';
+import { benchFacesNode, FACE_BENCH_SIDES } from './bench-faces';
 import { readProvenance } from '../extension/shared/provenance/index';
 import { configureProvenanceForNode } from '../extension/shared/provenance/node';
 import { builtFixtures, fixtureBytes } from '../extension/shared/provenance/fixtures/build';
@@ -53,7 +56,7 @@ function wholeImageLines(where: string, backend: string, model: string, testMode
   }
 }
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'skip-others': { type: 'boolean', default: false }, 'only-provenance': { type: 'boolean', default: false }, 'skip-webgpu': { type: 'boolean', default: false }, 'skip-content': { type: 'boolean', default: false }, 'whole-image-only': { type: 'boolean', default: false }, 'skip-burst': { type: 'boolean', default: false }, 'only-burst': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'skip-others': { type: 'boolean', default: false }, 'only-provenance': { type: 'boolean', default: false }, 'skip-webgpu': { type: 'boolean', default: false }, 'skip-content': { type: 'boolean', default: false }, 'whole-image-only': { type: 'boolean', default: false }, 'skip-burst': { type: 'boolean', default: false }, 'only-burst': { type: 'boolean', default: false }, 'only-faces': { type: 'boolean', default: false } } });
 const line = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 
 async function browserBench(model: { dir: string; packaged: boolean }): Promise<void> {
@@ -86,6 +89,7 @@ async function browserBench(model: { dir: string; packaged: boolean }): Promise<
     } catch (e) {
       line({ bench: 'whole-image', where: 'chromium extension service worker', error: String((e as Error).message ?? e).slice(0, 300) });
     }
+    await faceWorkerBench(l);
     if (!values['skip-burst']) {
       await inWorker(l, `self.__synthscreenTest.reload("wasm", true)`, 600_000);
       line(await benchBurst(l).catch((e: unknown) => ({ bench: 'burst', error: String((e as Error).message ?? e).slice(0, 300) })));
@@ -214,6 +218,31 @@ async function others(): Promise<void> {
   }
 }
 
+/** Face finder ms per avatar in the service worker on wasm (`__synthscreenTest.timeFaces`). */
+async function faceWorkerBench(l: Awaited<ReturnType<typeof launchWithExtension>>): Promise<void> {
+  try {
+    await inWorker(l, `self.__synthscreenTest.reload("wasm", true)`, 600_000);
+    const r = await inWorker<{ backend: string; model: string; sizes: Array<{ side: number; runs: number; medianMs: number; passes: number }> }>(
+      l, `self.__synthscreenTest.timeFaces(${JSON.stringify(FACE_BENCH_SIDES)}, ${values.quick ? 5 : 15})`, 600_000);
+    for (const s of r.sizes) line({ bench: 'faces', where: 'chromium extension service worker', backend: r.backend, model: r.model, image: `no-face (all ${s.passes} zoom passes)`, side: s.side, runs: s.runs, msPerAvatarMedian: +s.medianMs.toFixed(2) });
+  } catch (e) {
+    line({ bench: 'faces', where: 'chromium extension service worker', error: String((e as Error).message ?? e).slice(0, 300) });
+  }
+}
+
+/** `--only-faces`: the face finder bench alone (Node, then the service worker). */
+async function facesOnly(): Promise<void> {
+  for (const r of await benchFacesNode(values.quick ? 5 : 15)) line(r);
+  if (!findChromium() || !existsSync(join(EXT_DIR, 'manifest.json'))) { line({ bench: 'faces', skipped: 'no Chromium or no dist/test/chromium (run npm run build)' }); return; }
+  const l = await launchWithExtension(EXT_DIR);
+  try {
+    await prepareWorker(l, await testModelDir());
+    await faceWorkerBench(l);
+  } finally {
+    await l.close();
+  }
+}
+
 /** `--only-burst`: the burst bench alone (wasm). */
 async function burstOnly(): Promise<void> {
   const model = await testModelDir();
@@ -231,10 +260,12 @@ async function burstOnly(): Promise<void> {
 async function main(): Promise<void> {
   if (values['only-provenance']) { await provenanceBench(); return; }
   if (values['only-burst']) { await burstOnly(); return; }
+  if (values['only-faces']) { await facesOnly(); return; }
   const model = await testModelDir();
   if (!model.packaged) line({ note: 'no packaged model (dist/test/chromium/model): timings are for the tiny e2e test model, not the detector' });
   await browserBench(model);
   await nodeBench(model);
+  if (!values['whole-image-only']) for (const r of await benchFacesNode(values.quick ? 5 : 15).catch((e: unknown) => [{ bench: 'faces', where: 'node', error: String((e as Error).message ?? e).slice(0, 300) }])) line(r);
   if (!values['skip-content'] && !values['whole-image-only']) {
     if (!existsSync(join(EXT_DIR, 'manifest.json'))) line({ bench: 'content-script', skipped: 'no dist/test/chromium (run npm run build)' });
     else line(await benchContentScript().catch((e: unknown) => ({ bench: 'content-script', error: String((e as Error).message ?? e).slice(0, 300) })));

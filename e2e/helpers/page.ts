@@ -14,6 +14,8 @@ export interface BadgeInfo {
   provenance?: string;
   /** The visible badge text (`data-synthscreen-text`). */
   text?: string;
+  /** Face evidence of a profile photo (`data-synthscreen-face`): `aligned` | `not-aligned` | `no-face` | `failed`. */
+  face?: string;
 }
 
 /** Every badge host on the page, in document order. */
@@ -28,6 +30,7 @@ export async function readBadges(page: Page): Promise<BadgeInfo[]> {
       verdict: h.getAttribute('data-synthscreen-verdict') ?? undefined,
       provenance: h.getAttribute('data-synthscreen-provenance') ?? undefined,
       text: h.getAttribute('data-synthscreen-text') ?? undefined,
+      face: h.getAttribute('data-synthscreen-face') ?? undefined,
     })),
   );
 }

@@ -21,6 +21,7 @@ import browser from 'webextension-polyfill';
 import type { BackendStatus, ExplainMethod, Explanation, Result, Verdict } from '../shared/messages';
 import { effectiveThreshold, normalizeSettings, SETTINGS_KEY, type Settings } from '../shared/settings';
 import { verdictFor } from '../shared/verdict';
+import { FaceSection } from './face-section';
 import { fuseScreened } from '../shared/provenance/fusion';
 import { ReliabilityDetails } from '../popup/reliability-view';
 import { ExplainView, METHOD_LABELS } from '../popup/explain-view';
@@ -159,7 +160,7 @@ function Page({ target }: { target: ExplainTarget }) {
   const error = errors[method];
   const provenance = screened?.provenance;
   const fused = screened && (p !== undefined || screened.pixelError)
-    ? fuseScreened({ probability: p, provenance, pixelError: screened.pixelError }, rule) : undefined;
+    ? fuseScreened({ probability: p, provenance, pixelError: screened.pixelError, face: screened.face }, rule) : undefined;
   return (
     <>
       {header}
@@ -187,6 +188,7 @@ function Page({ target }: { target: ExplainTarget }) {
           fused={fused}
           pixelAbsent={screened?.pixelError ? (fused?.pixel ? undefined : screened.pixelError.message) : undefined}
         />
+        <FaceSection face={screened?.face} imageUrl={imageSrc} width={screened?.width ?? 0} height={screened?.height ?? 0} />
       </div>
       {error && !pending && (
         <button type="button" class="retry" id="explain-retry" onClick={() => void compute(method)}>

@@ -92,4 +92,16 @@ test('verdicts: provenance-only verdicts pass, a verdict with neither pixels nor
   assert.equal(validVerdict({ ...pixel, evidence }), true);
   assert.equal(validVerdict({ ...pixel, evidence: { ...evidence, logits: [0, 'x'] } }), false);
   assert.equal(validVerdict({ ...pixel, evidence: { ...evidence, x0: Number.NaN } }), false);
+  const pt = { x: 10, y: 12 };
+  const face = {
+    status: 'face', model: 'blazeface-front@3.0.4', count: 1,
+    face: { box: { x: 1, y: 2, width: 30, height: 30 }, score: 0.93, keypoints: { rightEye: pt, leftEye: pt, noseTip: pt, mouth: pt, rightEar: pt, leftEar: pt } },
+    alignment: { template: 'FFHQ / StyleGAN', distance: 0.01, threshold: 0.0375, aligned: true, eyes: [{ x: 0.38, y: 0.48 }, { x: 0.63, y: 0.48 }], templateEyes: [{ x: 0.38, y: 0.48 }, { x: 0.63, y: 0.48 }] },
+  };
+  assert.equal(validVerdict({ ...pixel, face }), true);
+  assert.equal(validVerdict({ ...pixel, face: { status: 'no-face', model: 'm', count: 0 } }), true);
+  assert.equal(validVerdict({ ...pixel, face: { ...face, status: 'maybe' } }), false);
+  assert.equal(validVerdict({ ...pixel, face: { ...face, face: { ...face.face, score: 3 } } }), false);
+  assert.equal(validVerdict({ ...pixel, face: { ...face, alignment: { ...face.alignment, eyes: [pt] } } }), false);
+  assert.equal(validVerdict({ ...pixel, face: { ...face, face: { ...face.face, keypoints: { ...face.face.keypoints, mouth: { x: Number.NaN, y: 0 } } } } }), false);
 });

@@ -81,6 +81,23 @@ export function validEvidence(v: unknown): boolean {
     && Array.isArray(v.logits) && v.logits.length <= 4096 && v.logits.every((x) => x === null || isNum(x));
 }
 
+const FACE_STATUSES: ReadonlySet<string> = new Set(['face', 'no-face', 'failed']);
+const FACE_KEYPOINTS = ['rightEye', 'leftEye', 'noseTip', 'mouth', 'rightEar', 'leftEar'] as const;
+const isPoint = (p: unknown): boolean => isObj(p) && isNum(p.x) && isNum(p.y) && Math.abs(p.x) <= 1e7 && Math.abs(p.y) <= 1e7;
+
+/** A `FaceEvidence` as carried in verdicts: known status, finite numbers, bounded strings. */
+export function validFaceEvidence(v: unknown): boolean {
+  if (!isObj(v) || !FACE_STATUSES.has(v.status as string) || !isStr(v.model, 200) || !isInt(v.count, 0, 100) || !optional(v.message, (x) => isStr(x))) return false;
+  const f = v.face;
+  if (f !== undefined && !(isObj(f) && isProb(f.score) && isObj(f.box) && ['x', 'y', 'width', 'height'].every((k) => isNum((f.box as Obj)[k]))
+    && isObj(f.keypoints) && FACE_KEYPOINTS.every((k) => isPoint((f.keypoints as Obj)[k])))) return false;
+  const a = v.alignment;
+  if (a !== undefined && !(isObj(a) && isStr(a.template, 200) && isNum(a.distance) && a.distance >= 0 && isProb(a.threshold) && typeof a.aligned === 'boolean'
+    && Array.isArray(a.eyes) && a.eyes.length === 2 && a.eyes.every(isPoint) && Array.isArray(a.templateEyes) && a.templateEyes.length === 2 && a.templateEyes.every(isPoint)
+    && optional(a.notApplicable, (x) => isStr(x, 200)))) return false;
+  return true;
+}
+
 /**
  * A `Verdict` as carried in messages: finite numbers in range, bounded strings. The detector's fields
  * (`logit`, `probability`, `model`, `backend`) are absent for provenance-only verdicts, which then need a
@@ -92,7 +109,8 @@ export function validVerdict(v: unknown): boolean {
   if (!pixels && v.provenance === undefined) return false;
   return isStr(v.url, MAX_URL_CHARS) && optional(v.logit, isNum) && optional(v.probability, isProb) && optional(v.model, (x) => isStr(x)) && optional(v.backend, (x) => isStr(x, 32))
     && isInt(v.width, 0, 1e6) && isInt(v.height, 0, 1e6) && typeof v.contentHash === 'string' && HASH_RE.test(v.contentHash)
-    && isNum(v.ms) && typeof v.cached === 'boolean' && optional(v.provenance, validProvenance) && optional(v.evidence, validEvidence);
+    && isNum(v.ms) && typeof v.cached === 'boolean' && optional(v.provenance, validProvenance) && optional(v.evidence, validEvidence)
+    && optional(v.face, validFaceEvidence);
 }
 
 /** One `TabImage` of `report-images`. */

@@ -9,6 +9,51 @@
 import type { ProvenanceResult } from './provenance/types';
 import type { EvidenceMap } from './tiling';
 
+/** A point in source-image pixels (face keypoints) or, for normalised positions, in [0, 1] of the frame. */
+export interface FacePoint {
+  x: number;
+  y: number;
+}
+
+/**
+ * What the face finder (`extension/shared/face/`, BlazeFace) and the GAN-portrait alignment rule
+ * (`extension/shared/face/geometry.ts`) say about a profile photo. Carried in a `Verdict` as its own item:
+ * it only says whether the face is aligned like StyleGAN/FFHQ training data, never "real".
+ */
+export interface FaceEvidence {
+  /** `face`: at least one face found; `no-face`: none; `failed`: the face finder could not run (`message`). */
+  status: 'face' | 'no-face' | 'failed';
+  /** The face model's id `name@version`. */
+  model: string;
+  /** Faces found (0 for `no-face` / `failed`). */
+  count: number;
+  /** The top face in source pixels of the decoded image (the verdict's `width` × `height`). */
+  face?: {
+    box: { x: number; y: number; width: number; height: number };
+    /** Detection confidence in (0, 1). */
+    score: number;
+    /** BlazeFace's six keypoints; `rightEye` is the subject's right eye (image left). */
+    keypoints: { rightEye: FacePoint; leftEye: FacePoint; noseTip: FacePoint; mouth: FacePoint; rightEar: FacePoint; leftEar: FacePoint };
+  };
+  /** The alignment rule on the top face; absent without a face or without a template. */
+  alignment?: {
+    /** Template name, e.g. "FFHQ / StyleGAN". */
+    template: string;
+    /** RMS distance of the two normalised eye centres from the template's, in units of the frame side. */
+    distance: number;
+    /** The rule's threshold on `distance`. */
+    threshold: number;
+    /** True when the rule fired: the face is aligned like StyleGAN/FFHQ training data. */
+    aligned: boolean;
+    /** Eye centres normalised to [0, 1] of the frame (image-left eye first) and the template's. */
+    eyes: [FacePoint, FacePoint];
+    templateEyes: [FacePoint, FacePoint];
+    /** Why the rule did not apply (e.g. "image is not square"). */
+    notApplicable?: string;
+  };
+  message?: string;
+}
+
 /** Why an image has no verdict. Shown to the user as a clear status, never as a probability. */
 export type ImageErrorCode =
   | 'too-small' // shorter side < MIN_SIDE_PIXELS
@@ -72,6 +117,8 @@ export interface Verdict {
   provenance?: ProvenanceResult;
   /** Why the pixel detector did not run (provenance-only verdicts). */
   pixelError?: ImageError;
+  /** Face evidence: present for profile photos (requests with priority `profile`) that were decoded. */
+  face?: FaceEvidence;
 }
 
 /** A verdict whose pixel fields are present (the detector ran). */

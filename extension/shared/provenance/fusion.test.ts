@@ -181,3 +181,37 @@ test('fuseVerdict: a manifest that could not be verified is a note; unsigned AI 
   assert.equal(withIptc.short, 'AI-generated (metadata) · pixel AI score 12/100');
   assert.equal(withIptc.notes.length, 2);
 });
+
+/** Face evidence of a profile photo whose face is (or is not) aligned like FFHQ/StyleGAN. */
+function faceEv(aligned: boolean, distance: number): import('../messages').FaceEvidence {
+  const p = { x: 0, y: 0 };
+  return {
+    status: 'face', model: 'blazeface-front@3.0.4', count: 1,
+    face: { box: { x: 0, y: 0, width: 1, height: 1 }, score: 0.9, keypoints: { rightEye: p, leftEye: p, noseTip: p, mouth: p, rightEar: p, leftEar: p } },
+    alignment: { template: 'FFHQ / StyleGAN', distance, threshold: 0.0375, aligned, eyes: [p, p], templateEyes: [p, p] },
+  };
+}
+
+test('fuseVerdict rule F: aligned face evidence decides after provenance, before the pixels', () => {
+  const f = fuseVerdict(PIXELS.real, undefined, { face: faceEv(true, 0.012) });
+  assert.deepEqual([f.label, f.basis, f.tone], ['synthetic', 'face', 'synthetic']);
+  assert.equal(f.short, 'Likely AI-generated · face evidence · pixel AI score 12/100');
+  assert.equal(f.text, 'Likely AI-generated · face evidence: Face evidence: the face is aligned like FFHQ / StyleGAN training data (eyes 1.2 % of the frame from the template; rule ≤ 3.8 %). Real photos cropped this way exist (FFHQ itself), so this is evidence, not proof. Pixel detector: AI score 12/100 (no AI signs found).');
+  // A signed AI claim still comes first; the face note does not change it.
+  assert.equal(fuseVerdict(PIXELS.real, CASES.c2paAiValid, { face: faceEv(true, 0.012) }).basis, 'provenance');
+  // A face that is not aligned only adds a note; the pixels decide.
+  const n = fuseVerdict(PIXELS.real, undefined, { face: faceEv(false, 0.09) });
+  assert.deepEqual([n.label, n.basis], ['real', 'pixels']);
+  assert.match(n.notes.at(-1)!, /^Face evidence: a face was found; it is not aligned like FFHQ \/ StyleGAN portraits/);
+  // No face, or a failed face finder: exactly the verdict without face evidence.
+  assert.deepEqual(fuseVerdict(PIXELS.real, undefined, { face: { status: 'no-face', model: 'm', count: 0 } }), fuseVerdict(PIXELS.real, undefined));
+  assert.deepEqual(fuseVerdict(PIXELS.unsure, undefined, { face: { status: 'failed', model: 'm', count: 0, message: 'x' } }), fuseVerdict(PIXELS.unsure, undefined));
+  assert.equal(fuseScreened({ probability: 0.1, face: faceEv(true, 0.01) }, { threshold: 0.5, unsureBand: 0.1 }).basis, 'face');
+});
+
+test('fuseVerdict rule F keeps the provenance notes (camera metadata never overrides, face evidence does)', () => {
+  const f = fuseVerdict(PIXELS.unsure, CASES.cameraExif, { face: faceEv(true, 0.02) });
+  assert.equal(f.basis, 'face');
+  assert.equal(f.notes.length, 2);
+  assert.match(f.notes[1]!, /^Camera metadata: Canon EOS 80D/);
+});

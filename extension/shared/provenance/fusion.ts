@@ -13,6 +13,7 @@
  * | 2 | C2PA, `untrusted`, AI claim | `ai-generated-metadata` "AI-generated (unverified signer)": the signature and the content binding verify, but the signer is not on the bundled trust list, so it counts no more than unsigned metadata (anyone can make a certificate) and no less (a false AI claim only discredits the signer's own picture) | provenance |
  * | 3 | unsigned AI metadata: IPTC/XMP digital source type, generator parameters (`unsigned`, AI claim) | `ai-generated-metadata` "AI-generated (metadata)", with the caveat that metadata can be forged or stripped | provenance |
  * | 4 | C2PA, `valid`, claim `camera-capture`, no AI action | `camera-original` "Camera original (signed)" | provenance |
+ * | F | (no rule 1–4) face evidence: the profile photo's face is aligned like StyleGAN/FFHQ training data (`faceDecides`, `../face/evidence.ts`; rule and its measured FPR in `models/face/MODEL_CARD.md`) | `synthetic` "Likely AI-generated · face evidence", the pixel AI score beside it ("· pixel AI score N/100"), notes from rules 5–7 kept | face |
  * | 5 | C2PA, `invalid` | the pixel verdict, plus the note "Content Credentials invalid: file altered after signing" | pixels |
  * | 6 | camera EXIF / unsigned `digitalCapture` / untrusted camera manifest | the pixel verdict, plus a note (metadata can be copied from a real photo, so it never overrides the pixels) | pixels |
  * | 7 | anything else (`none`, `unknown` claims) | the pixel verdict as before (`verdictFor`, worded by `../wording.ts`), with a note naming signed or software metadata when there is some | pixels |
@@ -31,6 +32,8 @@
  */
 import { verdictFor, type VerdictLabel } from '../verdict';
 import { aiScore, pixelDetectorSentence, provenanceShort, wordingOf, type ScoreRule } from '../wording';
+import type { FaceEvidence } from '../messages';
+import { faceDecides, faceSentence } from '../face/evidence';
 import type { ProvenanceAction, ProvenanceResult } from './types';
 
 /** The detector's side of a verdict. */
@@ -54,7 +57,7 @@ export type FusedLabel = 'ai-generated' | 'ai-generated-metadata' | 'camera-orig
 export type FusedTone = 'prov-ai' | 'prov-ai-metadata' | 'prov-camera' | VerdictLabel | 'none';
 
 /** What decided the verdict. */
-export type FusedBasis = 'provenance' | 'pixels' | 'none';
+export type FusedBasis = 'provenance' | 'face' | 'pixels' | 'none';
 
 export interface FusedVerdict {
   label: FusedLabel;
@@ -166,13 +169,15 @@ function aiClaim(p: ProvenanceResult): 'ai-generated' | 'ai-edited' | undefined 
  * @param opts.pixelAbsentReason short reason shown when `pixel` is absent
  * @param opts.rule the threshold and band `pixel.label` was decided under; when given, the shown AI score
  *   follows the agreement rule of `aiScore` (`../wording.ts`), else it is round(100·p)
+ * @param opts.face face evidence (profile photos): decides after provenance when the alignment rule fired
+ *   (rule F), otherwise adds a note when a face was found
  * @returns the fused verdict; `label: 'none'` when there is neither a pixel nor a provenance verdict
  * @throws never (a probability outside [0, 1] is shown as given; `verdictFor` validates it upstream)
  */
 export function fuseVerdict(
   pixel: PixelVerdict | undefined,
   provenance: ProvenanceResult | undefined,
-  opts: { pixelAbsentReason?: string; rule?: ScoreRule } = {},
+  opts: { pixelAbsentReason?: string; rule?: ScoreRule; face?: FaceEvidence } = {},
 ): FusedVerdict {
   const p = provenance;
   const rule = opts.rule;
@@ -231,6 +236,14 @@ export function fuseVerdict(
   } else if (p && p.kind !== 'none' && tool && !unverified) {
     notes.push(`Metadata names the software ${tool}; it says nothing about AI.`);
   }
+  const faceText = faceSentence(opts.face);
+  if (faceDecides(opts.face)) {
+    // Rule F: face evidence decides after provenance; the pixel score stays beside it.
+    const head = 'Likely AI-generated · face evidence';
+    const detail = [faceText, pixelPart, ...notes].join(' ');
+    return { label: 'synthetic', basis: 'face', tone: 'synthetic', short: provenanceShort(head, pixel, rule) + shortSuffix, text: `${head}: ${detail}`, detail, notes: [faceText, ...notes], pixel };
+  }
+  if (faceText) notes.push(faceText);
   if (!pixel) {
     return { label: 'none', basis: 'none', tone: 'none', short: '', text: '', detail: '', notes };
   }
@@ -257,17 +270,17 @@ const PIXEL_ABSENT: Record<string, string> = {
  * `fuseVerdict` for a screened image as the background reports it (`Verdict` in `../messages.ts`): the
  * pixel label is computed here with `verdictFor` under the rule in force, so every view fuses alike.
  * @param v `probability` in [0, 1] when the detector ran; `provenance` when read; `pixelError` when the
- *   detector refused the image
+ *   detector refused the image; `face` the face evidence of a profile photo
  * @param rule the threshold and unsure band in force, both in [0, 1]
  * @throws {RangeError} from `verdictFor` when `probability` or the rule is outside [0, 1]
  */
 export function fuseScreened(
-  v: { probability?: number; provenance?: ProvenanceResult; pixelError?: { code: string; message: string } },
+  v: { probability?: number; provenance?: ProvenanceResult; pixelError?: { code: string; message: string }; face?: FaceEvidence },
   rule: { threshold: number; unsureBand: number },
 ): FusedVerdict {
   const pixel = typeof v.probability === 'number'
     ? { probability: v.probability, label: verdictFor(v.probability, rule.threshold, rule.unsureBand) }
     : undefined;
   const reason = v.pixelError ? PIXEL_ABSENT[v.pixelError.code] ?? cleanText(v.pixelError.message, MAX_MESSAGE_CHARS) : undefined;
-  return fuseVerdict(pixel, v.provenance, { pixelAbsentReason: reason, rule });
+  return fuseVerdict(pixel, v.provenance, { pixelAbsentReason: reason, rule, face: v.face });
 }
