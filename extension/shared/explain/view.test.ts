@@ -6,6 +6,7 @@ import type { Explanation } from '../messages';
 
 const base: Explanation = {
   url: 'u', method: 'gradcam', map: [0, 1], mapWidth: 2, mapHeight: 1, region: { x: 50, y: 0, width: 200, height: 200 }, empty: false, probability: 0.9,
+  target: 'synthetic', analysed: [{ x: 50, y: 0, width: 200, height: 200 }],
 };
 
 test('overlayBox: the region as percentages of the natural image size', () => {
