@@ -4,11 +4,12 @@
  * overlay (PNG, the whole decoded image with the heatmap / LIME regions over the region the model saw)
  * and optionally the raw map and scores as JSON.
  *
- * Preprocessing is the detector's own (`preprocess` with the manifest's spec; the centre input, as the
- * first of the test-time crops); the map is placed on the image through `explanationRegion`. The target
- * class defaults to the centre input's own verdict. The JSON's `verdict`, `probability` and `evidence`
- * are the whole image's, as the badge computes them (`Detector.score`: the manifest's tiles, or all
- * test-time crops for models without a tiling); `calibratedProbability` is the explained centre input's.
+ * The explanation covers the whole image the verdict was computed from (issue 12, `explainImage`): for tiled
+ * models the CAMs run on the verdict's tiles and are stitched, LIME segments the tiles together; the
+ * explained class defaults to the whole image's verdict. Models without a tiling (and images smaller than
+ * a tile) explain the centre input, placed through `explanationRegion`. The JSON's `verdict`, `probability`
+ * and `evidence` are the whole image's, as the badge computes them (`Detector.score`);
+ * `calibratedProbability` is that of the explained tiles' aggregated logit (the same in mode `sample`).
  */
 import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -135,7 +136,7 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
       await tf.setBackend('cpu');
       result = await run();
     }
-    const calibrated = result.probability; // explainImage reports the calibrated probability of the centre input
+    const calibrated = result.probability; // explainImage reports the calibrated probability of the tiles it explained
     const [whole] = await detector.score([{ image }]); // the badge's number: the manifest's tiles (or crops)
     const verdict = verdictFor(whole!.probability, detector.manifest.threshold, detector.manifest.unsureBand);
     const overlay = renderOverlay(image, result, { opacity, colormap, regions });
@@ -169,7 +170,7 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
     const pv = out.provenance;
     log(`[explain] verdict shown: ${out.fused.text}`);
     log(`[explain] provenance: ${pv.kind}, ${pv.claim}, ${pv.validation}${pv.signer ? `, signed by ${pv.signer}` : ''}${pv.generator ? `, ${pv.generator}` : ''}${pv.model ? ` (${pv.model})` : ''}`);
-    log(`[explain] ${detector.id} ${method} (layer ${result.layer}, target ${result.target}): verdict ${verdict}, p=${whole!.probability.toFixed(4)} (explained centre crop ${calibrated.toFixed(4)}), ` +
+    log(`[explain] ${detector.id} ${method} (layer ${result.layer}, target ${result.target}): verdict ${verdict}, p=${whole!.probability.toFixed(4)} (explained ${result.tilesExplained ?? 1} of ${result.tilesScored ?? 1} tiles, p=${calibrated.toFixed(4)}), ` +
       `map ${result.mapWidth}x${result.mapHeight}${result.empty ? ' EMPTY (no localised evidence)' : ''}, ${result.ms} ms → ${values.out}`);
     return out;
   } finally {

@@ -18,8 +18,8 @@ test('statusText: progress, error, empty, LIME counts; the disclaimer says it is
   assert.equal(statusText('gradcam', undefined, undefined, 'cancelled', 5), 'Grad-CAM: cancelled');
   assert.match(statusText('gradcam', { ...base, empty: true, map: [0, 0] }, undefined, undefined, 5), /no localised evidence/);
   const lime: Explanation = { ...base, method: 'lime', segments: [0, 1], weights: [0.3, -0.1] };
-  assert.equal(statusText('lime', lime, undefined, undefined, 5), 'LIME regions: 1 region for the verdict (green), 1 against (red)');
-  assert.equal(Object.keys(METHOD_LABELS).length, 5);
+  assert.equal(statusText('lime', lime, undefined, undefined, 5), 'LIME regions: 1 region toward AI-generated (orange), 1 toward real (blue)');
+  assert.equal(Object.keys(METHOD_LABELS).length, 6);
   assert.match(DISCLAIMER, /where the model looked/);
   assert.match(DISCLAIMER, /not proof/);
 });
