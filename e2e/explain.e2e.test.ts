@@ -54,34 +54,44 @@ test('explain and cancel-explain from an extension page', { skip: skipReason(), 
   const img: FeedImage = hasSharedData()
     ? (await sharedImages(1))[1]!
     : { route: '/x/0.png', bytes: await noiseImage(31337, 300, 240), contentType: 'image/png', source: 'noise', expect: 'verdict' };
-  const server = await startFeedServer([img]);
+  // A 600 × 400 image holds 4 × 3 tiles of 128 px: the explanation is stitched from several tiles.
+  const wide: FeedImage = { route: '/x/wide.png', bytes: await noiseImage(4242, 600, 400), contentType: 'image/png', source: 'noise 600x400', expect: 'verdict' };
+  const server = await startFeedServer([img, wide]);
   const model = await testModelDir();
   const l = await launchWithExtension(EXT_DIR);
   try {
     await prepareWorker(l, model);
     const page = await l.browser.newPage();
     await page.goto(`chrome-extension://${l.extensionId}/options.html`);
-    const url = server.origin + img.route;
-    // The verdict (and its evidence: the tiles it read) for the same image.
-    const v = await page.evaluate((u) => chrome.runtime.sendMessage({ type: 'classify', url: u, priority: 'normal', pageUrl: '' }), url) as { ok: boolean; value: Verdict };
-    assert.equal(v.ok, true);
-    const verdict = v.value;
-    for (const method of ['gradcam', 'lime'] as const) {
-      const t0 = Date.now();
-      const r = await page.evaluate((u, m) => chrome.runtime.sendMessage({ type: 'explain', url: u, method: m, samples: 60, requestId: `r-${m}` }), url, method) as { ok: boolean; error?: { code: string; message: string }; value?: Wire };
-      assert.equal(r.ok, true, `${method}: ${JSON.stringify(r.error)}`);
-      const e = r.value!;
-      assert.equal(e.map.length, e.mapWidth * e.mapHeight);
-      assert.ok(e.map.every((v) => Number.isFinite(v) && v >= 0 && v <= 1), `${method} map values in [0, 1]`);
-      assert.ok(e.empty || Math.max(...e.map) >= 0.999, `${method}: a non-empty map peaks at 1 (max ${Math.max(...e.map)})`);
-      assert.ok(e.probability >= 0 && e.probability <= 1 && e.region.width > 0);
-      t.diagnostic(`${method}: ${e.mapWidth}x${e.mapHeight} map over ${e.analysed.length} tiles in ${Date.now() - t0} ms`);
-      assertWholeImage(e, verdict, method);
-      if (method === 'lime') {
-        assert.equal(e.segments!.length, e.map.length);
-        assert.equal(new Set(e.segments!.filter((l) => l >= 0)).size, e.weights!.length, 'every LIME feature lies in an analysed tile');
+    const verdictOf = async (u: string): Promise<Verdict> => {
+      // The verdict (and its evidence: the tiles it read) for the same image.
+      const v = await page.evaluate((x) => chrome.runtime.sendMessage({ type: 'classify', url: x, priority: 'normal', pageUrl: '' }), u) as { ok: boolean; value: Verdict };
+      assert.equal(v.ok, true);
+      return v.value;
+    };
+    for (const im of [img, wide]) {
+      const u = server.origin + im.route;
+      const v = await verdictOf(u);
+      for (const method of ['gradcam', 'lime'] as const) {
+        const t0 = Date.now();
+        const r = await page.evaluate((x, m) => chrome.runtime.sendMessage({ type: 'explain', url: x, method: m, samples: 60, requestId: `r-${m}` }), u, method) as { ok: boolean; error?: { code: string; message: string }; value?: Wire };
+        assert.equal(r.ok, true, `${method}: ${JSON.stringify(r.error)}`);
+        const e = r.value!;
+        assert.equal(e.map.length, e.mapWidth * e.mapHeight);
+        assert.ok(e.map.every((x) => Number.isFinite(x) && x >= 0 && x <= 1), `${method} map values in [0, 1]`);
+        assert.ok(e.empty || Math.max(...e.map) >= 0.999, `${method}: a non-empty map peaks at 1 (max ${Math.max(...e.map)})`);
+        assert.ok(e.probability >= 0 && e.probability <= 1 && e.region.width > 0);
+        t.diagnostic(`${im.source} ${method}: ${e.mapWidth}x${e.mapHeight} map over ${e.analysed.length} of ${v.evidence?.scored} tiles in ${Date.now() - t0} ms`);
+        assertWholeImage(e, v, method);
+        if (method === 'lime') {
+          assert.equal(e.segments!.length, e.map.length);
+          assert.equal(new Set(e.segments!.filter((l) => l >= 0)).size, e.weights!.length, 'every LIME feature lies in an analysed tile');
+        }
+        if (im === wide && method === 'gradcam' && v.evidence?.kind === 'tiles') assert.equal(e.analysed.length, v.evidence.scored, 'Grad-CAM explains every tile the verdict read');
       }
     }
+    const url = server.origin + wide.route;
+    const verdict = await verdictOf(url);
     // Both directions (asked for Unsure verdicts): two maps of one shape, normalised together.
     const both = await page.evaluate((u) => chrome.runtime.sendMessage({ type: 'explain', url: u, method: 'gradcam', both: true, requestId: 'r-both' }), url) as { ok: boolean; value?: Wire };
     assert.equal(both.ok, true);
