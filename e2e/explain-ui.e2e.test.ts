@@ -48,7 +48,7 @@ async function canvasStats(page: Page, method: string): Promise<{ w: number; h: 
       maxAlpha = Math.max(maxAlpha, a);
       if (a === 255 && r < 30 && g < 30 && b < 30) dark++;
       else if (a === 255 && r > 250 && g > 250 && b > 250) light++;
-      else if (a < 200 && Math.abs(r - 96) <= 3 && Math.abs(g - 96) <= 3 && Math.abs(b - 96) <= 3) hatch++;
+      else if (a < 130 && Math.abs(r - 96) <= 3 && Math.abs(g - 96) <= 3 && Math.abs(b - 96) <= 3) hatch++;
       else if (r > b + 40) orange++;
       else if (b > r + 40) blue++;
     }
@@ -157,6 +157,11 @@ test('explanation view: opened from a badge (click and keyboard) and from the po
     const verdictText = await view.$eval('.explain-view .verdict', (e) => e.textContent ?? '');
     assert.match(verdictText, new RegExp(`${Math.round(first.probability! * 100)} %`));
     assert.match(await view.$eval('.explain-view .disclaimer', (e) => e.textContent ?? ''), /where the model looked.*not proof/);
+    // The provenance section comes first: before the pixel detector's explanation.
+    assert.equal(await view.evaluate(() => {
+      const prov = document.querySelector('.explain-view .provenance'), fig = document.querySelector('.explain-view figure');
+      return !!prov && !!fig && (prov.compareDocumentPosition(fig) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+    }), true, 'provenance precedes the heatmap');
     // The main choice holds the evidence map and LIME; "Advanced" (closed) holds the four CAMs.
     const choice = await view.evaluate(() => ({
       main: [...document.querySelectorAll('fieldset.methods:not(.advanced) input[type=radio]')].map((e) => (e as HTMLInputElement).value),

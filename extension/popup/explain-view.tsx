@@ -212,7 +212,7 @@ function MethodRadio({ m, method, onChange }: { m: ViewMethod; method: ViewMetho
 function PixelPart(props: ExplainViewProps) {
   const { imageUrl, method, explanations, onMethodChange, onCancel, pending, error, evidence, verdict } = props;
   const offered = props.methods ?? (['lime', ...ADVANCED_METHODS] as const);
-  const [opacity, setOpacity] = useState(0.6);
+  const [opacity, setOpacity] = useState(0.75);
   const [regions, setRegions] = useState(5);
   const [natural, setNatural] = useState<{ w: number; h: number; display: number } | undefined>();
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -246,6 +246,12 @@ function PixelPart(props: ExplainViewProps) {
       <h2>Pixel detector: the whole image</h2>
       <p class="explained-class" id="explained-class" data-target={target} data-method={method}>{classStatement(method, e, verdict)}</p>
       {drawable && <ColourBar kind={method === 'lime' ? 'both' : target} halfRange={method === 'evidence' ? halfRange : undefined} />}
+      {drawable && (
+        <p class="legend" id="explain-legend" style={{ margin: '0 0 8px', fontSize: '12px', color: '#333' }}>
+          <span class="swatch hatch" aria-hidden="true" style={{ display: 'inline-block', width: '1.4em', height: '0.9em', verticalAlign: 'middle', border: '1px solid #888', background: 'repeating-linear-gradient(135deg, rgba(96,96,96,0.6) 0 2px, transparent 2px 6px)' }} />
+          {' '}Hatched: parts of the image the detector did not read for this verdict{method === 'lime' || (e && e.analysed.length < (evidence?.scored ?? 0)) ? ' or this explanation' : ''}.
+        </p>
+      )}
       <figure style={{ position: 'relative', display: 'inline-block', margin: 0, maxWidth: '100%' }}>
         <img
           src={imageUrl}

@@ -150,7 +150,7 @@ export function regionsRgba(explanation: RenderableExplanation, count: number, o
 // class colours of `palette.ts`, with the parts the detector did not read hatched.
 
 /** Hatch drawn over parts of the image that were not analysed: grey diagonal stripes. */
-export const HATCH_RGBA: Readonly<[number, number, number, number]> = [96, 96, 96, 140];
+export const HATCH_RGBA: Readonly<[number, number, number, number]> = [96, 96, 96, 100];
 /** Stripe period and width of the hatch, raster pixels. */
 export const HATCH_PERIOD = 8;
 export const HATCH_WIDTH = 2;
@@ -213,8 +213,9 @@ export type WholeImageExplanation = RenderableExplanation & {
 
 /**
  * A CAM over the whole image in class colours: with one class, that class's colour (`classRgb(target)`)
- * with alpha `255·v`; with both (`other`), `d = map − other` coloured toward-AI orange (d > 0 when
- * `target` is synthetic) or toward-real blue with alpha `255·|d|`. Raster pixels outside `analysed`
+ * with alpha `255·√v`; with both (`other`), `d = map − other` coloured toward-AI orange (d > 0 when
+ * `target` is synthetic) or toward-real blue with alpha `255·√|d|` (the square root lifts the weak half of
+ * a map, which linear alpha leaves invisible on dark images). Raster pixels outside `analysed`
  * (default: `region`) are hatched; an empty map draws only the hatch.
  * @param W, H the source image's size (the map's `region` is in its pixels)
  */
@@ -230,8 +231,8 @@ export function camOverlayRgba(e: WholeImageExplanation, W: number, H: number, o
     if (e.empty) continue;
     const a = Number.isFinite(v[p]!) ? v[p]! : 0;
     const d = o ? a - (Number.isFinite(o[p]!) ? o[p]! : 0) : a;
-    if (d > 0) put(data, p, mine, Math.round(255 * Math.min(1, d)));
-    else if (d < 0) put(data, p, theirs, Math.round(255 * Math.min(1, -d)));
+    if (d > 0) put(data, p, mine, Math.round(255 * Math.sqrt(Math.min(1, d))));
+    else if (d < 0) put(data, p, theirs, Math.round(255 * Math.sqrt(Math.min(1, -d))));
   }
   return { width: outW, height: outH, data };
 }

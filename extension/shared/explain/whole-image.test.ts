@@ -143,7 +143,7 @@ test('overlays: evidence colours and hatch, CAM class colours (both directions),
   const cam = { map: [1, 0.25, 0, 0], other: [0, 0.75, 0, 0], mapWidth: 2, mapHeight: 2, region: { x: 0, y: 0, width: 2, height: 2 }, empty: false, target: 'synthetic' as const, analysed: [{ x: 0, y: 0, width: 2, height: 2 }] };
   const c = camOverlayRgba(cam, 10, 2, 10, 2);
   assert.deepEqual(px(c.data, 10, 0, 0), [230, 159, 0, 255]); // d = 1 toward AI
-  assert.deepEqual(px(c.data, 10, 1, 0), [0, 114, 178, 128]); // d = 0.25 − 0.75 = −0.5 toward real
+  assert.deepEqual(px(c.data, 10, 1, 0), [0, 114, 178, 180]); // d = 0.25 − 0.75 = −0.5 toward real: alpha 255·√0.5
   assert.deepEqual(px(c.data, 10, 0, 1), [0, 0, 0, 0]); // no push either way
   assert.deepEqual(px(c.data, 10, 8, 0), [...HATCH_RGBA]); // not analysed, on a stripe ((8 + 0) % 8 = 0)
   assert.deepEqual(px(c.data, 10, 4, 0), [0, 0, 0, 0]); // not analysed, between stripes
