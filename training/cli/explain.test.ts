@@ -46,9 +46,13 @@ test('explain CLI writes the overlay and the JSON (gradcam, lime)', { skip: hasM
       assert.equal(map.length, mapWidth * mapHeight);
       assert.ok(map.every((v) => Number.isFinite(v) && v >= 0 && v <= 1));
       if (method === 'lime') assert.ok(j.topRegions && j.explanation.segments!.length === 128 * 128);
-      // Outside the region the image is untouched.
-      const px = await sharp(out).raw().toBuffer();
-      assert.deepEqual([...px.subarray(0, 3)], [...img.data.subarray(0, 3)]);
+      // Outside the analysed tile the image is hatched (stripes where (x + y) mod 8 < 2), untouched between stripes.
+      const { data: px, info } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
+      const ch = info.channels;
+      assert.deepEqual([...px.subarray(3 * ch, 3 * ch + 3)], [...img.data.subarray(3 * 4, 3 * 4 + 3)]);
+      const hatched = [...px.subarray(0, 3)], orig = [...img.data.subarray(0, 3)];
+      // Blended toward grey 96 with alpha 100/255 · 0.5 (the CLI's default opacity).
+      assert.deepEqual(hatched, orig.map((v) => Math.round(v * (1 - (100 / 255) * 0.5) + 96 * (100 / 255) * 0.5)));
     }
     // A 400×300 image holds 3 × 2 tiles of 128 px (all scored): the JSON's probability, verdict and evidence
     // are the badge's (whole image), and so is calibratedProbability (the explanation's tiles).

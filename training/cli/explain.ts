@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { initTf } from '../node/backend';
 import { ensureGradientKernels } from '../../extension/shared/tf/wasm-grads';
 import { loadDetectorFromDir } from '../node/model-dir';
+import { renderWholeImage } from '../../extension/shared/explain/overlay';
 import { decodeFile, encodeImage } from '../node/decode';
 import { verdictFor } from '../../extension/shared/verdict';
 import { provenanceOfFile, type ProvenanceSummary } from '../eval/provenance';
@@ -35,7 +36,7 @@ const USAGE = `usage: npm run explain -- [--model models/default] --image <file>
   --samples <n>                       LIME samples (default 500)     --segments <n>  LIME superpixels (default 50)
   --top-k <n>                         Score-CAM channels (default 32)
   --regions <n>                       LIME regions drawn for / against (default 5)
-  --opacity <0..1>                    overlay opacity (default 0.5)  --colormap jet|viridis (default jet)
+  --opacity <0..1>                    overlay opacity (default 0.5)  --colormap class|jet|viridis (default class: the view's blue = toward real / orange = toward AI, LIME outlined, parts not analysed hatched)
   --backend auto|cpu                  auto: native/wasm, falling back to cpu if a gradient kernel is missing
   --quiet`;
 
@@ -101,8 +102,8 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
   if (!EXPLAIN_METHODS.includes(method)) throw new RangeError(`--method must be one of ${EXPLAIN_METHODS.join(', ')}`);
   const target = values.target;
   if (target !== undefined && !['predicted', 'synthetic', 'real'].includes(target)) throw new RangeError('--target must be predicted, synthetic or real');
-  const colormap = (values.colormap ?? 'jet') as Colormap;
-  if (colormap !== 'jet' && colormap !== 'viridis') throw new RangeError('--colormap must be jet or viridis');
+  const colormap = (values.colormap ?? 'class') as Colormap | 'class';
+  if (colormap !== 'class' && colormap !== 'jet' && colormap !== 'viridis') throw new RangeError('--colormap must be class, jet or viridis');
   if (values.backend !== 'auto' && values.backend !== 'cpu') throw new RangeError('--backend must be auto or cpu');
   const samples = num(values.samples, 'samples', 2, 100_000);
   const segments = num(values.segments, 'segments', 1, 10_000);
@@ -139,7 +140,7 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
     const calibrated = result.probability; // explainImage reports the calibrated probability of the tiles it explained
     const [whole] = await detector.score([{ image }]); // the badge's number: the manifest's tiles (or crops)
     const verdict = verdictFor(whole!.probability, detector.manifest.threshold, detector.manifest.unsureBand);
-    const overlay = renderOverlay(image, result, { opacity, colormap, regions });
+    const overlay = colormap === 'class' ? renderWholeImage(image, result, { opacity, regions }) : renderOverlay(image, result, { opacity, colormap, regions });
     await mkdir(dirname(resolve(values.out)), { recursive: true });
     await writeFile(values.out, await encodeImage(overlay, 'png'));
     const out: ExplainCliResult = {

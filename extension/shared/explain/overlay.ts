@@ -268,3 +268,24 @@ export function limeOverlayRgba(e: WholeImageExplanation, count: number, W: numb
   }
   return { width: outW, height: outH, data, toward: top.for, away: top.against };
 }
+
+/**
+ * Draws an explanation over the whole image the way the explanation view does (class colours, LIME fill
+ * and double outline, hatched parts not analysed), blended at `opacity`: for the CLI's PNGs.
+ * @param image the decoded source image the explanation's rectangles refer to
+ * @param e the explanation (`target` required); LIME when it has `segments` and `weights`
+ * @param opts `opacity` in [0, 1] (default 0.6), `regions` per side for LIME (default 5)
+ * @returns a new RGBA image of the same size (alpha kept)
+ */
+export function renderWholeImage(image: RgbaImage, e: WholeImageExplanation, opts: { opacity?: number; regions?: number } = {}): RgbaImage {
+  const { width: W, height: H } = image;
+  const over = e.segments && e.weights ? limeOverlayRgba(e, opts.regions ?? 5, W, H, W, H) : camOverlayRgba(e, W, H, W, H);
+  const k = Math.min(1, Math.max(0, opts.opacity ?? 0.6));
+  const out = new Uint8Array(image.data);
+  for (let p = 0; p < W * H; p++) {
+    const a = (over.data[p * 4 + 3]! / 255) * k;
+    if (a === 0) continue;
+    for (let c = 0; c < 3; c++) out[p * 4 + c] = Math.round(out[p * 4 + c]! * (1 - a) + over.data[p * 4 + c]! * a);
+  }
+  return { width: W, height: H, data: out };
+}
