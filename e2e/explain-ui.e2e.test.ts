@@ -56,6 +56,15 @@ async function canvasStats(page: Page, method: string): Promise<{ w: number; h: 
   });
 }
 
+/** Waits (bounded, 10 s) until the overlay canvas of `method` has been drawn (an effect after it mounts). */
+async function waitDrawn(page: Page, method: string): Promise<void> {
+  await page.waitForFunction((m) => {
+    const c = document.querySelector(`canvas[data-method="${m}"]`) as HTMLCanvasElement | null;
+    const d = c?.getContext('2d')?.getImageData(0, 0, c.width, c.height).data;
+    return !!d && d.some((x, k) => k % 4 === 3 && x > 0);
+  }, { timeout: 10_000 }, method);
+}
+
 /** The overlay canvas and the image: both boxes on screen, the image's natural size and the canvas raster size. */
 async function overlayLayout(page: Page): Promise<{ natural: number[]; raster: number[]; img: number[]; canvas: number[] }> {
   return page.evaluate(() => {
@@ -135,6 +144,7 @@ test('explanation view: opened from a badge (click and keyboard) and from the po
     const counts = /(\d+) lean AI-generated \(orange\), (\d+) lean real \(blue\)/.exec(evStatus)!;
     assert.ok(counts && Number(counts[1]) + Number(counts[2]) > 0, evStatus);
     assertCoversImage(await overlayLayout(view), 'evidence map');
+    await waitDrawn(view, 'evidence');
     const ev = await canvasStats(view, 'evidence');
     t.diagnostic(`evidence overlay ${ev.w}x${ev.h}: orange ${ev.orange}, blue ${ev.blue}, hatch ${ev.hatch}`);
     // The tile farthest from the threshold sits at an end of the colour bar: at least one side is coloured,
@@ -178,6 +188,7 @@ test('explanation view: opened from a badge (click and keyboard) and from the po
     const gradStatus = await statusOf(view);
     t.diagnostic(`Grad-CAM: ${gradStatus}`);
     assertCoversImage(await overlayLayout(view), 'Grad-CAM');
+    if (!/no localised evidence/.test(gradStatus)) await waitDrawn(view, 'gradcam');
     const grad = await canvasStats(view, 'gradcam');
     const gcls = await view.$eval('#explained-class', (e) => ({ target: e.getAttribute('data-target'), text: e.textContent ?? '' }));
     t.diagnostic(`Grad-CAM overlay ${grad.w}x${grad.h}: ${grad.opaque} coloured, orange ${grad.orange}, blue ${grad.blue}, max alpha ${grad.maxAlpha}; ${gcls.text}`);
@@ -201,6 +212,7 @@ test('explanation view: opened from a badge (click and keyboard) and from the po
     t.diagnostic(`LIME: ${limeStatus}`);
     assert.match(limeStatus, /LIME regions: \d+ regions? toward (AI-generated \(orange\)|real \(blue\)), \d+ toward (real \(blue\)|AI-generated \(orange\))/);
     assertCoversImage(await overlayLayout(view), 'LIME');
+    await waitDrawn(view, 'lime');
     const lime5 = await canvasStats(view, 'lime');
     t.diagnostic(`LIME overlay ${lime5.w}x${lime5.h}: orange ${lime5.orange}, blue ${lime5.blue}, outline dark ${lime5.dark} / light ${lime5.light}`);
     assert.ok(lime5.orange + lime5.blue > 0, `LIME shows coloured regions (orange ${lime5.orange}, blue ${lime5.blue})`);
