@@ -24,10 +24,12 @@ const slot = new Semaphore(1);
  * @param threshold the user's threshold (the explained class follows the verdict at this threshold)
  * @param source the encoded bytes to explain instead of fetching `url` (images read in the page, kept
  *   by content hash; `url` is then only the label of the result)
- * @returns the explanation (map over the model's input region, calibrated probability) or an error:
+ * @param both explain both classes (an *Unsure* verdict): `map` toward "synthetic", `other` toward "real"
+ * @returns the explanation (map over the tiles the verdict read, stitched over the whole image; calibrated
+ *   probability of the whole image) or an error:
  *   `cancelled` after `cancelExplain(requestId)`, the fetch/decode codes, `model-failed` otherwise
  */
-export async function explainUrl(url: string, method: ExplainMethod, requestId: string, samples?: number, threshold?: number, source?: Uint8Array): Promise<Result<Explanation>> {
+export async function explainUrl(url: string, method: ExplainMethod, requestId: string, samples?: number, threshold?: number, source?: Uint8Array, both = false): Promise<Result<Explanation>> {
   const ctrl = new AbortController();
   running.get(requestId)?.abort();
   running.set(requestId, ctrl);
@@ -42,7 +44,7 @@ export async function explainUrl(url: string, method: ExplainMethod, requestId: 
       const onProgress = (done: number, total: number) => {
         if (running.get(requestId) === ctrl && total > 0) progress.set(requestId, Math.max(0, Math.min(1, done / total)));
       };
-      const result = await explainImage(tf, m.detector, image, { method, samples, signal: ctrl.signal, threshold, onProgress });
+      const result = await explainImage(tf, m.detector, image, { method, samples, signal: ctrl.signal, threshold, onProgress, both });
       return ok(toExplanation(result, url));
     });
   } catch (e) {

@@ -40,7 +40,7 @@ async function status(): Promise<BackendStatus> {
   const man = m.detector.manifest;
   return {
     ready: true,
-    model: { name: man.name, version: man.version, arch: man.arch, threshold: man.threshold, unsureBand: man.unsureBand, calibration: man.provenance?.sourceCalibration ? 'source-held-out' : 'in-domain' },
+    model: { name: man.name, version: man.version, arch: man.arch, threshold: man.threshold, unsureBand: man.unsureBand, calibration: man.provenance?.sourceCalibration ? 'source-held-out' : 'in-domain', calibrationCurve: man.calibration },
     backend: m.backend,
     backendAttempts: m.attempts,
     backendFailures: backendFailures(),
@@ -82,7 +82,7 @@ installMessenger({
       source = await bytesFor(m.contentHash);
       if (!source) return err('fetch-failed', 'the image bytes are no longer kept: check the image again');
     }
-    return explainUrl(m.url, m.method, m.requestId, m.samples ?? settings.limeSamples, settings.threshold ?? undefined, source);
+    return explainUrl(m.url, m.method, m.requestId, m.samples ?? settings.limeSamples, settings.threshold ?? undefined, source, m.both === true);
   },
   'cancel-explain': async (m) => {
     cancelExplain(m.requestId);

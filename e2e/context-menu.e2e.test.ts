@@ -126,18 +126,25 @@ test('context menu after a forced worker restart: image under an overlay, CSS ba
       else assert.equal(q.get('url'), c.badgeUrl);
       assert.ok(Math.abs(Number(q.get('p')) - v.probability) < 1e-5);
       if (c.badgeUrl.startsWith('blob:')) {
-        await view.waitForSelector('canvas[data-method="gradcam"]', { timeout: 60_000 });
+        // The default view (issue 12): the verdict's evidence map, which the view gets by content hash.
+        await view.waitForSelector('canvas[data-method="evidence"]', { timeout: 60_000 });
         const shown = await view.$eval('.explain-view figure img', (e) => ({ src: (e as HTMLImageElement).src, w: (e as HTMLImageElement).naturalWidth }));
         assert.match(shown.src, new RegExp(`^blob:chrome-extension://${l.extensionId}/`), 'the view shows its own copy of the bytes');
         assert.ok(shown.w > 0);
-        const cells = await view.$eval('canvas[data-method="gradcam"]', (cv) => {
+        // The canvas is drawn in an effect after it mounts: wait (bounded) for its first pixels.
+        await view.waitForFunction(() => {
+          const c2 = document.querySelector('canvas[data-method="evidence"]') as HTMLCanvasElement | null;
+          const d = c2?.getContext('2d')?.getImageData(0, 0, c2.width, c2.height).data;
+          return !!d && d.some((x, k) => k % 4 === 3 && x > 0);
+        }, { timeout: 10_000 }).catch(async () => t.diagnostic(`evidence canvas empty; status: ${await view.$eval('.explain-view .status', (e) => e.textContent)}`));
+        const cells = await view.$eval('canvas[data-method="evidence"]', (cv) => {
           const c2 = cv as HTMLCanvasElement;
           const d = c2.getContext('2d')!.getImageData(0, 0, c2.width, c2.height).data;
           let n = 0;
           for (let k = 3; k < d.length; k += 4) if (d[k]! > 0) n++;
           return n;
         });
-        assert.ok(cells > 0, 'a heatmap for the page-read image');
+        assert.ok(cells > 0, 'an evidence map for the page-read image');
       }
       await view.close();
     }

@@ -7,13 +7,21 @@
  * Input: a deterministic synthetic image (smooth colour field + texture) preprocessed with the model's
  * own spec. Each method is run once to warm up, then `runs` times; the median is reported. LIME uses
  * `samples` perturbations (default 500, the product default) in batches of 16; Score-CAM the default
- * top-32 channels. Run alone: `npx tsx scripts/bench-explain.ts [modelDir] [runs]`.
+ * top-32 channels.
+ *
+ * Whole image (issue 12; `wholeImage`, on by default): a deterministic 1920 × 1080 image scored as the
+ * extension scores it on wasm (16 sampled tiles): the **default view** — drawing the verdict's evidence map
+ * over the image at the view's raster (`evidenceOverlayRgba`, 1024 × 576; no model call, the map comes
+ * with the verdict) — timed `runs` times, and `explainImage` per method over the tiles (CAMs stitched
+ * over the 16 tiles, LIME over 8 with `wholeImageSamples`, default 500) timed once after the single-input
+ * warm-up. Run alone: `npx tsx scripts/bench-explain.ts [modelDir] [runs]`.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { pathToFileURL } from 'node:url';
 import type { ExplainMethod } from '../extension/shared/messages';
 import { preprocess, type RgbaImage } from '../extension/shared/preprocess';
-import { explain, explainLayerFor, EXPLAIN_METHODS } from '../extension/shared/explain/index';
+import { explain, explainImage, explainLayerFor, EXPLAIN_METHODS, rasterSize, thresholdLogit, evidenceHalfRange } from '../extension/shared/explain/index';
+import { evidenceOverlayRgba } from '../extension/shared/explain/overlay';
 
 export interface ExplainBench {
   /** `name@version` of the model timed. */
@@ -27,6 +35,16 @@ export interface ExplainBench {
   /** LIME samples per explanation. */
   samples: number;
   runs: number;
+  /** Whole-image explanations of a 1920 × 1080 image (absent with `wholeImage: false`). */
+  wholeImage?: {
+    width: number; height: number; tilesScored: number;
+    /** Median ms to draw the default view (evidence map overlay raster, `rasterWidth × rasterHeight`). */
+    defaultViewMs: number; rasterWidth: number; rasterHeight: number;
+    /** ms per whole-image explanation (one timed run), by method, and tiles each explained. */
+    msPerExplanation: Partial<Record<ExplainMethod, number>>;
+    tilesExplained: Partial<Record<ExplainMethod, number>>;
+    samples: number;
+  };
 }
 
 /** A deterministic `size × size` RGBA test image. */
@@ -57,7 +75,7 @@ function median(v: number[]): number {
  * @returns median ms per explanation per method, plus what was timed
  * @throws {Error} when the model cannot be loaded or the wasm backend cannot be initialised
  */
-export async function benchExplain(opts: { modelDir?: string; runs?: number; samples?: number; methods?: readonly ExplainMethod[]; log?: (m: string) => void } = {}): Promise<ExplainBench> {
+export async function benchExplain(opts: { modelDir?: string; runs?: number; samples?: number; methods?: readonly ExplainMethod[]; log?: (m: string) => void; wholeImage?: boolean; wholeImageSamples?: number } = {}): Promise<ExplainBench> {
   const tf = (await import('@tensorflow/tfjs')) as unknown as typeof tfjs;
   const { useWasmBackend } = await import('../training/kernels/wasm-backend');
   const { loadDetectorFromDir } = await import('../training/node/model-dir');
@@ -85,7 +103,39 @@ export async function benchExplain(opts: { modelDir?: string; runs?: number; sam
       ms[method] = Math.round(median(times) * 10) / 10;
       opts.log?.(`[bench] explain ${method}: ${ms[method]} ms`);
     }
-    return { model: detector.id, backend: tf.getBackend(), inputSize: spec.inputSize, layer: usedLayer, msPerExplanation: ms, samples, runs };
+    const out: ExplainBench = { model: detector.id, backend: tf.getBackend(), inputSize: spec.inputSize, layer: usedLayer, msPerExplanation: ms, samples, runs };
+    if (opts.wholeImage !== false && detector.manifest.tiling) {
+      const W = 1920, H = 1080;
+      const sq = benchImage(W);
+      const big = { width: W, height: H, data: sq.data.subarray(0, W * H * 4) };
+      const [score] = await detector.score([{ image: big }]);
+      const ev = score!.evidence;
+      const centre = thresholdLogit(detector.manifest.calibration, detector.manifest.threshold);
+      const half = evidenceHalfRange(ev.logits, centre);
+      const raster = rasterSize(W, H, 1024);
+      const drawTimes: number[] = [];
+      for (let i = 0; i <= runs; i++) {
+        const t0 = performance.now();
+        evidenceOverlayRgba(ev, centre, half, raster.width, raster.height);
+        if (i > 0) drawTimes.push(performance.now() - t0);
+      }
+      const defaultViewMs = Math.round(median(drawTimes) * 10) / 10;
+      opts.log?.(`[bench] explain default view (evidence map, ${raster.width}x${raster.height}): ${defaultViewMs} ms`);
+      const wSamples = opts.wholeImageSamples ?? samples;
+      const wms: Partial<Record<ExplainMethod, number>> = {}, tiles: Partial<Record<ExplainMethod, number>> = {};
+      for (const method of methods) {
+        const t0 = performance.now();
+        const r = await explainImage(tf, detector, big, { method, samples: wSamples });
+        wms[method] = Math.round(performance.now() - t0);
+        tiles[method] = r.tilesExplained ?? 1;
+        opts.log?.(`[bench] explain whole image ${W}x${H} ${method} (${tiles[method]} tiles): ${wms[method]} ms`);
+      }
+      out.wholeImage = {
+        width: W, height: H, tilesScored: ev.scored, defaultViewMs, rasterWidth: raster.width, rasterHeight: raster.height,
+        msPerExplanation: wms, tilesExplained: tiles, samples: wSamples,
+      };
+    }
+    return out;
   } finally {
     detector.dispose();
   }

@@ -10,7 +10,9 @@
  * ones. When the pixel detector did not run on the image (a provenance-only verdict) no explanation is
  * computed.
  *
- * Defaults: the method from `?method=`, else the `explainMethod` setting; LIME samples from `?samples=`,
+ * Defaults: the method from `?method=`, else the evidence map (the verdict's per-tile logits over the whole
+ * image, drawn without computing anything; issue 12); for an *Unsure* verdict CAMs are asked for both
+ * directions (`both`). LIME samples from `?samples=`,
  * else the `limeSamples` setting (the background applies it). Page-read images (`blob:` / `data:`) come
  * by content hash: the background explains the bytes it kept, and `get-image-bytes` gives them to this
  * page to display through its own `blob:` URL.
@@ -24,7 +26,9 @@ import { verdictFor } from '../shared/verdict';
 import { FaceSection } from './face-section';
 import { fuseScreened } from '../shared/provenance/fusion';
 import { ReliabilityDetails } from '../popup/reliability-view';
-import { ExplainView, METHOD_LABELS } from '../popup/explain-view';
+import { ExplainView, METHOD_LABELS, type ViewMethod } from '../popup/explain-view';
+import { thresholdLogit } from '../shared/explain/palette';
+import type { Calibration } from '../shared/model-manifest';
 import { EXPLAIN_METHODS, parseExplainLink, type ExplainTarget } from './link';
 
 const PROGRESS_POLL_MS = 250;
@@ -56,7 +60,8 @@ function errorText(e: { code: string; message: string }): string {
 function Page({ target }: { target: ExplainTarget }) {
   const [settings, setSettings] = useState<Settings | undefined>();
   const [rule, setRule] = useState({ threshold: 0.5, unsureBand: 0 });
-  const [method, setMethod] = useState<ExplainMethod | undefined>(target.method);
+  const [method, setMethod] = useState<ViewMethod | undefined>(target.method);
+  const [curve, setCurve] = useState<Calibration | undefined>();
   const [explanations, setExplanations] = useState<Partial<Record<ExplainMethod, Explanation>>>({});
   const [errors, setErrors] = useState<Partial<Record<ExplainMethod, string>>>({});
   const [pending, setPending] = useState<{ method: ExplainMethod; progress: number; requestId: string } | undefined>();
@@ -75,9 +80,11 @@ function Page({ target }: { target: ExplainTarget }) {
       const stored = await browser.storage.sync.get(SETTINGS_KEY).catch(() => ({} as Record<string, unknown>));
       const s = normalizeSettings(stored[SETTINGS_KEY]);
       setSettings(s);
-      setMethod((m) => m ?? s.explainMethod);
+      // The evidence map is the default view (issue 12); `?method=` opens a computed method directly.
+      setMethod((m) => m ?? 'evidence');
       const st = await ask<BackendStatus>({ type: 'get-status' });
       const model = st.ok ? st.value.model : undefined;
+      setCurve(model?.calibrationCurve);
       setRule(effectiveThreshold(s, { threshold: model?.threshold ?? 0.5, unsureBand: model?.unsureBand ?? 0 }));
       if (target.hash) {
         const b = await ask<{ bytes: number[]; mime: string }>({ type: 'get-image-bytes', contentHash: target.hash });
@@ -97,6 +104,8 @@ function Page({ target }: { target: ExplainTarget }) {
     return () => { if (blobUrl) URL.revokeObjectURL(blobUrl); };
   }, [target]);
 
+  /** Whether the shown verdict is Unsure (then CAMs are asked for both directions). */
+  const unsureRef = useRef(false);
   /** Starts computing `m` (cancelling another running one first). */
   const compute = useCallback(async (m: ExplainMethod) => {
     const running = pendingRef.current;
@@ -120,6 +129,7 @@ function Page({ target }: { target: ExplainTarget }) {
       type: 'explain', url: target.url, method: m, requestId,
       ...(target.hash ? { contentHash: target.hash } : {}),
       ...(m === 'lime' && target.samples !== undefined ? { samples: target.samples } : {}),
+      ...(m !== 'lime' && unsureRef.current ? { both: true } : {}),
     });
     clearInterval(timer);
     if (r.ok) {
@@ -135,7 +145,7 @@ function Page({ target }: { target: ExplainTarget }) {
   // Compute the shown method when it has no explanation yet (first load, method change), once the verdict
   // says the pixel detector ran (nothing to explain otherwise).
   useEffect(() => {
-    if (!method || !settings || screened === undefined || screened?.pixelError || explanations[method] || errors[method]) return;
+    if (!method || method === 'evidence' || !settings || screened === undefined || screened?.pixelError || explanations[method] || errors[method]) return;
     void compute(method);
   }, [method, settings, screened]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -157,7 +167,9 @@ function Page({ target }: { target: ExplainTarget }) {
   if (!method || !imageSrc) return <>{header}<p role="status">Loading…</p></>;
   const p = probability;
   const verdict = p !== undefined ? verdictFor(p, rule.threshold, rule.unsureBand) : 'unsure';
-  const error = errors[method];
+  unsureRef.current = verdict === 'unsure';
+  const error = method === 'evidence' ? undefined : errors[method];
+  const centreLogit = rule.threshold > 0 && rule.threshold < 1 ? thresholdLogit(curve ?? { type: 'none' }, rule.threshold) : 0;
   const provenance = screened?.provenance;
   const fused = screened && (p !== undefined || screened.pixelError)
     ? fuseScreened({ probability: p, provenance, pixelError: screened.pixelError, face: screened.face }, rule) : undefined;
@@ -173,10 +185,12 @@ function Page({ target }: { target: ExplainTarget }) {
           verdict={verdict}
           method={method}
           explanations={explanations}
+          evidence={screened?.evidence}
+          centreLogit={centreLogit}
           methods={EXPLAIN_METHODS}
           onMethodChange={(m) => {
             setMethod(m);
-            if (!explanations[m]) { setErrors((e) => ({ ...e, [m]: undefined })); void compute(m); }
+            if (m !== 'evidence' && !explanations[m]) { setErrors((e) => ({ ...e, [m]: undefined })); void compute(m); }
           }}
           onCancel={() => {
             const run = pendingRef.current;
@@ -190,7 +204,7 @@ function Page({ target }: { target: ExplainTarget }) {
         />
         <FaceSection face={screened?.face} imageUrl={imageSrc} width={screened?.width ?? 0} height={screened?.height ?? 0} />
       </div>
-      {error && !pending && (
+      {error && !pending && method !== 'evidence' && (
         <button type="button" class="retry" id="explain-retry" onClick={() => void compute(method)}>
           Compute {METHOD_LABELS[method]} again
         </button>

@@ -38,6 +38,7 @@ test('item 8: forged messages of the review (security.ts S3) are refused, naming
     'get-tab-images tabId string': [{ type: 'get-tab-images', tabId: '1' }, /tabId/],
     'explain method bogus': [{ type: 'explain', url: 'https://a/b.png', method: 'eval', requestId: 'z' }, /method/],
     'explain samples 1e9': [{ type: 'explain', url: 'https://a/b.png', method: 'lime', samples: 1e9, requestId: 'z' }, /samples/],
+    'explain both not boolean': [{ type: 'explain', url: 'https://a/b.png', method: 'gradcam', requestId: 'z', both: 'yes' }, /both/],
     'get-image-bytes bad hash': [{ type: 'get-image-bytes', contentHash: 'x' }, /contentHash/],
   };
   for (const [name, [msg, field]] of Object.entries(forged)) {
@@ -61,6 +62,7 @@ test('item 8: the messages the extension sends pass their validator', () => {
     { type: 'open-explain', url: 'data:image/jpeg;base64,/9j/', contentHash: HASH },
     { type: 'get-tab-images', tabId: 12 },
     { type: 'explain', url: 'https://a/1.jpg', method: 'lime', samples: 500, requestId: 'r1', contentHash: HASH },
+    { type: 'explain', url: 'https://a/1.jpg', method: 'gradcam', requestId: 'r2', both: true },
     { type: 'cancel-explain', requestId: 'r1' },
     { type: 'explain-progress', requestId: 'r1' },
     { type: 'get-image-bytes', contentHash: HASH },

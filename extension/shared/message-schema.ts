@@ -142,7 +142,8 @@ const VALIDATORS: Record<AnyMessage['type'], (m: Obj) => string | undefined> = {
   'get-tab-images': (m) => isInt(m.tabId, 0, Number.MAX_SAFE_INTEGER) ? undefined : 'tabId',
   'get-verdict': (m) => typeof m.contentHash === 'string' && HASH_RE.test(m.contentHash) ? undefined : 'contentHash',
   explain: (m) => !isUrlStr(m.url) ? 'url' : !METHODS.has(m.method as string) ? 'method' : !optional(m.samples, (x) => isInt(x, 1, MAX_LIME_SAMPLES)) ? 'samples'
-    : !isStr(m.requestId, 200) ? 'requestId' : !optional(m.contentHash, (x) => typeof x === 'string' && HASH_RE.test(x)) ? 'contentHash' : undefined,
+    : !isStr(m.requestId, 200) ? 'requestId' : !optional(m.contentHash, (x) => typeof x === 'string' && HASH_RE.test(x)) ? 'contentHash'
+    : !optional(m.both, (x) => typeof x === 'boolean') ? 'both' : undefined,
   'cancel-explain': (m) => isStr(m.requestId, 200) ? undefined : 'requestId',
   'explain-progress': (m) => isStr(m.requestId, 200) ? undefined : 'requestId',
   'get-image-bytes': (m) => typeof m.contentHash === 'string' && HASH_RE.test(m.contentHash) ? undefined : 'contentHash',

@@ -8,6 +8,7 @@
  */
 import type { ProvenanceResult } from './provenance/types';
 import type { EvidenceMap } from './tiling';
+import type { Calibration } from './model-manifest';
 
 /** A point in source-image pixels (face keypoints) or, for normalised positions, in [0, 1] of the frame. */
 export interface FacePoint {
@@ -143,10 +144,25 @@ export interface Explanation {
   region: { x: number; y: number; width: number; height: number };
   /** True when the map is all zero: "no localised evidence". */
   empty: boolean;
-  /** LIME only: superpixel label per map cell and each superpixel's weight (positive = towards the verdict). */
+  /**
+   * LIME only: superpixel label per map cell (−1: outside the analysed tiles, not a feature) and each
+   * superpixel's weight (positive = towards `target`).
+   */
   segments?: number[];
   weights?: number[];
   probability: number;
+  /** The class the map explains: `synthetic` (toward AI-generated) or `real`. */
+  target: 'synthetic' | 'real';
+  /**
+   * Asked with `both` (an *Unsure* verdict): the map toward the other class, same shape as `map`, in [0, 1],
+   * normalised together with `map` (so the two directions compare). Absent for LIME (its weights are signed).
+   */
+  other?: number[];
+  /**
+   * Source-pixel rectangles the explanation was computed over (the tiles analysed, `docs/whole-image.md`);
+   * cells of `map` outside them carry no evidence and are drawn as "not analysed".
+   */
+  analysed: Array<{ x: number; y: number; width: number; height: number }>;
 }
 
 /** Content script → background. */
@@ -187,6 +203,11 @@ export interface BackendStatus {
      * of its training sources (optimistic on new generators).
      */
     calibration?: 'source-held-out' | 'in-domain';
+    /**
+     * The manifest's calibration (raw logit → probability), so that pages can place the decision threshold
+     * on the raw-logit evidence map (`thresholdLogit`, `extension/shared/explain/palette.ts`).
+     */
+    calibrationCurve?: Calibration;
   };
   backend?: string;
   /** Backends tried at start-up and why each was skipped. */
@@ -207,7 +228,7 @@ export type PageToBackground =
    * `contentHash` (optional): explain the bytes the background kept for this sha256 (images read in the
    * page, `blob:` / `data:`); `url` is then only a label.
    */
-  | { type: 'explain'; url: string; method: ExplainMethod; samples?: number; requestId: string; contentHash?: string }
+  | { type: 'explain'; url: string; method: ExplainMethod; samples?: number; requestId: string; contentHash?: string; both?: boolean }
   | { type: 'cancel-explain'; requestId: string }
   /** Progress of a running explanation in [0, 1]; `null` when none runs under `requestId`. */
   | { type: 'explain-progress'; requestId: string }

@@ -46,12 +46,16 @@ test('explain CLI writes the overlay and the JSON (gradcam, lime)', { skip: hasM
       assert.equal(map.length, mapWidth * mapHeight);
       assert.ok(map.every((v) => Number.isFinite(v) && v >= 0 && v <= 1));
       if (method === 'lime') assert.ok(j.topRegions && j.explanation.segments!.length === 128 * 128);
-      // Outside the region the image is untouched.
-      const px = await sharp(out).raw().toBuffer();
-      assert.deepEqual([...px.subarray(0, 3)], [...img.data.subarray(0, 3)]);
+      // Outside the analysed tile the image is hatched (stripes where (x + y) mod 8 < 2), untouched between stripes.
+      const { data: px, info } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
+      const ch = info.channels;
+      assert.deepEqual([...px.subarray(3 * ch, 3 * ch + 3)], [...img.data.subarray(3 * 4, 3 * 4 + 3)]);
+      const hatched = [...px.subarray(0, 3)], orig = [...img.data.subarray(0, 3)];
+      // Blended toward grey 96 with alpha 100/255 · 0.5 (the CLI's default opacity).
+      assert.deepEqual(hatched, orig.map((v) => Math.round(v * (1 - (100 / 255) * 0.5) + 96 * (100 / 255) * 0.5)));
     }
     // A 400×300 image holds 3 × 2 tiles of 128 px (all scored): the JSON's probability, verdict and evidence
-    // are the badge's (whole image), calibratedProbability the explained centre crop's.
+    // are the badge's (whole image), and so is calibratedProbability (the explanation's tiles).
     const big = benchImage(400);
     const bigPath = join(dir, 'big.png');
     await writeFile(bigPath, await encodeImage({ ...big, height: 300, data: big.data.subarray(0, 400 * 300 * 4) }, 'png'));
@@ -61,9 +65,13 @@ test('explain CLI writes the overlay and the JSON (gradcam, lime)', { skip: hasM
     try {
       const decoded = await decodeFile(bigPath);
       const [whole] = await det.score([{ image: decoded }]);
-      const [centre] = await det.score([{ image: decoded, crop: { x: 136, y: 86, width: 128, height: 128 } }]);
       assert.ok(Math.abs(r.probability - whole!.probability) < 1e-6, `probability ${r.probability} vs ${whole!.probability}`);
-      assert.ok(Math.abs(r.calibratedProbability - centre!.probability) < 1e-5, `centre ${r.calibratedProbability} vs ${centre!.probability}`);
+      // The explanation covers the whole image (issue 12): its tiles reproduce the verdict's logit, and its
+      // map spans the 3 × 2 tile grid, every tile analysed.
+      assert.ok(Math.abs(r.calibratedProbability - whole!.probability) < 1e-5, `explained ${r.calibratedProbability} vs ${whole!.probability}`);
+      assert.deepEqual(r.explanation.region, { x: 8, y: 22, width: 384, height: 256 });
+      assert.equal(r.explanation.analysed.length, 6);
+      assert.equal(r.explanation.mapWidth * 128 / 384, r.explanation.mapHeight * 128 / 256);
       assert.equal(r.verdict, verdictFor(whole!.probability, det.manifest.threshold, det.manifest.unsureBand));
       assert.deepEqual(r.evidence, whole!.evidence);
       if (det.manifest.tiling) assert.deepEqual([r.evidence.scored, r.evidence.cols, r.evidence.rows, r.evidence.x0, r.evidence.y0], [6, 3, 2, 8, 22]);

@@ -4,11 +4,12 @@
  * overlay (PNG, the whole decoded image with the heatmap / LIME regions over the region the model saw)
  * and optionally the raw map and scores as JSON.
  *
- * Preprocessing is the detector's own (`preprocess` with the manifest's spec; the centre input, as the
- * first of the test-time crops); the map is placed on the image through `explanationRegion`. The target
- * class defaults to the centre input's own verdict. The JSON's `verdict`, `probability` and `evidence`
- * are the whole image's, as the badge computes them (`Detector.score`: the manifest's tiles, or all
- * test-time crops for models without a tiling); `calibratedProbability` is the explained centre input's.
+ * The explanation covers the whole image the verdict was computed from (issue 12, `explainImage`): for tiled
+ * models the CAMs run on the verdict's tiles and are stitched, LIME segments the tiles together; the
+ * explained class defaults to the whole image's verdict. Models without a tiling (and images smaller than
+ * a tile) explain the centre input, placed through `explanationRegion`. The JSON's `verdict`, `probability`
+ * and `evidence` are the whole image's, as the badge computes them (`Detector.score`);
+ * `calibratedProbability` is that of the explained tiles' aggregated logit (the same in mode `sample`).
  */
 import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -17,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { initTf } from '../node/backend';
 import { ensureGradientKernels } from '../../extension/shared/tf/wasm-grads';
 import { loadDetectorFromDir } from '../node/model-dir';
+import { renderWholeImage } from '../../extension/shared/explain/overlay';
 import { decodeFile, encodeImage } from '../node/decode';
 import { verdictFor } from '../../extension/shared/verdict';
 import { provenanceOfFile, type ProvenanceSummary } from '../eval/provenance';
@@ -34,7 +36,7 @@ const USAGE = `usage: npm run explain -- [--model models/default] --image <file>
   --samples <n>                       LIME samples (default 500)     --segments <n>  LIME superpixels (default 50)
   --top-k <n>                         Score-CAM channels (default 32)
   --regions <n>                       LIME regions drawn for / against (default 5)
-  --opacity <0..1>                    overlay opacity (default 0.5)  --colormap jet|viridis (default jet)
+  --opacity <0..1>                    overlay opacity (default 0.5)  --colormap class|jet|viridis (default class: the view's blue = toward real / orange = toward AI, LIME outlined, parts not analysed hatched)
   --backend auto|cpu                  auto: native/wasm, falling back to cpu if a gradient kernel is missing
   --quiet`;
 
@@ -100,8 +102,8 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
   if (!EXPLAIN_METHODS.includes(method)) throw new RangeError(`--method must be one of ${EXPLAIN_METHODS.join(', ')}`);
   const target = values.target;
   if (target !== undefined && !['predicted', 'synthetic', 'real'].includes(target)) throw new RangeError('--target must be predicted, synthetic or real');
-  const colormap = (values.colormap ?? 'jet') as Colormap;
-  if (colormap !== 'jet' && colormap !== 'viridis') throw new RangeError('--colormap must be jet or viridis');
+  const colormap = (values.colormap ?? 'class') as Colormap | 'class';
+  if (colormap !== 'class' && colormap !== 'jet' && colormap !== 'viridis') throw new RangeError('--colormap must be class, jet or viridis');
   if (values.backend !== 'auto' && values.backend !== 'cpu') throw new RangeError('--backend must be auto or cpu');
   const samples = num(values.samples, 'samples', 2, 100_000);
   const segments = num(values.segments, 'segments', 1, 10_000);
@@ -135,10 +137,10 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
       await tf.setBackend('cpu');
       result = await run();
     }
-    const calibrated = result.probability; // explainImage reports the calibrated probability of the centre input
+    const calibrated = result.probability; // explainImage reports the calibrated probability of the tiles it explained
     const [whole] = await detector.score([{ image }]); // the badge's number: the manifest's tiles (or crops)
     const verdict = verdictFor(whole!.probability, detector.manifest.threshold, detector.manifest.unsureBand);
-    const overlay = renderOverlay(image, result, { opacity, colormap, regions });
+    const overlay = colormap === 'class' ? renderWholeImage(image, result, { opacity, regions }) : renderOverlay(image, result, { opacity, colormap, regions });
     await mkdir(dirname(resolve(values.out)), { recursive: true });
     await writeFile(values.out, await encodeImage(overlay, 'png'));
     const out: ExplainCliResult = {
@@ -169,7 +171,7 @@ export async function main(argv: string[]): Promise<ExplainCliResult> {
     const pv = out.provenance;
     log(`[explain] verdict shown: ${out.fused.text}`);
     log(`[explain] provenance: ${pv.kind}, ${pv.claim}, ${pv.validation}${pv.signer ? `, signed by ${pv.signer}` : ''}${pv.generator ? `, ${pv.generator}` : ''}${pv.model ? ` (${pv.model})` : ''}`);
-    log(`[explain] ${detector.id} ${method} (layer ${result.layer}, target ${result.target}): verdict ${verdict}, p=${whole!.probability.toFixed(4)} (explained centre crop ${calibrated.toFixed(4)}), ` +
+    log(`[explain] ${detector.id} ${method} (layer ${result.layer}, target ${result.target}): verdict ${verdict}, p=${whole!.probability.toFixed(4)} (explained ${result.tilesExplained ?? 1} of ${result.tilesScored ?? 1} tiles, p=${calibrated.toFixed(4)}), ` +
       `map ${result.mapWidth}x${result.mapHeight}${result.empty ? ' EMPTY (no localised evidence)' : ''}, ${result.ms} ms → ${values.out}`);
     return out;
   } finally {

@@ -61,3 +61,47 @@ test('explainImage: detector spec, region of the centre crop, verdict target, ca
   assert.notEqual(other.target, r.target); // the user's threshold decides the verdict, hence the target
   model.dispose();
 });
+
+test('explainImage over tiles (issue 12): the verdict\'s tiles, stitched maps, both directions, LIME over all tiles, no leaks', async () => {
+  const { createScorer } = await import('../../extension/shared/detector');
+  const { validateTiling } = await import('../../extension/shared/tiling');
+  const model = buildNprPatch({ widths: [8, 8, 8, 8], seed: 5 });
+  const manifest = {
+    arch: 'npr-patch-cnn', output: 'logit', preprocess: { inputSize: 32, geometry: 'center-crop', normalization: 'zero-one' },
+    calibration: { type: 'platt', a: 2, b: 0.5 }, threshold: 0.5,
+    tiling: validateTiling({ tileSize: 32, stride: 32, mapStride: 4, minTiles: 4, maxTiles: 64, maxEvidenceCells: 1024 }),
+  } as unknown as ModelManifest;
+  // 100 × 70: 3 × 2 tiles of 32 px from (2, 3); wasm/cpu read a spread sample of 4 (the corners).
+  const data = new Uint8Array(100 * 70 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 37 + (i >> 9) * 11) % 251));
+  const image = { width: 100, height: 70, data };
+  const [score] = await createScorer(tf, model, manifest).score([{ image }], { mode: 'sample' });
+  const start = tf.memory().numTensors;
+  const r = await explainImage(tf, { model, manifest }, image, { method: 'gradcam', mode: 'sample' });
+  assert.ok(Math.abs(r.logit - score!.logit) < 1e-5, `explained logit ${r.logit} = verdict logit ${score!.logit}`);
+  assert.equal(r.target, score!.probability >= 0.5 ? 'synthetic' : 'real');
+  assert.deepEqual(r.analysed, [{ x: 2, y: 3, width: 32, height: 32 }, { x: 66, y: 3, width: 32, height: 32 }, { x: 2, y: 35, width: 32, height: 32 }, { x: 66, y: 35, width: 32, height: 32 }]);
+  assert.deepEqual(r.region, { x: 2, y: 3, width: 96, height: 64 });
+  const cell = 32 / 8; // b4_relu: 8 × 8 per 32 px tile
+  assert.deepEqual([r.mapWidth, r.mapHeight], [96 / cell, 64 / cell]);
+  // The middle column of tiles was not read: its cells are 0, the corners' cells are in [0, 1] with a peak of 1.
+  for (let y = 0; y < r.mapHeight; y++) for (let x = 8; x < 16; x++) assert.equal(r.map[y * r.mapWidth + x], 0);
+  assert.ok(r.empty || Math.max(...r.map) > 0.999);
+  const both = await explainImage(tf, { model, manifest }, image, { method: 'gradcam', mode: 'sample', both: true });
+  assert.equal(both.target, 'synthetic');
+  assert.equal(both.other!.length, both.map.length);
+  // Grad-CAM of "real" is the negative part of the same weighted sum: the two directions never overlap.
+  assert.ok(both.map.every((v, i) => v === 0 || both.other![i] === 0));
+  assert.ok(Math.max(...both.map, ...both.other!) > 0.999);
+  const all = await explainImage(tf, { model, manifest }, image, { method: 'layercam', mode: 'all' });
+  assert.equal(all.analysed.length, 6);
+  assert.ok(all.map.every((v) => Number.isFinite(v)));
+  const lime = await explainImage(tf, { model, manifest }, image, { method: 'lime', mode: 'sample', samples: 24, segments: 12 });
+  assert.equal(lime.segments!.length, lime.mapWidth * lime.mapHeight);
+  assert.deepEqual(lime.region, { x: 2, y: 3, width: 96, height: 64 });
+  const used = new Set(lime.segments!.filter((l) => l >= 0));
+  assert.equal(used.size, lime.weights!.length, 'every LIME feature occurs inside the analysed tiles');
+  assert.equal(lime.segments![Math.floor(lime.mapHeight / 2) * lime.mapWidth + Math.floor(lime.mapWidth / 2)], -1, 'the unread middle is no feature');
+  assert.ok(Math.abs(lime.logit - score!.logit) < 1e-5);
+  assert.equal(tf.memory().numTensors, start);
+  model.dispose();
+});

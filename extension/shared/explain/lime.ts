@@ -77,30 +77,57 @@ export async function lime(
   tf: Tf, parts: ModelParts, x: tfjs.Tensor4D, segments: Int32Array, m: number, sign: 1 | -1,
   fill: [number, number, number], opts: LimeOptions = {},
 ): Promise<LimeResult> {
-  const S = x.shape[1];
-  if (segments.length !== S * S) throw new RangeError(`segments has ${segments.length} labels, expected ${S * S}`);
+  return limeTiles(tf, parts, x, segments, m, sign, fill, (z) => z[0]!, opts);
+}
+
+/**
+ * LIME over several tiles of one image scored together (the whole-image explanation, issue 12): one set of
+ * superpixels spans the tiles; sample z hides the same superpixels in every tile, the model scores every
+ * tile, and the response is `aggregate` of the tile logits (the manifest's tile aggregation, so the
+ * unperturbed sample reproduces the verdict's logit), times `sign`.
+ * @param xs the tiles `[n, S, S, 3]` float32 (not disposed)
+ * @param segments superpixel label per tile pixel, `n·S·S` int in −1..m−1 (−1: not a feature, never hidden)
+ * @param m number of superpixels ≥ 1
+ * @param aggregate maps the `n` tile logits of one sample to the image logit
+ * @param opts as `lime`; `batch` counts samples per forward pass (default 16 for one tile, else
+ *   ⌊32 / n⌋, at least 1)
+ * @throws {DOMException} `AbortError` when cancelled; {RangeError} for bad sizes
+ */
+export async function limeTiles(
+  tf: Tf, parts: ModelParts, xs: tfjs.Tensor4D, segments: Int32Array, m: number, sign: 1 | -1,
+  fill: [number, number, number], aggregate: (tileLogits: Float32Array) => number, opts: LimeOptions = {},
+): Promise<LimeResult> {
+  const [nt, S] = xs.shape;
+  if (segments.length !== nt * S * S) throw new RangeError(`segments has ${segments.length} labels, expected ${nt}*${S}*${S}`);
   const n = Math.max(2, Math.round(opts.samples ?? 500));
-  const batch = Math.max(1, Math.round(opts.batch ?? 16));
+  const batch = Math.max(1, Math.round(opts.batch ?? (nt === 1 ? 16 : Math.floor(32 / nt))));
   const rand = mulberry32(opts.seed ?? 0x5eed);
   const data = new Float64Array(n * m);
   for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) data[i * m + j] = i === 0 ? 1 : rand() < 0.5 ? 0 : 1;
   const responses = new Float32Array(n);
   const useProb = opts.response === 'probability';
-  const segT = tf.tensor1d(segments, 'int32');
+  // Label −1 reads an extra, always-on feature m.
+  const segT = tf.tensor1d(Int32Array.from(segments, (l) => (l < 0 ? m : l)), 'int32');
   const fillT = tf.tensor4d(fill, [1, 1, 1, 3]);
-  const diff = tf.sub(x, fillT);
+  const diff = tf.sub(xs, fillT);
+  const tileLogits = new Float32Array(nt);
   try {
     for (let i0 = 0; i0 < n; i0 += batch) {
       throwIfAborted(opts.signal);
       const b = Math.min(batch, n - i0);
       const z = tf.tidy(() => {
-        const zs = tf.tensor2d(Float32Array.from(data.subarray(i0 * m, (i0 + b) * m)), [b, m]);
-        const mask = tf.gather(zs, segT, 1).reshape([b, S, S, 1]);
-        return parts.logit(tf.add(fillT, tf.mul(mask, diff)) as tfjs.Tensor4D);
+        const zs = tf.concat([tf.tensor2d(Float32Array.from(data.subarray(i0 * m, (i0 + b) * m)), [b, m]), tf.ones([b, 1])], 1);
+        const mask = tf.gather(zs, segT, 1).reshape([b, nt, S, S, 1]);
+        const inp = tf.add(fillT, tf.mul(mask, diff.expandDims(0))).reshape([b * nt, S, S, 3]);
+        return parts.logit(inp as tfjs.Tensor4D);
       });
       let zs: Float32Array;
       try { zs = (await z.data()) as Float32Array; } finally { z.dispose(); }
-      for (let i = 0; i < b; i++) responses[i0 + i] = useProb ? sigmoid(sign * zs[i]!) : sign * zs[i]!;
+      for (let i = 0; i < b; i++) {
+        for (let k = 0; k < nt; k++) tileLogits[k] = zs[i * nt + k]!;
+        const y = aggregate(tileLogits);
+        responses[i0 + i] = useProb ? sigmoid(sign * y) : sign * y;
+      }
       opts.onProgress?.(i0 + b, n);
       if (opts.yieldFn && i0 + b < n) await opts.yieldFn();
     }
