@@ -46,6 +46,7 @@ export const ERROR_TEXT: Record<ImageErrorCode, string> = {
   cancelled: 'Not checked',
   'bad-request': 'Not checked (bad request)',
   'low-detail': 'Not enough detail',
+  'served-different': 'Served a different image to the checker',
 };
 
 const COLOURS: Record<'analysing' | 'error', string> = {
@@ -191,6 +192,14 @@ export class Badge {
     this.el.setAttribute('aria-label', active ? `${full}${/[.!?]$/.test(full) ? '' : '.'} Explain this verdict` : full);
     this.el.disabled = !active;
     h.toggleAttribute('data-synthscreen-explainable', active);
+  }
+
+  /**
+   * Records the shown-image check on the host (`data-synthscreen-shown`: `match` | `mismatch` |
+   * `unconfirmed`; issue 13, item 1). A mismatch also needs `set` with the `served-different` error.
+   */
+  setShown(status: 'match' | 'mismatch' | 'unconfirmed'): void {
+    this.host.setAttribute('data-synthscreen-shown', status);
   }
 
   /** Moves the host over the image's top-left corner (document coordinates); hides it for unrendered images. */

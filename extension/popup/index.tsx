@@ -18,6 +18,7 @@ const ERROR_TEXT: Record<string, string> = {
   'too-small': 'Too small to check', 'too-large': 'Too large to check', 'fetch-failed': 'Could not fetch image',
   timeout: 'Timed out', 'permission-needed': 'Permission needed', 'unsupported-format': 'Unsupported format',
   'decode-failed': 'Could not decode image', 'model-failed': 'Detector unavailable', cancelled: 'Not checked',
+  'served-different': 'Served a different image to the checker',
 };
 
 async function ask<T>(msg: unknown): Promise<Result<T> | undefined> {
