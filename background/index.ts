@@ -79,7 +79,7 @@ installMessenger({
     return ok({ tabId, url: m.url });
   },
   'report-images': async (m, ctx) => {
-    if (ctx.tabId !== undefined) await setTabImages(ctx.tabId, m.images, ctx.frameId ?? 0, m.interference);
+    if (ctx.tabId !== undefined) await setTabImages(ctx.tabId, m.images, ctx.frameId ?? 0, m.interference, ctx.url);
     return ok(null);
   },
   'confirm-shown': async (m, ctx) => {

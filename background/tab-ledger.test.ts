@@ -61,3 +61,14 @@ test('items 1 and 7: the ledger keeps at most MAX_LEDGER_RESULTS results, newest
   assert.equal(keys.length, MAX_LEDGER_RESULTS);
   assert.equal(keys[0], 'https://cdn.example/5.jpg');
 });
+
+test('item 6: a top-frame report from a new document drops the sub-frames\' reports', () => {
+  const l = emptyLedger();
+  recordReport(l, 0, [{ url: 'https://a.example/1.jpg', status: 'pending' }], undefined, 'https://a.example/page1');
+  recordReport(l, 3, [{ url: 'https://b.example/f.jpg', status: 'pending' }], { removed: 1, hidden: 0 }, 'https://b.example/frame');
+  recordReport(l, 0, [{ url: 'https://a.example/1.jpg', status: 'pending' }], undefined, 'https://a.example/page1');
+  assert.deepEqual(listImages(l).map((x) => x.url), ['https://a.example/1.jpg', 'https://b.example/f.jpg']);
+  recordReport(l, 0, [{ url: 'https://a.example/2.jpg', status: 'pending' }], undefined, 'https://a.example/page2');
+  assert.deepEqual(listImages(l).map((x) => x.url), ['https://a.example/2.jpg']);
+  assert.deepEqual(integrity(l).interference, { removed: 0, hidden: 0 });
+});

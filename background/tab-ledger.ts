@@ -29,6 +29,8 @@ export interface TabLedger {
   reported: Record<string, TabImage[]>;
   /** By frame id: the frame's interference counts. */
   interference: Record<string, Interference>;
+  /** The top frame's document URL at its last report (a new one drops the sub-frames' reports). */
+  topUrl?: string;
 }
 
 /** An empty ledger. */
@@ -81,8 +83,19 @@ export function recordShown(l: TabLedger, url: string, check: ShownCheck): void 
   put(l, url, { ...prev, shown: check });
 }
 
-/** Replaces a frame's reported images and interference counts (its content script's `report-images`). */
-export function recordReport(l: TabLedger, frameId: number, images: TabImage[], interference?: Interference): void {
+/**
+ * Replaces a frame's reported images and interference counts (its content script's `report-images`).
+ * A report of the top frame (`frameId` 0) from another document URL than before means the tab navigated:
+ * the sub-frames' reports are dropped (their new documents report again).
+ * @param documentUrl the reporting frame's URL (`sender.url`)
+ */
+export function recordReport(l: TabLedger, frameId: number, images: TabImage[], interference?: Interference, documentUrl?: string): void {
+  if (frameId === 0 && documentUrl !== undefined) {
+    if (l.topUrl !== undefined && l.topUrl !== documentUrl) {
+      for (const f of Object.keys(l.reported)) if (f !== '0') forgetFrame(l, Number(f));
+    }
+    l.topUrl = documentUrl;
+  }
   l.reported[String(frameId)] = images.slice(0, MAX_LEDGER_RESULTS);
   if (interference) l.interference[String(frameId)] = { removed: interference.removed, hidden: interference.hidden };
 }

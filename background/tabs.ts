@@ -37,8 +37,8 @@ async function ledger(tabId: number): Promise<TabLedger> {
 }
 
 /** Replaces the image list (and interference counts) a frame of a tab reported. */
-export async function setTabImages(tabId: number, images: TabImage[], frameId = 0, interference?: Interference): Promise<void> {
-  recordReport(await ledger(tabId), frameId, images, interference);
+export async function setTabImages(tabId: number, images: TabImage[], frameId = 0, interference?: Interference, documentUrl?: string): Promise<void> {
+  recordReport(await ledger(tabId), frameId, images, interference, documentUrl);
   persist();
 }
 

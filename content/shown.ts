@@ -8,8 +8,9 @@
  *
  * A first `mismatch` is checked once more with a new capture (the page may have moved in between); two
  * in a row call `onMismatch`. `unconfirmed` for a passing reason (capture busy, tab not visible, image
- * moved) is asked again on a later intersection, at most `MAX_TRIES` times. Sub-frames never ask (their
- * position in the tab is unknown to them); the background records them as unconfirmed.
+ * moved) is asked again on a later intersection, at most `MAX_TRIES` times. Sub-frames do not measure
+ * (their position in the tab is unknown to them): they send their images at once and the background
+ * records them as unconfirmed ("image in a frame").
  */
 import browser from 'webextension-polyfill';
 import type { Result, ShownCheck, ShownItem } from '../extension/shared/messages';
@@ -116,13 +117,16 @@ export class ShownConfirmer {
   private timer?: ReturnType<typeof setTimeout>;
   /** True while our own badges are hidden for a capture (the interference watcher ignores that). */
   capturing = false;
+  /** In a sub-frame: images are only reported, and the background records them as not confirmed. */
+  private subframe = false;
 
   /**
    * @param badges every badge host of the scanner (those over an image's central region are hidden for the capture)
    * @param sendMessage the messaging function (tests)
    */
   constructor(private readonly badges: () => HTMLElement[], private readonly sendMessage: (m: unknown) => Promise<unknown> = (m) => browser.runtime.sendMessage(m)) {
-    if (window !== window.top || typeof IntersectionObserver === 'undefined') return; // sub-frames: not checked
+    if (typeof IntersectionObserver === 'undefined') return;
+    this.subframe = window !== window.top;
     this.io = new IntersectionObserver((entries) => {
       for (const e of entries) {
         const w = this.watched.get(e.target as HTMLImageElement);
@@ -160,10 +164,19 @@ export class ShownConfirmer {
     w.onResult(c);
   }
 
+  /** Sub-frames: the background answers `unconfirmed` ("image in a frame") and records it. */
+  private async reportUnchecked(batch: Watched[]): Promise<void> {
+    const items: ShownItem[] = batch.map((w) => ({ url: w.url, contentHash: w.contentHash, rect: { x: 0, y: 0, width: 1, height: 1 }, region: { x: 0, y: 0, width: 1, height: 1 } }));
+    const r = (await this.sendMessage({ type: 'confirm-shown', viewport: { width: Math.max(1, Math.round(innerWidth)), height: Math.max(1, Math.round(innerHeight)) }, items }).catch(() => undefined)) as Result<ShownCheck[]> | undefined;
+    batch.forEach((w, i) => this.finish(w, r?.ok && r.value[i] ? r.value[i]! : { status: 'unconfirmed', reason: 'image in a frame' }));
+  }
+
   private async flush(): Promise<void> {
     const batch = [...this.queue].filter((w) => !w.done && w.img.isConnected && this.watched.get(w.img) === w).slice(0, MAX_SHOWN_ITEMS);
     for (const w of batch) this.queue.delete(w);
-    if (!batch.length || document.visibilityState !== 'visible') return;
+    if (!batch.length) return;
+    if (this.subframe) { await this.reportUnchecked(batch); return; }
+    if (document.visibilityState !== 'visible') return;
     const geo = new Map<Watched, { rect: Rect; region: Rect }>();
     for (const w of batch) {
       const g = shownGeometry(w.img);
