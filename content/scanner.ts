@@ -13,6 +13,7 @@ import { send } from './client';
 import { observeDeep, type DeepObserver } from './capture/observe';
 import { queryAllDeep } from './capture/dom';
 import { ShownConfirmer } from './shown';
+import { BadgeGuard } from './badge-guard';
 
 /** How often open shadow roots attached without a DOM mutation are looked for, in milliseconds. */
 const SHADOW_RESCAN_MS = 2000;
@@ -63,7 +64,11 @@ export class Scanner {
   private reportTimer?: ReturnType<typeof setTimeout>;
   private placeQueued = false;
   /** Confirms that the checked bytes are the shown image (issue 13, item 1). */
-  private readonly shown = new ShownConfirmer(() => [...this.tracked.values()].map((t) => t.badge.host));
+  private readonly shown = new ShownConfirmer(() => [...this.tracked.values()].map((t) => t.badge));
+  /** Puts back badges the page removes or hides, and counts it (issue 13, item 7). */
+  private readonly guard = new BadgeGuard(() => [...this.tracked.values()].map((t) => t.badge), () => this.queueReport(), () => this.shown.capturing);
+  /** Every badge host this scanner made (not images: the page's removals of them are not untracking). */
+  private readonly hosts = new WeakSet<Element>();
   /** Shown-image checks by URL (for the popup list the background keeps its own). */
   private readonly shownChecks = new Map<string, ShownCheck>();
 
@@ -83,7 +88,7 @@ export class Scanner {
     }, {
       attributes: ['src', 'srcset', 'data-src', 'sizes'],
       onRemoved: (removed) => {
-        for (const el of removed) if (el.tagName.toLowerCase() !== 'synthscreen-badge') imagesIn(el).forEach((i) => this.untrack(i as HTMLImageElement));
+        for (const el of removed) if (!this.hosts.has(el)) imagesIn(el).forEach((i) => this.untrack(i as HTMLImageElement));
       },
     });
     this.rootTimer = setInterval(() => {
@@ -219,6 +224,8 @@ export class Scanner {
     const t: Tracked = { url, badge, isProfile, anchor };
     this.tracked.set(el, t);
     (document.body ?? document.documentElement).appendChild(badge.host);
+    this.hosts.add(badge.host);
+    this.guard.watch(badge);
     this.resize?.observe(anchor);
     badge.place(anchor);
 
@@ -364,7 +371,7 @@ export class Scanner {
     if (this.reportTimer) return;
     this.reportTimer = setTimeout(() => {
       this.reportTimer = undefined;
-      void send({ type: 'report-images', images: this.images() });
+      void send({ type: 'report-images', images: this.images(), interference: { ...this.guard.counts } });
     }, 300);
   }
 }

@@ -121,10 +121,10 @@ export class ShownConfirmer {
   private subframe = false;
 
   /**
-   * @param badges every badge host of the scanner (those over an image's central region are hidden for the capture)
+   * @param badges every badge of the scanner (those over an image's central region are hidden for the capture)
    * @param sendMessage the messaging function (tests)
    */
-  constructor(private readonly badges: () => HTMLElement[], private readonly sendMessage: (m: unknown) => Promise<unknown> = (m) => browser.runtime.sendMessage(m)) {
+  constructor(private readonly badges: () => Array<{ host: HTMLElement; setStyle(prop: string, value: string): void }>, private readonly sendMessage: (m: unknown) => Promise<unknown> = (m) => browser.runtime.sendMessage(m)) {
     if (typeof IntersectionObserver === 'undefined') return;
     this.subframe = window !== window.top;
     this.io = new IntersectionObserver((entries) => {
@@ -184,13 +184,13 @@ export class ShownConfirmer {
       if (inViewport(g.rect)) geo.set(w, g);
     }
     if (!geo.size) return;
-    const hidden: HTMLElement[] = [];
+    const hidden: Array<{ host: HTMLElement; setStyle(prop: string, value: string): void }> = [];
     this.capturing = true;
     try {
       const hosts = this.badges();
       for (const g of geo.values()) {
         const c = { x: g.rect.x + CENTRAL_REGION.x * g.rect.width, y: g.rect.y + CENTRAL_REGION.y * g.rect.height, width: CENTRAL_REGION.width * g.rect.width, height: CENTRAL_REGION.height * g.rect.height };
-        for (const o of hosts) if (o.style.visibility !== 'hidden' && overlaps(o.getBoundingClientRect(), c)) { o.style.visibility = 'hidden'; hidden.push(o); }
+        for (const o of hosts) if (!hidden.includes(o) && o.host.style.visibility !== 'hidden' && overlaps(o.host.getBoundingClientRect(), c)) { o.setStyle('visibility', 'hidden'); hidden.push(o); }
       }
       await frame();
       await frame();
@@ -220,7 +220,7 @@ export class ShownConfirmer {
         }
       }
     } finally {
-      for (const o of hidden) o.style.visibility = 'visible';
+      for (const o of hidden) o.setStyle('visibility', 'visible');
       this.capturing = false;
     }
   }
