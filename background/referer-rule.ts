@@ -4,9 +4,10 @@
  * (`exactUrlFilter`), made by no tab (`tabIds: [-1]`: the worker's own requests, never the page's) of type
  * `xmlhttprequest` (what `fetch` is), added just before the fetch and removed right after it. Needs the
  * `declarativeNetRequestWithHostAccess` permission (no install warning; header changes apply only where
- * the extension has host access, which `hasHostPermission` requires before any fetch anyway). Chromium
- * ≥ 120 and Firefox ≥ 128 support session rules with `tabIds` and `modifyHeaders`. Where the API is
- * missing or refuses the rule, the fetch goes ahead without a Referer (as before).
+ * the extension has host access, which `hasHostPermission` requires before any fetch anyway). Checked in
+ * Chromium (`e2e/cloaking.e2e.test.ts`); Firefox has session rules, `tabIds` and `modifyHeaders` since 113
+ * but this path is not tested there. Where the API is missing or refuses the rule, the fetch goes ahead
+ * without a Referer (as before).
  */
 import browser from 'webextension-polyfill';
 import { exactUrlFilter, refererFor } from '../extension/shared/referer';

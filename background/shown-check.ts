@@ -31,7 +31,20 @@ let chain: Promise<unknown> = Promise.resolve();
 let waiting = 0;
 
 /** Counters for tests: captures taken, captures refused, and outcomes. */
-export const shownStats = { captures: 0, captureErrors: 0, match: 0, mismatch: 0, unconfirmed: 0, lastError: '' };
+export const shownStats = { captures: 0, captureErrors: 0, noGrant: 0, match: 0, mismatch: 0, unconfirmed: 0, lastError: '' };
+
+/**
+ * Whether `captureVisibleTab` may run: Chromium and Firefox require the `<all_urls>` host permission (or
+ * activeTab, which SynthScreen does not ask for). Checked before queueing, so pages without the grant cost
+ * no capture attempt. When the permissions API is missing, the capture is tried.
+ */
+async function captureAllowed(): Promise<boolean> {
+  try {
+    return await browser.permissions.contains({ origins: ['<all_urls>'] });
+  } catch {
+    return true;
+  }
+}
 
 /**
  * Keeps the luma thumbnail of a scored image (not for animations: the page may show another frame).
@@ -94,6 +107,7 @@ export async function confirmShown(tabId: number | undefined, frameId: number | 
   if (frameId !== undefined && frameId !== 0) return all('image in a frame');
   const checked = items.map((it) => thumbs.get(it.contentHash));
   if (checked.every((t) => !t)) return items.map(() => count({ status: 'unconfirmed', reason: 'checked pixels not kept (animated, or the worker restarted)' }));
+  if (!(await captureAllowed())) { shownStats.noGrant++; return all('capture needs the <all_urls> grant'); }
   if (waiting >= MAX_WAITING) return all('capture busy');
   waiting++;
   let shot: RgbaImage;
