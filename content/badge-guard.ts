@@ -14,6 +14,8 @@ import type { Interference } from '../extension/shared/messages';
 /** What the guard needs of a badge (`Badge` in `badge.ts`). */
 export interface Guarded {
   host: HTMLElement;
+  /** The element the badge stands for: when it left the document too, the page replaced content, not the badge. */
+  anchor?: Element;
   readonly styleTampered: boolean;
   restoreStyle(): void;
 }
@@ -64,8 +66,17 @@ export class BadgeGuard {
       if (periodic) this.restores.delete(h);
       const budget = this.restores.get(h) ?? 0;
       if (h.parentNode !== parent) {
+        if (b.anchor && !b.anchor.isConnected) continue; // the image went too: the scanner untracks it
+        if (!parent.isConnected) {
+          // The page replaced the whole container (e.g. a new <body>): move along, not an attack on badges.
+          const next = document.body ?? document.documentElement;
+          this.parents.set(h, next);
+          next.appendChild(h);
+          this.observer.observe(next, { childList: true });
+          continue;
+        }
         this.counts.removed++;
-        if (budget < MAX_RESTORES && parent.isConnected) {
+        if (budget < MAX_RESTORES) {
           this.restores.set(h, budget + 1);
           parent.appendChild(h);
         }

@@ -66,7 +66,9 @@ export class Scanner {
   /** Confirms that the checked bytes are the shown image (issue 13, item 1). */
   private readonly shown = new ShownConfirmer(() => [...this.tracked.values()].map((t) => t.badge));
   /** Puts back badges the page removes or hides, and counts it (issue 13, item 7). */
-  private readonly guard = new BadgeGuard(() => [...this.tracked.values()].map((t) => t.badge), () => this.queueReport(), () => this.shown.capturing);
+  private readonly guard = new BadgeGuard(() => [...this.tracked.values()].map((t) => ({
+    host: t.badge.host, anchor: t.anchor, get styleTampered() { return t.badge.styleTampered; }, restoreStyle: () => t.badge.restoreStyle(),
+  })), () => this.queueReport(), () => this.shown.capturing);
   /** Every badge host this scanner made (not images: the page's removals of them are not untracking). */
   private readonly hosts = new WeakSet<Element>();
   /** Shown-image checks by URL (for the popup list the background keeps its own). */
@@ -225,7 +227,7 @@ export class Scanner {
     this.tracked.set(el, t);
     (document.body ?? document.documentElement).appendChild(badge.host);
     this.hosts.add(badge.host);
-    this.guard.watch(badge);
+    this.guard.watch({ host: badge.host, anchor, styleTampered: false, restoreStyle: () => badge.restoreStyle() });
     this.resize?.observe(anchor);
     badge.place(anchor);
 
