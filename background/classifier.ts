@@ -29,6 +29,8 @@ import { sha256Hex } from '../extension/shared/detector';
 import { LruCache, Semaphore } from './cache';
 import { DecodeImageError, decodeBytes, checkHeader } from './decode';
 import { fetchImageBytes, FetchImageError, FETCH_TIMEOUT_MS } from './fetch-image';
+import { withPageReferer } from './referer-rule';
+import { rememberShownThumbnail } from './shown-check';
 import { loadModel, type LoadedModel } from './model';
 import { BatchQueue, QueueError } from './queue';
 import { recordVerdict } from './history-recorder';
@@ -282,7 +284,8 @@ async function scoreBytes(url: string, bytes: Uint8Array, mime: string, priority
   try {
     const m = await getModel();
     const { image, groups, face } = await decodeSlots.run(async () => {
-      const { image } = await decodeBytes(bytes, mime);
+      const { image, header } = await decodeBytes(bytes, mime);
+      rememberShownThumbnail(contentHash, image, !!header.animated); // for the shown-image check (item 1)
       const groups = m.detector.prepare(image);
       // Face evidence (profile photos) runs beside the detector's queue on the same decoded pixels.
       return { image: { width: image.width, height: image.height }, groups, face: wantFace ? faceEvidenceFor(image) : undefined };
@@ -358,7 +361,8 @@ export function classifyUrl(url: string, priority: Priority, pageUrl = ''): Prom
       const flags = await readFlags();
       const { bytes, contentType } = await fetchSlots.run(() => {
         stats.fetches++;
-        return fetchImageBytes(url, flags.fetchTimeoutMs ?? FETCH_TIMEOUT_MS);
+        // With the page's Referer, as the page's own request (hotlink-protected CDNs; item 1).
+        return withPageReferer(url, pageUrl, () => fetchImageBytes(url, flags.fetchTimeoutMs ?? FETCH_TIMEOUT_MS));
       });
       return await scoreBytes(url, bytes, contentType, priority, t0);
     } catch (e) {

@@ -49,7 +49,8 @@ export async function openExplainView(v: Pick<Verdict, 'url' | 'contentHash' | '
 async function askTab(tabId: number, msg: BackgroundToContent, frameId?: number): Promise<Result<CheckedImage> | undefined> {
   const send = (opts?: { frameId: number }) =>
     (browser.tabs.sendMessage(tabId, msg, opts) as Promise<Result<CheckedImage> | undefined>).catch(() => undefined);
-  // Content scripts run in the top frame only: a frame's own id is tried first, then the top frame.
+  // Content scripts run in every frame (issue 13, item 6): the clicked frame's own script answers; the top
+  // frame is asked when that frame has none (e.g. a sandboxed frame).
   const r = frameId !== undefined && frameId > 0 ? await send({ frameId }) : undefined;
   return r ?? send({ frameId: 0 });
 }

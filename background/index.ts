@@ -13,7 +13,9 @@ import { createContextMenu, MENU_ID, onMenuClick, openExplainView } from './cont
 import { cancelExplain, explainProgress, explainUrl } from './explain';
 import { bytesFor, rememberBytes, sniffMime } from './page-bytes';
 import { installMessenger } from './messenger';
-import { forgetTab, getTabImages, setTabImages } from './tabs';
+import { forgetTab, getTabImages, getTabIntegrity, notePending, noteResult, noteShown, setTabImages } from './tabs';
+import { confirmShown, shownStats } from './shown-check';
+import { refererStats } from './referer-rule';
 import { grantsTestApi } from './grants';
 import { provenanceTestApi } from './provenance';
 import { configureProvenance } from '../extension/shared/provenance/index';
@@ -49,9 +51,21 @@ async function status(): Promise<BackendStatus> {
   };
 }
 
+/**
+ * Runs a content script's request for `url` and records the answer in its tab's ledger (the popup's
+ * trusted list, issue 13 item 7). Extension pages' requests are not recorded.
+ */
+async function recorded(url: string, ctx: { tabId?: number; fromPage: boolean }, run: () => Promise<Result<Verdict>>): Promise<Result<Verdict>> {
+  if (ctx.fromPage || ctx.tabId === undefined) return run();
+  void notePending(ctx.tabId, url);
+  const r = await run();
+  await noteResult(ctx.tabId, url, r);
+  return r;
+}
+
 installMessenger({
-  classify: (m) => classifyUrl(m.url, m.priority, m.pageUrl),
-  'classify-bytes': async (m) => {
+  classify: (m, ctx) => recorded(m.url, ctx, () => classifyUrl(m.url, m.priority, m.pageUrl)),
+  'classify-bytes': (m, ctx) => recorded(m.url, ctx, async () => {
     // Shapes were checked by the messenger (base64 text or an ArrayBuffer, ≤ 32 MiB).
     const bytes = m.bytes instanceof ArrayBuffer ? new Uint8Array(m.bytes) : typeof m.bytes === 'string' ? base64ToBytes(m.bytes) : undefined;
     if (!bytes) return err('decode-failed', 'no bytes');
@@ -59,7 +73,7 @@ installMessenger({
     const r = await classifyBytes(m.url, bytes, m.priority, m.pageUrl);
     if (r.ok) rememberBytes(r.value.contentHash, bytes); // the explanation view resolves them by hash
     return r;
-  },
+  }),
   'open-explain': async (m, ctx) => {
     if (typeof m.url !== 'string' || !m.url) return err('fetch-failed', 'no image URL');
     const hash = typeof m.contentHash === 'string' ? m.contentHash : '';
@@ -69,9 +83,15 @@ installMessenger({
     return ok({ tabId, url: m.url });
   },
   'report-images': async (m, ctx) => {
-    if (ctx.tabId !== undefined) await setTabImages(ctx.tabId, m.images);
+    if (ctx.tabId !== undefined) await setTabImages(ctx.tabId, m.images, ctx.frameId ?? 0, m.interference, ctx.url);
     return ok(null);
   },
+  'confirm-shown': async (m, ctx) => {
+    const checks = await confirmShown(ctx.tabId, ctx.frameId, m.viewport, m.items);
+    if (ctx.tabId !== undefined) for (let i = 0; i < m.items.length; i++) await noteShown(ctx.tabId, m.items[i]!.url, checks[i]!);
+    return ok(checks);
+  },
+  'get-tab-integrity': async (m) => ok(await getTabIntegrity(m.tabId)),
   'get-status': async () => ok(await status()),
   'get-tab-images': async (m) => ok(await getTabImages(m.tabId)),
   explain: async (m) => {
@@ -153,7 +173,7 @@ const testApi = {
     configureProvenance({ trustAnchors: pem });
     clearCaches();
   },
-  stats: () => ({ ...stats, batchSizes: batchSizes() }),
+  stats: () => ({ ...stats, batchSizes: batchSizes(), shown: { ...shownStats }, referer: { ...refererStats } }),
   status,
   clearCaches,
   /** Reloads the model on `backend` (exactly that one when `exact`). @returns the active backend and timings */

@@ -15,7 +15,7 @@ import { allowed, senderKind } from './sender';
 export type Handlers = {
   [K in ContentToBackground['type'] | PageToBackground['type']]: (
     msg: Extract<ContentToBackground | PageToBackground, { type: K }>,
-    ctx: { tabId?: number; fromPage: boolean },
+    ctx: { tabId?: number; frameId?: number; url?: string; fromPage: boolean },
   ) => Promise<Result<unknown>>;
 };
 
@@ -33,10 +33,10 @@ export function installMessenger(handlers: Handlers): void {
     }
     const valid = validateRequest(message);
     if (!valid.ok) return Promise.resolve(err('bad-request', valid.reason));
-    const handler = handlers[message.type as keyof Handlers] as (m: unknown, c: { tabId?: number; fromPage: boolean }) => Promise<Result<unknown>>;
+    const handler = handlers[message.type as keyof Handlers] as (m: unknown, c: { tabId?: number; frameId?: number; url?: string; fromPage: boolean }) => Promise<Result<unknown>>;
     // A handler that throws synchronously still answers a Result.
     return Promise.resolve()
-      .then(() => handler(message, { tabId: sender.tab?.id, fromPage: kind === 'page' }))
+      .then(() => handler(message, { tabId: sender.tab?.id, frameId: sender.frameId, url: sender.url, fromPage: kind === 'page' }))
       .catch((e: unknown) => err('model-failed', (e as Error)?.message ?? String(e)));
   });
 }

@@ -1,7 +1,9 @@
 /**
  * The badge drawn over an image's top-left corner: a host element in the page holding a CLOSED shadow
- * root (page styles and scripts cannot reach it). The host carries `data-synthscreen-*` attributes so
- * tests can read the state without opening the shadow root. A verdict badge shows the fused verdict
+ * root (page styles and scripts cannot reach it), with a random per-page tag (`HOST_TAG`) and `!important`
+ * inline styles (issue 13, item 7). In test builds the host carries `data-synthscreen-*` attributes so
+ * tests can read the state without opening the shadow root; release builds write them to a detached
+ * element, so the page cannot read verdicts off the host. A verdict badge shows the fused verdict
  * (`fuseScreened`, `extension/shared/provenance/fusion.ts`): the provenance verdict when the file's own
  * bytes decide (e.g. "AI-generated (signed) · pixel AI score 52/100", the pixel score beside it), else the
  * pixel verdict ("Likely AI-generated · AI score 87/100"); all wording comes from
@@ -19,11 +21,29 @@
  * reach the page (`stopPropagation`), so activating a badge never triggers the page's own click handlers.
  */
 import type { FaceEvidence, ImageError, ImageErrorCode } from '../extension/shared/messages';
+import { TEST_HOOKS } from '../background/build-flags';
 import { FUSED_COLOURS, fuseScreened, type FusedVerdict } from '../extension/shared/provenance/fusion';
 import type { ProvenanceResult } from '../extension/shared/provenance/types';
 import { verdictFor, type VerdictLabel } from '../extension/shared/verdict';
 
-export const HOST_TAG = 'synthscreen-badge';
+/**
+ * The badge host's tag name: random per page (issue 13, item 7), so a page cannot register a custom
+ * element of a known name and have its constructor run on every badge host (the review's
+ * `synthscreen-badge` hook), nor select hosts by a fixed name. `x-` plus 16 random base-36 characters.
+ */
+export const HOST_TAG = randomTag();
+
+/** A valid custom-element name no page can predict: `x-` + 16 characters of [a-z0-9] from crypto randomness. */
+export function randomTag(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `x-${Array.from(bytes, (b) => (b % 36).toString(36)).join('')}`;
+}
+
+/** Inline styles of every host, each `!important` (inline important declarations beat any page stylesheet). */
+const HOST_STYLE: ReadonlyArray<[string, string]> = [
+  ['position', 'absolute'], ['z-index', '2147483646'], ['left', '0'], ['top', '0'], ['pointer-events', 'none'], ['display', 'block'],
+  ['opacity', '1'], ['visibility', 'visible'], ['filter', 'none'], ['clip-path', 'none'], ['width', 'auto'], ['height', 'auto'],
+];
 
 export type BadgeState =
   | { kind: 'analysing' }
@@ -47,6 +67,7 @@ export const ERROR_TEXT: Record<ImageErrorCode, string> = {
   cancelled: 'Not checked',
   'bad-request': 'Not checked (bad request)',
   'low-detail': 'Not enough detail',
+  'served-different': 'Served a different image to the checker',
 };
 
 const COLOURS: Record<'analysing' | 'error', string> = {
@@ -66,6 +87,15 @@ const STYLE = `
 /** One badge attached to one image. */
 export class Badge {
   readonly host: HTMLElement;
+  /**
+   * Where the `data-synthscreen-*` state attributes go: the host in test builds (e2e tests read them), a
+   * detached element in release builds, so the page cannot read verdicts off the host (item 7).
+   */
+  private readonly meta: HTMLElement;
+  /** The host styles this badge wants (property → value, each `!important`). */
+  private readonly styles = new Map<string, string>(HOST_STYLE);
+  /** The `style` attribute those styles serialise to (the interference guard compares the host's with it). */
+  private ownStyle = '';
   private readonly el: HTMLButtonElement;
   /** The `role="status"` live region around the button; its `aria-label` is the badge text. */
   private readonly live: HTMLSpanElement;
@@ -80,7 +110,8 @@ export class Badge {
    */
   constructor(readonly url: string, private readonly onActivate?: (badge: Badge) => void) {
     this.host = document.createElement(HOST_TAG);
-    this.host.style.cssText = 'position:absolute;z-index:2147483646;left:0;top:0;pointer-events:none;display:block;';
+    this.meta = TEST_HOOKS ? this.host : document.createElement('span');
+    this.applyStyles();
     const root = this.host.attachShadow({ mode: 'closed' });
     const style = document.createElement('style');
     style.textContent = STYLE;
@@ -100,7 +131,7 @@ export class Badge {
       e.preventDefault();
       if (this.state.kind === 'verdict') this.onActivate?.(this);
     });
-    this.host.setAttribute('data-synthscreen-url', url);
+    this.meta.setAttribute('data-synthscreen-url', url);
     this.render();
   }
 
@@ -134,7 +165,7 @@ export class Badge {
 
   private render(): void {
     const s = this.state;
-    const h = this.host;
+    const h = this.meta;
     let text: string;
     let full: string;
     let colour: string;
@@ -197,15 +228,51 @@ export class Badge {
     h.toggleAttribute('data-synthscreen-explainable', active);
   }
 
+  /**
+   * Records the shown-image check on the host (`data-synthscreen-shown`: `match` | `mismatch` |
+   * `unconfirmed`; issue 13, item 1). A mismatch also needs `set` with the `served-different` error.
+   */
+  setShown(status: 'match' | 'mismatch' | 'unconfirmed'): void {
+    this.meta.setAttribute('data-synthscreen-shown', status);
+  }
+
   /** Moves the host over the image's top-left corner (document coordinates); hides it for unrendered images. */
   place(img: Element): void {
     const r = img.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) {
-      this.host.style.visibility = 'hidden';
+      this.setStyle('visibility', 'hidden');
       return;
     }
-    this.host.style.visibility = 'visible';
-    this.host.style.transform = `translate(${Math.round(r.left + window.scrollX + 4)}px, ${Math.round(r.top + window.scrollY + 4)}px)`;
+    this.setStyle('visibility', 'visible');
+    this.setStyle('transform', `translate(${Math.round(r.left + window.scrollX + 4)}px, ${Math.round(r.top + window.scrollY + 4)}px)`);
+  }
+
+  /**
+   * Sets one host style (`!important`). The wanted styles are serialised on a detached element, so a
+   * change the page made to the host is never taken for our own.
+   */
+  setStyle(prop: string, value: string): void {
+    this.styles.set(prop, value);
+    this.applyStyles();
+  }
+
+  private applyStyles(): void {
+    const scratch = document.createElement('span');
+    for (const [k, v] of this.styles) scratch.style.setProperty(k, v, 'important');
+    this.ownStyle = scratch.getAttribute('style') ?? '';
+    if (this.host.getAttribute('style') !== this.ownStyle) this.host.setAttribute('style', this.ownStyle);
+  }
+
+  /**
+   * True when the host's `style` attribute is no longer what this badge wrote (the page changed it).
+   * `restore` puts this badge's own styles back.
+   */
+  get styleTampered(): boolean {
+    return (this.host.getAttribute('style') ?? '') !== this.ownStyle;
+  }
+
+  restoreStyle(): void {
+    this.host.setAttribute('style', this.ownStyle);
   }
 
   remove(): void {

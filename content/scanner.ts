@@ -3,7 +3,7 @@
  * `src` / `srcset` / lazy-load `data-src` swaps (attribute observer) and using `currentSrc` once loaded.
  * One request per distinct URL; one badge per image element.
  */
-import type { CheckedImage, ImageError, Priority, Result, TabImage, Verdict } from '../extension/shared/messages';
+import type { CheckedImage, ImageError, Priority, Result, ShownCheck, TabImage, Verdict } from '../extension/shared/messages';
 import { MIN_SIDE_PIXELS } from '../extension/shared/preprocess';
 import { adapterFor, findProfilePhotos, type ProfilePhoto, type SiteAdapter } from './adapters/index';
 import { currentImageUrl, readBlobOrDataUrl, toMessageBytes, type ImageHit } from './capture/index';
@@ -12,6 +12,8 @@ import { compactProvenance } from '../extension/shared/provenance/compact';
 import { send } from './client';
 import { observeDeep, type DeepObserver } from './capture/observe';
 import { queryAllDeep } from './capture/dom';
+import { ShownConfirmer } from './shown';
+import { BadgeGuard } from './badge-guard';
 
 /** How often open shadow roots attached without a DOM mutation are looked for, in milliseconds. */
 const SHADOW_RESCAN_MS = 2000;
@@ -61,6 +63,16 @@ export class Scanner {
   private rule = { threshold: 0.5, band: 0 };
   private reportTimer?: ReturnType<typeof setTimeout>;
   private placeQueued = false;
+  /** Confirms that the checked bytes are the shown image (issue 13, item 1). */
+  private readonly shown = new ShownConfirmer(() => [...this.tracked.values()].map((t) => t.badge));
+  /** Puts back badges the page removes or hides, and counts it (issue 13, item 7). */
+  private readonly guard = new BadgeGuard(() => [...this.tracked.values()].map((t) => ({
+    host: t.badge.host, anchor: t.anchor, get styleTampered() { return t.badge.styleTampered; }, restoreStyle: () => t.badge.restoreStyle(),
+  })), () => this.queueReport(), () => this.shown.capturing);
+  /** Every badge host this scanner made (not images: the page's removals of them are not untracking). */
+  private readonly hosts = new WeakSet<Element>();
+  /** Shown-image checks by URL (for the popup list the background keeps its own). */
+  private readonly shownChecks = new Map<string, ShownCheck>();
 
   /**
    * Starts observing `document` (call once).
@@ -78,7 +90,7 @@ export class Scanner {
     }, {
       attributes: ['src', 'srcset', 'data-src', 'sizes'],
       onRemoved: (removed) => {
-        for (const el of removed) if (el.tagName.toLowerCase() !== 'synthscreen-badge') imagesIn(el).forEach((i) => this.untrack(i as HTMLImageElement));
+        for (const el of removed) if (!this.hosts.has(el)) imagesIn(el).forEach((i) => this.untrack(i as HTMLImageElement));
       },
     });
     this.rootTimer = setInterval(() => {
@@ -183,6 +195,7 @@ export class Scanner {
     if (!t) return;
     t.badge.remove();
     this.resize?.unobserve(img);
+    if (img instanceof HTMLImageElement) this.shown.unwatch(img);
     this.tracked.delete(img);
     this.queueReport();
   }
@@ -213,6 +226,8 @@ export class Scanner {
     const t: Tracked = { url, badge, isProfile, anchor };
     this.tracked.set(el, t);
     (document.body ?? document.documentElement).appendChild(badge.host);
+    this.hosts.add(badge.host);
+    this.guard.watch({ host: badge.host, anchor, styleTampered: false, restoreStyle: () => badge.restoreStyle() });
     this.resize?.observe(anchor);
     badge.place(anchor);
 
@@ -235,8 +250,23 @@ export class Scanner {
       if (this.tracked.get(el) !== t) return; // swapped or removed meanwhile
       if (r.ok) {
         const v = r.value;
-        badge.set({ kind: 'verdict', probability: v.probability, model: v.model, backend: v.backend, provenance: v.provenance, pixelError: v.pixelError, face: v.face });
-        this.outcome.set(url, { verdict: r.value });
+        const known = this.shownChecks.get(url);
+        if (known?.status === 'mismatch') {
+          this.showMismatch(badge, url, known);
+        } else {
+          badge.set({ kind: 'verdict', probability: v.probability, model: v.model, backend: v.backend, provenance: v.provenance, pixelError: v.pixelError, face: v.face });
+          this.outcome.set(url, { verdict: r.value });
+          if (known) badge.setShown(known.status);
+          else if (el instanceof HTMLImageElement && v.probability !== undefined) {
+            this.shown.watch(el, url, v.contentHash, (c) => {
+              this.shownChecks.set(url, c);
+              if (this.tracked.get(el) !== t) return;
+              if (c.status === 'mismatch') this.showMismatch(badge, url, c);
+              else badge.setShown(c.status);
+              this.queueReport();
+            });
+          }
+        }
       } else {
         badge.set({ kind: 'error', ...r.error });
         this.outcome.set(url, { error: r.error });
@@ -245,6 +275,14 @@ export class Scanner {
       badge.place(anchor);
       this.queueReport();
     });
+  }
+
+  /** The badge and the popup list say the page showed another image than the one checked (item 1). */
+  private showMismatch(badge: Badge, url: string, c: ShownCheck): void {
+    const error: ImageError = { code: 'served-different', message: `the page shows a different image from the one the checker downloaded (perceptual-hash distance ${c.distance ?? '?'} of 63)` };
+    badge.set({ kind: 'error', ...error });
+    badge.setShown('mismatch');
+    this.outcome.set(url, { error });
   }
 
   /**
@@ -325,6 +363,7 @@ export class Scanner {
         verdict: o?.verdict ? withoutEvidence(o.verdict.provenance ? { ...o.verdict, provenance: compactProvenance(o.verdict.provenance, 0) } : o.verdict) : undefined,
         error: o?.error,
         isProfile: t.isProfile,
+        ...(this.shownChecks.has(t.url) ? { shown: this.shownChecks.get(t.url) } : {}),
       });
     }
     return [...seen.values()].slice(0, MAX_TAB_IMAGES); // the background keeps and accepts at most this many
@@ -334,7 +373,7 @@ export class Scanner {
     if (this.reportTimer) return;
     this.reportTimer = setTimeout(() => {
       this.reportTimer = undefined;
-      void send({ type: 'report-images', images: this.images() });
+      void send({ type: 'report-images', images: this.images(), interference: { ...this.guard.counts } });
     }, 300);
   }
 }

@@ -107,7 +107,7 @@ test('explanation view: opened from a badge (click and keyboard) and from the po
     // 1. Click on the first badge (the host sits over the image's top-left corner; its button takes the click).
     const first = done[0]!;
     const box = await feed.evaluate((u) => {
-      const h = [...document.querySelectorAll('synthscreen-badge')].find((e) => e.getAttribute('data-synthscreen-url') === u)!;
+      const h = [...document.querySelectorAll('[data-synthscreen-url]')].find((e) => e.getAttribute('data-synthscreen-url') === u)!;
       const r = h.getBoundingClientRect();
       h.scrollIntoView({ block: 'center' });
       const r2 = h.getBoundingClientRect();

@@ -178,7 +178,7 @@ test('feed end to end', { skip, timeout: 900_000 }, async (t) => {
       const p2 = await l.browser.newPage();
       await p2.goto(`${server.origin}/feed2`, { waitUntil: 'domcontentloaded' });
       // As soon as the feed is being worked on, stop every service worker of the extension.
-      await p2.waitForFunction(() => document.querySelectorAll('synthscreen-badge[data-synthscreen-state="analysing"]').length > 0, { timeout: 20_000, polling: 20 });
+      await p2.waitForFunction(() => document.querySelectorAll('[data-synthscreen-url][data-synthscreen-state="analysing"]').length > 0, { timeout: 20_000, polling: 20 });
       const ext = await l.browser.newPage();
       await ext.goto(`chrome-extension://${l.extensionId}/options.html`);
       const cdp = await ext.createCDPSession();

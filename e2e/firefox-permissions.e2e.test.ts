@@ -1,6 +1,6 @@
 /**
  * Firefox host permissions end to end: "Permission needed" → "Allow on this site" → verdicts, in Debian's
- * firefox-esr through puppeteer-core (WebDriver BiDi), the dist/firefox build installed as a temporary add-on
+ * firefox-esr through puppeteer-core (WebDriver BiDi), the dist/test/firefox build installed as a temporary add-on
  * as in `firefox.e2e.test.ts`. Skips when no Firefox is installed or the build is missing.
  *
  * Why the set-up differs from Chromium's (`permissions.e2e.test.ts`): Firefox MV3 counts the content
@@ -27,9 +27,11 @@ import { REPO_ROOT, feedHtml, generatedImages, startFeedServer } from './helpers
 import { readBadges, type BadgeInfo } from './helpers/page';
 
 const FIREFOX = process.env.FIREFOX_PATH ?? ['/usr/bin/firefox-esr', '/usr/bin/firefox'].find((p) => existsSync(p));
-const FF_DIR = join(REPO_ROOT, 'dist', 'firefox');
+// The test build of the Firefox package: release builds write no `data-synthscreen-*` attributes on badge
+// hosts (issue 13, item 7), and `readBadges` reads them.
+const FF_DIR = join(REPO_ROOT, 'dist', 'test', 'firefox');
 const skip = !FIREFOX ? 'no Firefox found (apt-get install -y firefox-esr, or set FIREFOX_PATH); Firefox e2e skipped'
-  : !existsSync(join(FF_DIR, 'manifest.json')) ? 'dist/firefox is missing: run `npm run build` first' : undefined;
+  : !existsSync(join(FF_DIR, 'manifest.json')) ? 'dist/test/firefox is missing: run `npm run build` first' : undefined;
 
 const ADDON_ID = 'synthscreen@synthscreen.invalid';
 /** Pinned moz-extension UUID (Firefox picks a random one per profile otherwise). */

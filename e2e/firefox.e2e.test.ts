@@ -1,5 +1,5 @@
 /**
- * Firefox: the dist/firefox build installed as a temporary add-on in Debian's firefox-esr through
+ * Firefox: the dist/test/firefox build installed as a temporary add-on in Debian's firefox-esr through
  * puppeteer-core (WebDriver BiDi, `browser.installExtension`), on a feed served from 127.0.0.1: every
  * image gets exactly one badge with a verdict. Skips when no Firefox is installed
  * (`apt-get install -y firefox-esr`) or the build is missing. See docs/firefox.md.
@@ -13,9 +13,11 @@ import { REPO_ROOT, feedHtml, generatedImages, startFeedServer } from './helpers
 import { readBadges } from './helpers/page';
 
 const FIREFOX = process.env.FIREFOX_PATH ?? ['/usr/bin/firefox-esr', '/usr/bin/firefox'].find((p) => existsSync(p));
-const FF_DIR = join(REPO_ROOT, 'dist', 'firefox');
+// The test build of the Firefox package: release builds write no `data-synthscreen-*` attributes on badge
+// hosts (issue 13, item 7), and `readBadges` reads them.
+const FF_DIR = join(REPO_ROOT, 'dist', 'test', 'firefox');
 const skip = !FIREFOX ? 'no Firefox found (apt-get install -y firefox-esr, or set FIREFOX_PATH); Firefox e2e skipped'
-  : !existsSync(join(FF_DIR, 'manifest.json')) ? 'dist/firefox is missing: run `npm run build` first' : undefined;
+  : !existsSync(join(FF_DIR, 'manifest.json')) ? 'dist/test/firefox is missing: run `npm run build` first' : undefined;
 
 test('Firefox: the feed gets one verdict badge per image', { skip, timeout: 240_000 }, async (t) => {
   const imgs = await generatedImages(3);

@@ -36,7 +36,7 @@ test('permission needed → grant → verdicts; history and reports', { skip: sk
     const before = (await waitForAllBadges(page, 120_000)).badges;
     assert.equal(before.length, imgs.length);
     for (const b of before) assert.equal(b.error, 'permission-needed', `${b.url}: ${b.state}/${b.label}`);
-    const text = await page.evaluate(() => document.querySelector('synthscreen-badge')?.getAttribute('data-synthscreen-state'));
+    const text = await page.evaluate(() => document.querySelector('[data-synthscreen-url]')?.getAttribute('data-synthscreen-state'));
     assert.equal(text, 'error');
     assert.equal(server.hits.get(imgs[0]!.route) ?? 0, 1, 'only the page itself fetched the image (the worker did not)');
 

@@ -170,7 +170,7 @@ test('Chromium: badges show the provenance verdicts; stripped copies fall back t
     const huge = server.origin + '/prov/comfyui-huge.png';
     await page.bringToFront();
     const at = await page.evaluate((u) => {
-      const h = Array.from(document.querySelectorAll('synthscreen-badge')).find((x) => x.getAttribute('data-synthscreen-url') === u)!;
+      const h = Array.from(document.querySelectorAll('[data-synthscreen-url]')).find((x) => x.getAttribute('data-synthscreen-url') === u)!;
       h.scrollIntoView({ block: 'center' });
       const r = h.getBoundingClientRect();
       return { x: r.left + 20, y: r.top + r.height / 2, explainable: h.hasAttribute('data-synthscreen-explainable') };

@@ -45,7 +45,7 @@ async function scrollRun(browser: Browser, url: string, withBadges: boolean): Pr
   let badges = 0;
   if (withBadges) {
     for (let i = 0; i < 600; i++) {
-      const st = await page.evaluate(() => [...document.querySelectorAll('synthscreen-badge')].map((h) => h.getAttribute('data-synthscreen-state')));
+      const st = await page.evaluate(() => [...document.querySelectorAll('[data-synthscreen-url]')].map((h) => h.getAttribute('data-synthscreen-state')));
       badges = st.length;
       if (st.length >= images && st.every((x) => x !== 'analysing')) break;
       await new Promise((r) => setTimeout(r, 250));

@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [-- --skip-others] [-- --only-provenance] [-- --skip-webgpu] [-- --skip-content]
- *   [-- --whole-image-only] [-- --only-burst] [-- --skip-burst] [-- --only-faces]`: prints one JSON object per line.
+ *   [-- --whole-image-only] [-- --only-burst] [-- --skip-burst] [-- --only-faces] [-- --only-edits [--edits-n 20]]`: prints one JSON object per line.
  *
  * - Inference ms per model input and per image (× the manifest's test-time crops, or `tiling.minTiles`) of the default model (dist/test/chromium/model; a tiny test model when none is
  *   packaged, flagged in the output) in Chromium's extension service worker on wasm, webgl and cpu, and
@@ -11,6 +11,8 @@
  *   (and on the WebGPU fallback adapter, whole-image passes, unless `--skip-webgpu`) and in Node on wasm.
  * - Burst throughput (`bench: 'burst'`, `scripts/bench-burst.ts`): img/s of the service worker on wasm for 300
  *   images requested at once, with the batch sizes the queue formed (`--skip-burst` / `--only-burst`).
+ * - Film-like edits (`--only-edits`, `scripts/bench-edits.ts`; issue 13, item 9): labels of the shipped model on
+ *   20 AI-generated and 20 real images of ../shared/data, clean and with grain + tint + JPEG, in Node.
  * - The same model in Node on tfjs wasm.
  * - Face finder ms per avatar (`bench: 'faces'`, `scripts/bench-faces.ts`) on wasm, in the service worker and in
  *   Node, for 64–400 px avatars (`--only-faces` runs it alone).
@@ -32,6 +34,7 @@ import { EXT_DIR, prepareWorker, testModelDir } from '../e2e/helpers/setup';
 import { benchContentScript } from './bench-content';
 import { benchBurst } from './bench-burst';
 import { benchFacesNode, FACE_BENCH_SIDES } from './bench-faces';
+import { benchEdits } from './bench-edits';
 import { readProvenance } from '../extension/shared/provenance/index';
 import { configureProvenanceForNode } from '../extension/shared/provenance/node';
 import { builtFixtures, fixtureBytes } from '../extension/shared/provenance/fixtures/build';
@@ -56,7 +59,7 @@ function wholeImageLines(where: string, backend: string, model: string, testMode
   }
 }
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'skip-others': { type: 'boolean', default: false }, 'only-provenance': { type: 'boolean', default: false }, 'skip-webgpu': { type: 'boolean', default: false }, 'skip-content': { type: 'boolean', default: false }, 'whole-image-only': { type: 'boolean', default: false }, 'skip-burst': { type: 'boolean', default: false }, 'only-burst': { type: 'boolean', default: false }, 'only-faces': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'skip-others': { type: 'boolean', default: false }, 'only-provenance': { type: 'boolean', default: false }, 'skip-webgpu': { type: 'boolean', default: false }, 'skip-content': { type: 'boolean', default: false }, 'whole-image-only': { type: 'boolean', default: false }, 'skip-burst': { type: 'boolean', default: false }, 'only-burst': { type: 'boolean', default: false }, 'only-faces': { type: 'boolean', default: false }, 'only-edits': { type: 'boolean', default: false }, 'edits-n': { type: 'string', default: '20' } } });
 const line = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
 
 async function browserBench(model: { dir: string; packaged: boolean }): Promise<void> {
@@ -261,6 +264,7 @@ async function main(): Promise<void> {
   if (values['only-provenance']) { await provenanceBench(); return; }
   if (values['only-burst']) { await burstOnly(); return; }
   if (values['only-faces']) { await facesOnly(); return; }
+  if (values['only-edits']) { line(await benchEdits(Number(values['edits-n']))); return; }
   const model = await testModelDir();
   if (!model.packaged) line({ note: 'no packaged model (dist/test/chromium/model): timings are for the tiny e2e test model, not the detector' });
   await browserBench(model);

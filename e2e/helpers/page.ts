@@ -1,4 +1,4 @@
-/** Reading badges from a page (the shadow roots are closed; hosts carry `data-synthscreen-*`). */
+/** Reading badges from a page (the shadow roots are closed; in test builds hosts carry `data-synthscreen-*`; their tag is random per page). */
 import type { Page } from 'puppeteer-core';
 
 export interface BadgeInfo {
@@ -21,7 +21,7 @@ export interface BadgeInfo {
 /** Every badge host on the page, in document order. */
 export async function readBadges(page: Page): Promise<BadgeInfo[]> {
   return page.evaluate(() =>
-    Array.from(document.querySelectorAll('synthscreen-badge')).map((h) => ({
+    Array.from(document.querySelectorAll('[data-synthscreen-url]')).map((h) => ({
       url: h.getAttribute('data-synthscreen-url') ?? '',
       state: h.getAttribute('data-synthscreen-state') ?? '',
       label: h.getAttribute('data-synthscreen-label') ?? '',

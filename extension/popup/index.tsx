@@ -6,7 +6,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import type { BackendStatus, Result, TabImage } from '../shared/messages';
+import type { BackendStatus, Result, TabImage, TabIntegrity } from '../shared/messages';
 import { effectiveThreshold, normalizeSettings, SETTINGS_KEY, type Settings } from '../shared/settings';
 import { fuseScreened } from '../shared/provenance/fusion';
 import type { VerdictLabel } from '../shared/verdict';
@@ -19,6 +19,7 @@ const ERROR_TEXT: Record<string, string> = {
   'too-small': 'Too small to check', 'too-large': 'Too large to check', 'fetch-failed': 'Could not fetch image',
   timeout: 'Timed out', 'permission-needed': 'Permission needed', 'unsupported-format': 'Unsupported format',
   'decode-failed': 'Could not decode image', 'model-failed': 'Detector unavailable', cancelled: 'Not checked',
+  'served-different': 'Served a different image to the checker',
 };
 
 async function ask<T>(msg: unknown): Promise<Result<T> | undefined> {
@@ -94,6 +95,7 @@ function Popup() {
   const [images, setImages] = useState<TabImage[] | undefined>();
   const [settings, setSettings] = useState<Settings>(normalizeSettings(undefined));
   const [tabId, setTabId] = useState<number | undefined>();
+  const [integrity, setIntegrity] = useState<TabIntegrity | undefined>();
   useEffect(() => {
     let alive = true;
     const refresh = async () => {
@@ -104,6 +106,8 @@ function Popup() {
       if (tabId !== undefined) {
         const r = await ask<TabImage[]>({ type: 'get-tab-images', tabId });
         if (r?.ok && alive) setImages(r.value);
+        const g = await ask<TabIntegrity>({ type: 'get-tab-integrity', tabId });
+        if (g?.ok && alive) setIntegrity(g.value);
       } else if (alive) setImages([]);
       const s = await browser.storage.sync.get(SETTINGS_KEY);
       if (alive) setSettings(normalizeSettings(s[SETTINGS_KEY]));
@@ -127,6 +131,13 @@ function Popup() {
           </div>
         ) : null}
       </header>
+      {integrity && integrity.interference.removed + integrity.interference.hidden > 0 && (
+        // Issue 13, item 7: the page removed or hid badges; this list comes from SynthScreen itself.
+        <div class="meta warn" id="interference" data-removed={integrity.interference.removed} data-hidden={integrity.interference.hidden}>
+          This page interfered with SynthScreen's badges ({integrity.interference.removed} removed, {integrity.interference.hidden} hidden; put back where possible).
+          The list below comes from SynthScreen, not from the page.
+        </div>
+      )}
       {images && <GrantBar tabId={tabId} images={images} />}
       {images === undefined ? <div class="empty">Loading…</div> : images.length === 0 ? (
         <div class="empty">No images checked on this page yet.</div>

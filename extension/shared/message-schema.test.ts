@@ -107,3 +107,26 @@ test('verdicts: provenance-only verdicts pass, a verdict with neither pixels nor
   assert.equal(validVerdict({ ...pixel, face: { ...face, alignment: { ...face.alignment, eyes: [pt] } } }), false);
   assert.equal(validVerdict({ ...pixel, face: { ...face, face: { ...face.face, keypoints: { ...face.face.keypoints, mouth: { x: Number.NaN, y: 0 } } } } }), false);
 });
+
+test('items 1 and 7: confirm-shown, get-tab-integrity and report-images interference shapes', () => {
+  const item = { url: 'https://cdn.example/a.jpg', contentHash: HASH, rect: { x: 10, y: 20, width: 300, height: 200 }, region: { x: 0, y: 0.1, width: 1, height: 0.8 } };
+  assert.deepEqual(v({ type: 'confirm-shown', viewport: { width: 1280, height: 900 }, items: [item] }), { ok: true });
+  const bad: Record<string, [unknown, RegExp]> = {
+    'no items': [{ type: 'confirm-shown', viewport: { width: 1280, height: 900 }, items: [] }, /items/],
+    '33 items': [{ type: 'confirm-shown', viewport: { width: 1280, height: 900 }, items: Array(33).fill(item) }, /items/],
+    'viewport 0': [{ type: 'confirm-shown', viewport: { width: 0, height: 900 }, items: [item] }, /viewport/],
+    'region past 1': [{ type: 'confirm-shown', viewport: { width: 1280, height: 900 }, items: [{ ...item, region: { x: 0.5, y: 0, width: 0.8, height: 1 } }] }, /items\[\]/],
+    'rect NaN': [{ type: 'confirm-shown', viewport: { width: 1280, height: 900 }, items: [{ ...item, rect: { x: NaN, y: 0, width: 1, height: 1 } }] }, /items\[\]/],
+    'bad hash': [{ type: 'confirm-shown', viewport: { width: 1280, height: 900 }, items: [{ ...item, contentHash: 'x' }] }, /items\[\]/],
+    'integrity tabId': [{ type: 'get-tab-integrity', tabId: -1 }, /tabId/],
+    'interference negative': [{ type: 'report-images', images: [], interference: { removed: -1, hidden: 0 } }, /interference/],
+    'shown status bogus': [{ type: 'report-images', images: [{ url: 'https://a/b.png', status: 'done', shown: { status: 'ok' } }] }, /images/],
+  };
+  for (const [name, [m, field]] of Object.entries(bad)) {
+    const r = v(m);
+    assert.equal(r.ok, false, name);
+    assert.match((r as { reason: string }).reason, field, name);
+  }
+  assert.deepEqual(v({ type: 'get-tab-integrity', tabId: 3 }), { ok: true });
+  assert.deepEqual(v({ type: 'report-images', images: [{ url: 'https://a/b.png', status: 'done', shown: { status: 'mismatch', distance: 33 } }], interference: { removed: 2, hidden: 1 } }), { ok: true });
+});

@@ -28,8 +28,11 @@ const PRIORITIES: ReadonlySet<string> = new Set<Priority>(['profile', 'normal', 
 const METHODS: ReadonlySet<string> = new Set<ExplainMethod>(['gradcam', 'ablationcam', 'layercam', 'scorecam', 'lime']);
 const ERROR_CODES: ReadonlySet<string> = new Set<ImageErrorCode>([
   'too-small', 'too-large', 'fetch-failed', 'timeout', 'permission-needed', 'unsupported-format', 'decode-failed',
-  'model-failed', 'cancelled', 'bad-request', 'low-detail',
+  'model-failed', 'cancelled', 'bad-request', 'low-detail', 'served-different',
 ]);
+const SHOWN_STATUSES: ReadonlySet<string> = new Set(['match', 'mismatch', 'unconfirmed']);
+/** Most images one `confirm-shown` may carry. */
+export const MAX_SHOWN_ITEMS = 32;
 const STATUSES: ReadonlySet<string> = new Set(['pending', 'done', 'error']);
 const HASH_RE = /^[0-9a-f]{64}$/;
 
@@ -118,8 +121,25 @@ export function validTabImage(v: unknown): boolean {
   if (!isObj(v) || !isUrlStr(v.url) || typeof v.status !== 'string' || !STATUSES.has(v.status)) return false;
   if (!optional(v.isProfile, (x) => typeof x === 'boolean')) return false;
   if (v.verdict !== undefined && !validVerdict(v.verdict)) return false;
+  if (v.shown !== undefined && !validShownCheck(v.shown)) return false;
   if (v.error !== undefined && !(isObj(v.error) && typeof v.error.code === 'string' && ERROR_CODES.has(v.error.code) && isStr(v.error.message, 2 * MAX_URL_CHARS))) return false;
   return true;
+}
+
+/** A `ShownCheck`: a known status, a distance in [0, 64], a bounded reason. */
+export function validShownCheck(v: unknown): boolean {
+  return isObj(v) && SHOWN_STATUSES.has(v.status as string) && optional(v.distance, (x) => isInt(x, 0, 64)) && optional(v.reason, (x) => isStr(x, 300));
+}
+
+const isRect = (v: unknown, max: number): boolean => isObj(v) && [v.x, v.y, v.width, v.height].every((x) => isNum(x) && Math.abs(x) <= max)
+  && (v.width as number) > 0 && (v.height as number) > 0;
+
+/** One item of `confirm-shown`: URL, content hash, a viewport rectangle and a fractional source region. */
+export function validShownItem(v: unknown): boolean {
+  if (!isObj(v) || !isUrlStr(v.url) || typeof v.contentHash !== 'string' || !HASH_RE.test(v.contentHash)) return false;
+  if (!isRect(v.rect, 1e5) || !isRect(v.region, 1)) return false;
+  const r = v.region as Obj;
+  return (r.x as number) >= 0 && (r.y as number) >= 0 && (r.x as number) + (r.width as number) <= 1 + 1e-6 && (r.y as number) + (r.height as number) <= 1 + 1e-6;
 }
 
 /**
@@ -135,7 +155,8 @@ const VALIDATORS: Record<AnyMessage['type'], (m: Obj) => string | undefined> = {
   classify: (m) => !isUrlStr(m.url) ? 'url' : !PRIORITIES.has(m.priority as string) ? 'priority' : !optional(m.pageUrl, (x) => isStr(x, MAX_URL_CHARS)) ? 'pageUrl' : undefined,
   'classify-bytes': (m) => !isUrlStr(m.url) ? 'url' : !PRIORITIES.has(m.priority as string) ? 'priority'
     : !optional(m.pageUrl, (x) => isStr(x, MAX_URL_CHARS)) ? 'pageUrl' : !validMessageBytes(m.bytes) ? 'bytes' : undefined,
-  'report-images': (m) => !Array.isArray(m.images) || m.images.length > MAX_TAB_IMAGES ? 'images' : m.images.every(validTabImage) ? undefined : 'images[]',
+  'report-images': (m) => !Array.isArray(m.images) || m.images.length > MAX_TAB_IMAGES ? 'images' : !m.images.every(validTabImage) ? 'images[]'
+    : !optional(m.interference, (x) => isObj(x) && isInt(x.removed, 0, 1e9) && isInt(x.hidden, 0, 1e9)) ? 'interference' : undefined,
   'get-status': () => undefined,
   'open-explain': (m) => !isExplainableImageUrl(m.url) ? 'url' : !optional(m.contentHash, (x) => typeof x === 'string' && (x === '' || HASH_RE.test(x))) ? 'contentHash'
     : !optional(m.probability, isProb) ? 'probability' : undefined,
@@ -149,6 +170,9 @@ const VALIDATORS: Record<AnyMessage['type'], (m: Obj) => string | undefined> = {
   'get-image-bytes': (m) => typeof m.contentHash === 'string' && HASH_RE.test(m.contentHash) ? undefined : 'contentHash',
   'check-image-at': (m) => !optional(m.srcUrl, isUrlStr) ? 'srcUrl' : !optional(m.pageUrl, (x) => isStr(x, MAX_URL_CHARS)) ? 'pageUrl' : undefined,
   rescan: () => undefined,
+  'confirm-shown': (m) => !isObj(m.viewport) || !isInt(m.viewport.width, 1, 1e5) || !isInt(m.viewport.height, 1, 1e5) ? 'viewport'
+    : !Array.isArray(m.items) || m.items.length === 0 || m.items.length > MAX_SHOWN_ITEMS ? 'items' : m.items.every(validShownItem) ? undefined : 'items[]',
+  'get-tab-integrity': (m) => isInt(m.tabId, 0, Number.MAX_SAFE_INTEGER) ? undefined : 'tabId',
 };
 
 /**

@@ -67,7 +67,13 @@ export type ImageErrorCode =
   | 'model-failed' // the model could not be loaded or failed to run
   | 'cancelled' // the request was cancelled (tab closed, explanation cancelled)
   | 'bad-request' // the message did not match its type's shape (`message-schema.ts`)
-  | 'low-detail'; // blank or near-uniform image (every sampled frame of an animation): nothing to read
+  | 'low-detail' // blank or near-uniform image (every sampled frame of an animation): nothing to read
+  /**
+   * The pixels the page shows differ from the bytes the worker downloaded and checked (a perceptual hash
+   * of a screen capture of the image vs the checked bytes, `perceptual-hash.ts`): the server served the
+   * checker another image (issue 13, item 1), so no verdict stands for the shown one.
+   */
+  | 'served-different';
 
 export interface ImageError {
   code: ImageErrorCode;
@@ -173,7 +179,11 @@ export type ContentToBackground =
    * (`base64.ts`; at most `MAX_MESSAGE_BYTES` bytes). Firefox's structured clone may carry an `ArrayBuffer`.
    */
   | { type: 'classify-bytes'; url: string; bytes: ArrayBuffer | string; priority: Priority; pageUrl: string }
-  | { type: 'report-images'; images: TabImage[] }
+  /**
+   * The frame's images (which URLs, profile flags, states decided in the page) and how often the page
+   * interfered with its badges. Verdicts inside are ignored by the background (it lists its own).
+   */
+  | { type: 'report-images'; images: TabImage[]; interference?: Interference }
   /** The model's default threshold / band, for badges (read-only). */
   | { type: 'get-status' }
   /**
@@ -181,7 +191,43 @@ export type ContentToBackground =
    * `contentHash` (sha256 hex of the bytes, from the verdict) lets the background resolve `blob:` /
    * `data:` images whose bytes it only got through `classify-bytes`; `probability` is the badge's verdict.
    */
-  | { type: 'open-explain'; url: string; contentHash?: string; probability?: number };
+  | { type: 'open-explain'; url: string; contentHash?: string; probability?: number }
+  /**
+   * Confirm that the checked bytes describe what the page shows (issue 13, item 1): images fully in the
+   * viewport, each with `rect` (its visible content box, viewport CSS px) and `region` (the part of the
+   * source image drawn in that box, as fractions: object-fit crops). `viewport` is the frame's inner size
+   * in CSS px (the capture's scale is measured against it). At most `MAX_SHOWN_ITEMS` items.
+   */
+  | { type: 'confirm-shown'; viewport: { width: number; height: number }; items: ShownItem[] };
+
+/** One image of a `confirm-shown` request. */
+export interface ShownItem {
+  url: string;
+  /** sha256 hex of the checked bytes (the verdict's `contentHash`). */
+  contentHash: string;
+  rect: { x: number; y: number; width: number; height: number };
+  region: { x: number; y: number; width: number; height: number };
+}
+
+/**
+ * Whether the shown pixels were confirmed to be the checked image: `match` / `mismatch` with the
+ * perceptual-hash `distance` (bits of 63), or `unconfirmed` with the `reason` (no capture permission, tab
+ * not visible, capture rate limit, image in a frame, animated or flat image…). Unconfirmed is recorded,
+ * never shown as a problem on the badge.
+ */
+export interface ShownCheck {
+  status: 'match' | 'mismatch' | 'unconfirmed';
+  distance?: number;
+  reason?: string;
+}
+
+/** How often the page interfered with the badges of a tab (removed or hid badge hosts; issue 13, item 7). */
+export interface Interference {
+  /** Badge hosts the page removed from the document (each was put back). */
+  removed: number;
+  /** Badge hosts the page hid or moved away (style/attribute changes; each was restored). */
+  hidden: number;
+}
 
 /** What the popup lists for a tab. */
 export interface TabImage {
@@ -190,6 +236,8 @@ export interface TabImage {
   verdict?: Verdict;
   error?: ImageError;
   isProfile?: boolean;
+  /** Whether the shown pixels were confirmed to be the checked image (issue 13, item 1). */
+  shown?: ShownCheck;
 }
 
 export interface BackendStatus {
@@ -239,7 +287,15 @@ export type PageToBackground =
    * included), without new work except for page-read bytes it still keeps; `null` when it has none.
    */
   | { type: 'get-verdict'; contentHash: string }
-  | { type: 'classify'; url: string; priority: Priority; pageUrl: string };
+  | { type: 'classify'; url: string; priority: Priority; pageUrl: string }
+  /** Tab-level integrity record kept by the background: page interference with badges, shown-image checks. */
+  | { type: 'get-tab-integrity'; tabId: number };
+
+/** The background's integrity record for a tab (`get-tab-integrity`). */
+export interface TabIntegrity {
+  interference: Interference;
+  shown: { match: number; mismatch: number; unconfirmed: number };
+}
 
 /** Background → content script. */
 export type BackgroundToContent =
@@ -266,6 +322,8 @@ export interface ReplyMap {
   'open-explain': { tabId?: number; url: string };
   'check-image-at': CheckedImage;
   rescan: null;
+  'confirm-shown': ShownCheck[];
+  'get-tab-integrity': TabIntegrity;
 }
 
 export type AnyMessage = ContentToBackground | PageToBackground | BackgroundToContent;
@@ -273,7 +331,8 @@ export type ReplyOf<M extends AnyMessage> = Result<ReplyMap[M['type']]>;
 
 const TYPES = new Set<string>([
   'classify', 'classify-bytes', 'report-images', 'get-status', 'get-tab-images', 'explain', 'cancel-explain',
-  'check-image-at', 'rescan', 'open-explain', 'explain-progress', 'get-image-bytes', 'get-verdict',
+  'check-image-at', 'rescan', 'open-explain', 'explain-progress', 'get-image-bytes', 'get-verdict', 'confirm-shown',
+  'get-tab-integrity',
 ]);
 
 /** What the content script answers to `check-image-at`: the image it found and its verdict. */
