@@ -44,8 +44,10 @@ test('profile photos on a Mastodon page are badged at profile priority', { skip:
     await new Promise((r) => setTimeout(r, 800)); // the tab report is debounced
     const tabId = await inWorker<number>(l, `chrome.tabs.query({ url: ${JSON.stringify(`${server.origin}/sites/mastodon.html`)} }).then((t) => t[0].id)`);
     const listed = await inWorker<Array<{ url: string; isProfile?: boolean }>>(l, `(async () => {
-      const s = await chrome.storage.session.get('tabImages');
-      return (s.tabImages || {})[${tabId}] || [];
+      // The background's tab ledger (background/tab-ledger.ts): each frame's reported list, by frame id.
+      const s = await chrome.storage.session.get('tabLedgers');
+      const l = (s.tabLedgers || {})[${tabId}];
+      return l ? Object.values(l.reported).flat() : [];
     })()`);
     for (const u of want) assert.equal(listed.find((x) => x.url === u)?.isProfile, true, `${u} listed as a profile photo`);
     t.diagnostic(`${want.length} avatars badged; ${badges.length} badges on the page in all`);
