@@ -64,6 +64,19 @@ installMessenger({
     const tabId = await openExplainView({ url: m.url, contentHash: hash, probability }, tab ?? (ctx.tabId !== undefined ? { id: ctx.tabId } : undefined));
     return ok({ tabId, url: m.url });
   },
+  'open-grant': async (_m, ctx) => {
+    // A *Permission needed* badge was clicked: open the popup's page for that tab, next to it; its
+    // "Allow on this site" button asks for the origins (permissions.request needs that click).
+    if (ctx.tabId === undefined) return err('permission-needed', 'no tab to grant for');
+    const tab = await browser.tabs.get(ctx.tabId).catch(() => undefined);
+    const opened = await browser.tabs.create({
+      url: browser.runtime.getURL(`popup.html?tabId=${ctx.tabId}&grant=1`),
+      ...(tab?.index !== undefined ? { index: tab.index + 1 } : {}),
+      ...(tab?.windowId !== undefined ? { windowId: tab.windowId } : {}),
+      openerTabId: ctx.tabId,
+    });
+    return ok({ tabId: opened.id });
+  },
   'report-images': async (m, ctx) => {
     if (ctx.tabId !== undefined) await setTabImages(ctx.tabId, m.images);
     return ok(null);

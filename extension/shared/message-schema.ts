@@ -130,6 +130,8 @@ const VALIDATORS: Record<AnyMessage['type'], (m: Obj) => string | undefined> = {
   'get-image-bytes': (m) => typeof m.contentHash === 'string' && HASH_RE.test(m.contentHash) ? undefined : 'contentHash',
   'check-image-at': (m) => !optional(m.srcUrl, isUrlStr) ? 'srcUrl' : !optional(m.pageUrl, (x) => isStr(x, MAX_URL_CHARS)) ? 'pageUrl' : undefined,
   rescan: () => undefined,
+  'open-grant': (m) => isUrlStr(m.url) ? undefined : 'url',
+  'highlight-image': (m) => isUrlStr(m.url) ? undefined : 'url',
 };
 
 /**

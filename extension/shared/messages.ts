@@ -118,9 +118,14 @@ export type ContentToBackground =
    * `contentHash` (sha256 hex of the bytes, from the verdict) lets the background resolve `blob:` /
    * `data:` images whose bytes it only got through `classify-bytes`; `probability` is the badge's verdict.
    */
-  | { type: 'open-explain'; url: string; contentHash?: string; probability?: number };
+  | { type: 'open-explain'; url: string; contentHash?: string; probability?: number }
+  /**
+   * The user activated a *Permission needed* badge for the image `url`: the background opens the grant flow
+   * (the popup's page for this tab, whose "Allow on this site" button calls `permissions.request`).
+   */
+  | { type: 'open-grant'; url: string };
 
-/** What the popup lists for a tab. */
+/** What the popup lists for a tab (in page order). */
 export interface TabImage {
   url: string;
   status: 'pending' | 'done' | 'error';
@@ -181,7 +186,9 @@ export type BackgroundToContent =
    * backgrounds). The content script badges it and answers with the verdict.
    */
   | { type: 'check-image-at'; srcUrl?: string; pageUrl?: string }
-  | { type: 'rescan' };
+  | { type: 'rescan' }
+  /** Popup row click: scroll to the image showing `url` and outline it for a moment. */
+  | { type: 'highlight-image'; url: string };
 
 /** Reply type for each request `type`. */
 export interface ReplyMap {
@@ -198,6 +205,9 @@ export interface ReplyMap {
   'open-explain': { tabId?: number; url: string };
   'check-image-at': CheckedImage;
   rescan: null;
+  'open-grant': { tabId?: number };
+  /** Whether the image was found on the page. */
+  'highlight-image': boolean;
 }
 
 export type AnyMessage = ContentToBackground | PageToBackground | BackgroundToContent;
@@ -205,7 +215,7 @@ export type ReplyOf<M extends AnyMessage> = Result<ReplyMap[M['type']]>;
 
 const TYPES = new Set<string>([
   'classify', 'classify-bytes', 'report-images', 'get-status', 'get-tab-images', 'explain', 'cancel-explain',
-  'check-image-at', 'rescan', 'open-explain', 'explain-progress', 'get-image-bytes', 'get-verdict',
+  'check-image-at', 'rescan', 'open-explain', 'explain-progress', 'get-image-bytes', 'get-verdict', 'open-grant', 'highlight-image',
 ]);
 
 /** What the content script answers to `check-image-at`: the image it found and its verdict. */

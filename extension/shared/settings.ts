@@ -6,7 +6,11 @@
 import type { ExplainMethod } from './messages';
 
 export const SETTINGS_KEY = 'settings';
-export const SETTINGS_VERSION = 2;
+export const SETTINGS_VERSION = 3;
+
+/** Where badges sit over their image. */
+export type BadgePosition = 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
+export const BADGE_POSITIONS: readonly BadgePosition[] = ['top-left', 'top-right', 'bottom-left', 'bottom-right'];
 
 export type BackendPreference = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -28,6 +32,16 @@ export interface Settings {
   limeSamples: number;
   /** Keep a local history of checked images. */
   history: boolean;
+  /**
+   * Draw badges only for definite verdicts (likely AI-generated, no AI signs found, provenance verdicts, the
+   * user's own labels) and for *Permission needed*; unsure verdicts, pending checks and other errors are
+   * listed in the popup only. On by default for new installs while most verdicts are *Unsure*.
+   */
+  definiteOnly: boolean;
+  /** The corner of the image a badge sits in. */
+  badgePosition: BadgePosition;
+  /** Blur and grey out images flagged AI-generated until clicked (off by default). */
+  blurFlagged: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -41,6 +55,9 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   explainMethod: 'gradcam',
   limeSamples: 500,
   history: true,
+  definiteOnly: true,
+  badgePosition: 'top-left',
+  blurFlagged: false,
 });
 
 type Raw = Record<string, unknown>;
@@ -48,6 +65,10 @@ type Raw = Record<string, unknown>;
 /**
  * Ordered migrations: `MIGRATIONS[i]` turns version i+1 into version i+2.
  * v1 → v2: `sensitivity` (0..100, higher = more "synthetic") became `threshold` = 1 − sensitivity/100.
+ * v2 → v3: new display options. Someone who saved settings before them has been seeing every badge, so
+ * `definiteOnly` starts off for them (nothing they relied on disappears silently); new installs (nothing
+ * stored) get the default, on. `badgePosition` (top-left, where badges always were) and `blurFlagged` (off)
+ * take their defaults.
  */
 const MIGRATIONS: Array<(s: Raw) => Raw> = [
   (s) => {
@@ -56,6 +77,7 @@ const MIGRATIONS: Array<(s: Raw) => Raw> = [
     delete out.sensitivity;
     return out;
   },
+  (s) => ({ ...s, version: 3, definiteOnly: typeof s.definiteOnly === 'boolean' ? s.definiteOnly : false }),
 ];
 
 function num(v: unknown, lo: number, hi: number): number | undefined {
@@ -67,8 +89,9 @@ function num(v: unknown, lo: number, hi: number): number | undefined {
  * @returns a complete, valid `Settings` at `SETTINGS_VERSION`.
  */
 export function normalizeSettings(stored: unknown): Settings {
-  let s: Raw = stored && typeof stored === 'object' ? { ...(stored as Raw) } : {};
-  let v = typeof s.version === 'number' && Number.isInteger(s.version) ? s.version : 1;
+  const fresh = !stored || typeof stored !== 'object'; // nothing stored: a new install, at the current version
+  let s: Raw = fresh ? {} : { ...(stored as Raw) };
+  let v = typeof s.version === 'number' && Number.isInteger(s.version) ? s.version : fresh ? SETTINGS_VERSION : 1;
   if (v > SETTINGS_VERSION) v = SETTINGS_VERSION; // from a newer build: keep what validates
   while (v < SETTINGS_VERSION) {
     s = MIGRATIONS[v - 1]!(s);
@@ -91,7 +114,30 @@ export function normalizeSettings(stored: unknown): Settings {
     explainMethod: methods.includes(s.explainMethod as ExplainMethod) ? (s.explainMethod as ExplainMethod) : d.explainMethod,
     limeSamples: Math.round(num(s.limeSamples, 50, 2000) ?? d.limeSamples),
     history: typeof s.history === 'boolean' ? s.history : d.history,
+    definiteOnly: typeof s.definiteOnly === 'boolean' ? s.definiteOnly : d.definiteOnly,
+    badgePosition: BADGE_POSITIONS.includes(s.badgePosition as BadgePosition) ? (s.badgePosition as BadgePosition) : d.badgePosition,
+    blurFlagged: typeof s.blurFlagged === 'boolean' ? s.blurFlagged : d.blurFlagged,
   };
+}
+
+/**
+ * Whether checking is paused on `hostname` (auto-scan off, or the site in `disabledSites`, e.g. from the
+ * popup's "Pause on this site" switch).
+ */
+export function isPausedOn(s: Settings, hostname: string): boolean {
+  const h = normalizeHostname(hostname);
+  return !s.autoScan || (!!h && s.disabledSites.includes(h));
+}
+
+/**
+ * Settings with checking paused (`paused`) or resumed on `hostname`: adds it to, or removes it from,
+ * `disabledSites`. Other fields are unchanged; an unusable hostname changes nothing.
+ */
+export function withSitePaused(s: Settings, hostname: string, paused: boolean): Settings {
+  const h = normalizeHostname(hostname);
+  if (!h) return s;
+  const rest = s.disabledSites.filter((x) => x !== h);
+  return { ...s, disabledSites: paused ? [...rest, h] : rest };
 }
 
 /**
