@@ -131,7 +131,8 @@ test('feed end to end', { skip, timeout: 900_000 }, async (t) => {
       const setRange = async (sel: string, v: number) => options.$eval(sel, (el, val) => {
         const input = el as HTMLInputElement;
         input.value = String(val);
-        input.dispatchEvent(new Event('input', { bubbles: true }));
+        input.dispatchEvent(new Event('input', { bubbles: true })); // previews
+        input.dispatchEvent(new Event('change', { bubbles: true })); // applies (slider released)
       }, v);
       await setRange('#band', 0);
       for (const th of [0.05, 0.95, 0.5]) {
