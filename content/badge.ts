@@ -95,7 +95,10 @@ export interface Placement { plan: Plan; x: number; y: number }
 
 /** Width of the full pill for `text`: the text's width in the badge font plus padding (canvas metrics, no layout). */
 let measureCtx: OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null | undefined;
+const widths = new Map<string, number>();
 export function pillWidth(text: string): number {
+  const known = widths.get(text);
+  if (known !== undefined) return known;
   if (measureCtx === undefined) {
     try {
       measureCtx = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1).getContext('2d') : document.createElement('canvas').getContext('2d');
@@ -104,8 +107,9 @@ export function pillWidth(text: string): number {
       measureCtx = null;
     }
   }
-  const w = measureCtx ? measureCtx.measureText(text).width : text.length * 7;
-  return Math.ceil(w) + 16; // 7 px padding each side, 2 px for rounding
+  const w = Math.ceil(measureCtx ? measureCtx.measureText(text).width : text.length * 7) + 16; // 7 px padding each side, 2 px for rounding
+  if (widths.size < 500) widths.set(text, w);
+  return w;
 }
 
 /**

@@ -194,9 +194,13 @@ export class Scanner {
     this.replaceAll();
   }
 
-  /** Blurs (greys out) the images flagged AI-generated when the setting is on; clears the rest. */
-  private refreshBlur(): void {
-    for (const [el, t] of this.tracked) {
+  /**
+   * Blurs (greys out) the images flagged AI-generated when the setting is on; clears the rest.
+   * @param only just this tracker (a verdict arrived), instead of all of them (settings changed)
+   */
+  private refreshBlur(only?: [Element, Tracked]): void {
+    if (!this.blurFlagged && this.blurred.size === 0) return; // nothing to do (the usual case): no per-image work
+    for (const [el, t] of only ? [only] : this.tracked) {
       const o = this.overrides.get(t.url);
       const label = t.badge.fused?.label;
       const flagged = o ? o === 'synthetic' : !!label && AI_LABELS.has(label);
@@ -459,7 +463,7 @@ export class Scanner {
         this.outcome.set(url, { error: r.error });
         if (r.error.code === 'cancelled' || r.error.code === 'timeout') this.results.delete(url); // may retry later
       }
-      this.refreshBlur();
+      this.refreshBlur([el, t]);
       if (!this.inView.has(t)) this.offscreen.add(t);
       this.queuePlace();
       this.queueReport();
