@@ -397,7 +397,7 @@ export class Badge {
       this.hide();
       return;
     }
-    const { compact, maxWidth } = p.plan;
+    const { compact } = p.plan;
     const size = compact ? p.plan.rect.right - p.plan.rect.left : -1;
     if (compact !== a.compact || size !== a.size) {
       this.el.classList.toggle('c', compact);
@@ -408,9 +408,13 @@ export class Badge {
       a.size = size;
       a.maxWidth = -1;
     }
-    if (!compact && maxWidth !== a.maxWidth) {
-      this.el.style.maxWidth = `${Math.floor(p.plan.rect.right - p.plan.rect.left)}px`;
-      a.maxWidth = maxWidth;
+    const w = Math.floor(p.plan.rect.right - p.plan.rect.left);
+    if (!compact && w !== a.maxWidth) {
+      // Exactly the planned width (the text's measured width, or the room left; cut with an ellipsis), so that
+      // a pill in a right-hand corner ends where it was planned to.
+      this.el.style.width = `${w}px`;
+      this.el.style.maxWidth = `${w}px`;
+      a.maxWidth = w;
     }
     if (p.x !== a.x || p.y !== a.y) {
       h.style.transform = `translate(${p.x}px, ${p.y}px)`;

@@ -183,6 +183,37 @@ test('badges fit social layouts; one summary live region; Permission needed open
       assert.equal(await page.evaluate(() => document.activeElement?.id ?? null), `after-${i}`, `the badge of image ${i} is followed by the link after it`);
     }
 
+    // Badge corner and blur of flagged images (options): bottom-right, and images flagged AI-generated blurred
+    // until clicked.
+    await inWorker(l, `chrome.storage.sync.set({ settings: { version: 3, definiteOnly: false, badgePosition: 'bottom-right', blurFlagged: true } })`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await new Promise((r) => setTimeout(r, 500));
+    await frames(page);
+    const corner = (await geometry(page)).filter((g) => g.shown && g.onScreen && g.visible);
+    assert.ok(corner.length > 0, 'some badges on screen');
+    for (const g of corner) {
+      assert.ok(Math.abs(g.badge.right - (g.visible!.right - 4)) <= 1 && Math.abs(g.badge.bottom - (g.visible!.bottom - 4)) <= 1,
+        `${g.alt}: badge ${fmt(g.badge)} in the bottom-right corner of ${fmt(g.visible)}`);
+    }
+    const blur = await page.evaluate(() => [...document.querySelectorAll('synthscreen-badge')].map((h) => {
+      const img = [...document.images].find((i) => i.src === h.getAttribute('data-synthscreen-url'))!;
+      return { url: img.src, verdict: h.getAttribute('data-synthscreen-verdict'), blurred: img.hasAttribute('data-synthscreen-blurred'), filter: img.style.filter };
+    }));
+    for (const b of blur) {
+      const flagged = b.verdict === 'synthetic' || b.verdict === 'ai-generated' || b.verdict === 'ai-generated-metadata';
+      assert.equal(b.blurred, flagged, `${b.url} (${b.verdict}) blurred iff flagged`);
+      if (flagged) assert.match(b.filter, /blur\(/);
+    }
+    const blurred = blur.find((b) => b.blurred);
+    t.diagnostic(`blur: ${blur.filter((b) => b.blurred).length} of ${blur.length} images blurred`);
+    if (blurred) {
+      await page.evaluate((u) => [...document.images].find((i) => i.src === u)!.scrollIntoView({ block: 'center' }), blurred.url);
+      const c = await page.evaluate((u) => { const r = [...document.images].find((i) => i.src === u)!.getBoundingClientRect(); return { x: r.left + r.width / 2, y: r.top + r.height / 2 }; }, blurred.url);
+      await page.mouse.click(c.x, c.y);
+      assert.equal(await page.evaluate((u) => [...document.images].find((i) => i.src === u)!.hasAttribute('data-synthscreen-blurred'), blurred.url), false, 'a click reveals the image');
+      assert.equal(new URL(page.url()).hash, '', 'the revealing click did nothing else');
+    }
+
     // 5. Permission needed: clicking the badge opens the grant page for this tab.
     await inWorker(l, 'self.__synthscreenTest.revokeTestGrants()');
     const permImg = imgs[3]!;
