@@ -14,7 +14,7 @@ import { cancelExplain, explainProgress, explainUrl } from './explain';
 import { bytesFor, rememberBytes, sniffMime } from './page-bytes';
 import { installMessenger } from './messenger';
 import { forgetTab, getTabImages, setTabImages } from './tabs';
-import { grantsTestApi } from './grants';
+import { grantsTestApi, openGrantPage } from './grants';
 import { provenanceTestApi } from './provenance';
 import { configureProvenance } from '../extension/shared/provenance/index';
 import { TEST_HOOKS } from './build-flags';
@@ -65,17 +65,9 @@ installMessenger({
     return ok({ tabId, url: m.url });
   },
   'open-grant': async (_m, ctx) => {
-    // A *Permission needed* badge was clicked: open the popup's page for that tab, next to it; its
-    // "Allow on this site" button asks for the origins (permissions.request needs that click).
     if (ctx.tabId === undefined) return err('permission-needed', 'no tab to grant for');
-    const tab = await browser.tabs.get(ctx.tabId).catch(() => undefined);
-    const opened = await browser.tabs.create({
-      url: browser.runtime.getURL(`popup.html?tabId=${ctx.tabId}&grant=1`),
-      ...(tab?.index !== undefined ? { index: tab.index + 1 } : {}),
-      ...(tab?.windowId !== undefined ? { windowId: tab.windowId } : {}),
-      openerTabId: ctx.tabId,
-    });
-    return ok({ tabId: opened.id });
+    const tabId = await openGrantPage(ctx.tabId);
+    return tabId === undefined ? err('cancelled', 'the grant page was opened moments ago') : ok({ tabId });
   },
   'report-images': async (m, ctx) => {
     if (ctx.tabId !== undefined) await setTabImages(ctx.tabId, m.images);
