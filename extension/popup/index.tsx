@@ -131,7 +131,7 @@ function Row({ img, rule, tabId, override }: { img: TabImage; rule: { threshold:
 }
 
 /** "Pause on this site": adds the tab's site to `disabledSites` (content scripts stop and remove their badges at once). */
-function PauseSwitch({ tabId, settings }: { tabId?: number; settings: Settings }) {
+function PauseSwitch({ tabId, settings, onSaved }: { tabId?: number; settings: Settings; onSaved: (s: Settings) => void }) {
   const [host, setHost] = useState<string | undefined>();
   useEffect(() => {
     if (tabId === undefined) return;
@@ -146,7 +146,9 @@ function PauseSwitch({ tabId, settings }: { tabId?: number; settings: Settings }
   const paused = isPausedOn(settings, host);
   const toggle = async (pause: boolean) => {
     const got = await browser.storage.sync.get(SETTINGS_KEY);
-    await browser.storage.sync.set({ [SETTINGS_KEY]: withSitePaused(normalizeSettings(got[SETTINGS_KEY]), host, pause) });
+    const next = withSitePaused(normalizeSettings(got[SETTINGS_KEY]), host, pause);
+    await browser.storage.sync.set({ [SETTINGS_KEY]: next });
+    onSaved(next); // the switch shows the stored state at once, not on the next refresh
   };
   return (
     <div class="pause">
@@ -193,7 +195,7 @@ function Popup() {
       <header>
         <h1>SynthScreen</h1>
         {images && images.length > 0 && <p id="summary">{summaryText(countsOf(images, rule, overrides))}</p>}
-        <PauseSwitch tabId={tabId} settings={settings} />
+        <PauseSwitch tabId={tabId} settings={settings} onSaved={setSettings} />
         <div class="meta" id="model">
           {status?.model ? `Model ${status.model.name} ${status.model.version}` : status?.error ? `Model unavailable: ${status.error}` : 'Loading model…'}
         </div>
