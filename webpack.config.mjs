@@ -70,6 +70,9 @@ const copy = [
   { from: 'extension/popup/popup.html', to: 'popup.html' },
   { from: 'extension/options/options.html', to: 'options.html' },
   { from: 'extension/explain/explain.html', to: 'explain.html' },
+  { from: 'extension/welcome/welcome.html', to: 'welcome.html' },
+  // Toolbar and store icons (scripts/make-icons.ts renders them from extension/icons/icon.svg).
+  ...[16, 32, 48, 128].map((s) => ({ from: `extension/icons/icon-${s}.png`, to: `icons/icon-${s}.png` })),
 ];
 if (existsSync(join(modelDir, 'manifest.json'))) {
   // Exactly the files the model manifest pins (plus the manifest): no reports or training leftovers.
@@ -106,6 +109,7 @@ const config = (argv, testHooks) => ({
     popup: './extension/popup/index.tsx',
     options: './extension/options/index.tsx',
     explain: './extension/explain/index.tsx',
+    welcome: './extension/welcome/index.tsx',
   },
   output: {
     path: join(testHooks ? testRoot : distRoot, 'chromium'),

@@ -18,6 +18,8 @@ import { grantsTestApi, openGrantPage } from './grants';
 import { provenanceTestApi } from './provenance';
 import { configureProvenance } from '../extension/shared/provenance/index';
 import { TEST_HOOKS } from './build-flags';
+import { pruneStoredHistory } from './history-recorder';
+import { openFirstRunOnInstall } from './first-run';
 import { backendFailures } from './failover';
 import { base64ToBytes } from '../extension/shared/base64';
 import type { BackendPreference } from '../extension/shared/settings';
@@ -102,8 +104,10 @@ installMessenger({
   },
 });
 
-browser.runtime.onInstalled.addListener(() => {
+browser.runtime.onInstalled.addListener((details) => {
   void createContextMenu().catch((e: unknown) => console.warn('[synthscreen] context menu:', e));
+  // The first-run page, on a fresh install only (not in the test build).
+  void openFirstRunOnInstall(details.reason, { createTab: (url) => browser.tabs.create({ url }), getURL: (p) => browser.runtime.getURL(p) });
 });
 // Top level: MV3 wakes a stopped worker for this event only when the listener exists at start-up.
 browser.contextMenus?.onClicked.addListener((info, tab) => {
@@ -121,6 +125,7 @@ browser.storage.onChanged.addListener((changes, area) => {
 // then re-run whatever a stopped worker left unfinished.
 void getModel().catch((e: unknown) => console.warn('[synthscreen] model:', (e as Error).message));
 void restoreFromSession();
+void pruneStoredHistory();
 
 /** Hooks for e2e tests and the bench (reachable only by code evaluated inside this worker). */
 const startedAt = Date.now();

@@ -3,8 +3,9 @@
  * root (page styles and scripts cannot reach it). The host carries `data-synthscreen-*` attributes so
  * tests can read the state without opening the shadow root. A verdict badge shows the fused verdict
  * (`fuseScreened`, `extension/shared/provenance/fusion.ts`): the provenance verdict when the file's own
- * bytes decide (e.g. "AI-generated (signed) · 52 %", the pixel probability beside it), else the pixel
- * verdict as before ("Likely AI-generated, 87 %").
+ * bytes decide (e.g. "AI-generated (signed) · pixel AI score 52/100", the pixel score beside it), else the
+ * pixel verdict ("Likely AI-generated · AI score 87/100"); all wording comes from
+ * `extension/shared/wording.ts`, so the label never contradicts the number.
  *
  * Layout (issue #12): the host is inserted next to its image in the page (so its button follows the image in
  * the tab order), positioned absolutely by a transform computed from the image's visible box

@@ -93,7 +93,7 @@ test('explanation view: opened from a badge (click and keyboard) and from the po
     const buttons = nodes.filter((n) => n.role === 'button' && /Explain this verdict$/.test(n.name ?? ''));
     assert.equal(buttons.length, done.length, `one explain button per verdict badge: ${nodes.filter((n) => n.role === 'button').map((n) => n.name).join(' | ')}`);
     // Named after the image (its alt text, else "image N"), then the verdict.
-    assert.ok(buttons.every((n) => !n.disabled && /^[^:]+: (Likely AI-generated|Likely real|Unsure), \d+ %/.test(n.name!)));
+    assert.ok(buttons.every((n) => !n.disabled && /^[^:]+: (Likely AI-generated|No AI signs found|Unsure) · AI score \d+\/100/.test(n.name!)));
     const { page: view, url: viewUrl } = await nextExplainTab(l, () => feed.mouse.click(box.x, box.y));
     assert.equal(viewUrl.searchParams.get('url'), first.url, 'the view explains the clicked image');
     assert.ok(Math.abs(Number(viewUrl.searchParams.get('p')) - first.probability!) < 1e-5, 'the view carries the badge probability');
@@ -111,8 +111,15 @@ test('explanation view: opened from a badge (click and keyboard) and from the po
     assert.ok(Math.abs(root.p - first.probability!) < 1e-5);
     assert.equal(root.verdict, first.label, 'the view shows the badge verdict');
     const verdictText = await view.$eval('.explain-view .verdict', (e) => e.textContent ?? '');
-    assert.match(verdictText, new RegExp(`${Math.round(first.probability! * 100)} %`));
+    assert.match(verdictText, /^(Likely AI-generated|No AI signs found|Unsure) · AI score \d+\/100/);
+    assert.ok(Math.abs(Number(/(\d+)\/100/.exec(verdictText)![1]) - 100 * first.probability!) <= 1, 'the view shows the badge score');
     assert.match(await view.$eval('.explain-view .disclaimer', (e) => e.textContent ?? ''), /where the model looked.*not proof/);
+    // "How reliable is this?": the shipped model card's numbers (models/default/manifest.json `reliability`), in words.
+    await view.waitForSelector('#explain-reliability [data-reliability]');
+    const reliability = await view.$eval('#explain-reliability', (e) => ({ summary: e.querySelector('summary')?.textContent, facts: [...e.querySelectorAll('li[data-fact]')].map((li) => li.getAttribute('data-fact')), text: e.textContent ?? '' }));
+    assert.equal(reliability.summary, 'How reliable is this?');
+    assert.deepEqual(reliability.facts, ['unsure', 'decided', 'false-alarm', 'missed', 'loso', 'seen']);
+    assert.match(reliability.text, /Real photos wrongly labelled "Likely AI-generated": 11 % \(full-size files\), 12 % \(web-sized copies\) and 4 % \(avatar-sized copies\)\./);
     // The overlay sits over the image and the image itself loaded.
     const layout = await view.evaluate(() => {
       const img = document.querySelector('.explain-view figure img') as HTMLImageElement;

@@ -51,7 +51,7 @@ test('feed end to end', { skip, timeout: 900_000 }, async (t) => {
     const st = await prepareWorker(l, model, { testFetchTimeoutMs: FETCH_TIMEOUT_MS });
     t.diagnostic(`worker model ${st.model} on ${st.backend}`);
     // Every badge drawn, unsure verdicts and errors included (the accessibility checks read them).
-    await inWorker(l, `chrome.storage.sync.set({ settings: { version: 3, definiteOnly: false } })`);
+    await inWorker(l, `chrome.storage.sync.set({ settings: { version: 4, definiteOnly: false } })`);
     page = await l.browser.newPage();
     const t0 = Date.now();
     await page.goto(`${server.origin}/feed`, { waitUntil: 'domcontentloaded' });
@@ -111,7 +111,7 @@ test('feed end to end', { skip, timeout: 900_000 }, async (t) => {
       };
       walk(snap as never);
       assert.equal(live.length, 1, `one live region per page: ${live.join(' | ')}`);
-      assert.ok(names.some((n) => /^.+: (Likely AI-generated|Likely real|Unsure), \d+ %/.test(n)), `button names: ${names.slice(0, 5).join(' | ')}`);
+      assert.ok(names.some((n) => /^.+: (Likely AI-generated|No AI signs found|Unsure) · AI score \d+\/100/.test(n)), `button names: ${names.slice(0, 5).join(' | ')}`);
       assert.ok(names.some((n) => /: Too small to check$/.test(n)), 'an error badge is named too');
       // The summary counts what the badges show.
       const errors = badges.filter((b) => b.state === 'error').length;

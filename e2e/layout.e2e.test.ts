@@ -91,7 +91,7 @@ test('badges fit social layouts; one summary live region; Permission needed open
   try {
     await prepareWorker(l, await testModelDir());
     // Every badge drawn (the fixtures' flat images are "Not enough detail", which definite-only would hide).
-    await inWorker(l, `chrome.storage.sync.set({ settings: { version: 3, definiteOnly: false } })`);
+    await inWorker(l, `chrome.storage.sync.set({ settings: { version: 4, definiteOnly: false } })`);
 
     // 1. Social profile: compact dots on avatars, no text covered.
     const page = await l.browser.newPage();
@@ -185,7 +185,7 @@ test('badges fit social layouts; one summary live region; Permission needed open
 
     // Badge corner and blur of flagged images (options): bottom-right, and images flagged AI-generated blurred
     // until clicked.
-    await inWorker(l, `chrome.storage.sync.set({ settings: { version: 3, definiteOnly: false, badgePosition: 'bottom-right', blurFlagged: true } })`);
+    await inWorker(l, `chrome.storage.sync.set({ settings: { version: 4, definiteOnly: false, badgePosition: 'bottom-right', blurFlagged: true } })`);
     await page.evaluate(() => window.scrollTo(0, 0));
     await new Promise((r) => setTimeout(r, 500));
     await frames(page);

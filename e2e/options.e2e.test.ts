@@ -79,7 +79,7 @@ test('options: field-by-field fallback, backend honoured, per-site auto-scan', {
     await opt.click('#definite-only');
     await opt.waitForFunction(() => (document.querySelector('#definite-only') as HTMLInputElement).checked, { timeout: 5_000 });
     const s2 = await inWorker<Record<string, unknown>>(l, `chrome.storage.sync.get('settings').then((g) => g.settings)`);
-    assert.deepEqual([s2.badgePosition, s2.blurFlagged, s2.definiteOnly, s2.version], ['bottom-right', true, true, 3]);
+    assert.deepEqual([s2.badgePosition, s2.blurFlagged, s2.definiteOnly, s2.version], ['bottom-right', true, true, 4]);
     let stored: ReturnType<typeof normalizeHistory> = [];
     for (let i = 0; i < 50 && stored.length < imgs.length; i++) {
       stored = normalizeHistory(await inWorker(l, `chrome.storage.local.get('history').then((g) => g.history ?? [])`));

@@ -25,6 +25,10 @@ test('permission needed → grant → verdicts; history and reports', { skip: sk
   const l = await launchWithExtension(EXT_DIR, { grantHosts: [] });
   try {
     await prepareWorker(l, model);
+    // History is off by default (settings v3); this user turns it on.
+    const defaults = await inWorker<unknown>(l, `chrome.storage.sync.get('settings').then((g) => g.settings ?? null)`);
+    assert.equal(defaults, null, 'a new install stores no settings: history uses the default, off');
+    await inWorker(l, `chrome.storage.sync.set({ settings: { version: 3, history: true } })`);
     const contains = await inWorker<boolean>(l, `chrome.permissions.contains({ origins: ['http://127.0.0.1/*'] })`);
     assert.equal(contains, false, 'unpacked extension: the optional host is not auto-granted');
     const page = await l.browser.newPage();
@@ -59,13 +63,14 @@ test('permission needed → grant → verdicts; history and reports', { skip: sk
     assert.equal(after.length, imgs.length, 'one badge per image after the rescan');
     for (const b of after) assert.equal(b.state, 'done', `${b.url} after the grant: ${b.state}/${b.label}`);
 
-    // History: every new verdict recorded (history is on by default).
-    const history = await inWorker<Array<{ url: string; probability: number; model: string; label: string }>>(l,
+    // History (turned on above): every new verdict recorded, with the badge's own words.
+    const history = await inWorker<Array<{ url: string; probability: number; model: string; label: string; text?: string }>>(l,
       `chrome.storage.local.get('history').then((g) => g.history ?? [])`);
     for (const b of after) {
       const h = history.find((e) => e.url === b.url);
       assert.ok(h, `history has ${b.url}`);
       assert.ok(Math.abs(h.probability - b.probability!) < 1e-6);
+      assert.equal(h.text, b.text, 'history keeps the badge text (extension/shared/wording.ts)');
     }
 
     // Report wrong verdict from the popup.

@@ -48,7 +48,7 @@ test('popup: summary, page order, Tab reaches every control, row click highlight
   const l = await launchWithExtension(EXT_DIR);
   try {
     await prepareWorker(l, await testModelDir());
-    await inWorker(l, `chrome.storage.sync.set({ settings: { version: 3, definiteOnly: false } })`);
+    await inWorker(l, `chrome.storage.sync.set({ settings: { version: 4, definiteOnly: false } })`);
     const page = await l.browser.newPage();
     await page.goto(`${server.origin}/feed`, { waitUntil: 'load' });
     const { badges } = await waitForAllBadges(page, 120_000);

@@ -23,6 +23,7 @@ import { readBadges, type BadgeInfo } from './helpers/page';
 import { expectedBadge, nodeProvenance, provenanceImages, TEST_ROOTS_PEM, type ProvenanceImage } from './helpers/provenance';
 import { BROWSER_SERVICE, FIREFOX_SERVICE, startRecordingProxy } from './helpers/proxy';
 import { EXT_DIR, prepareWorker, skipReason, testModelDir } from './helpers/setup';
+import { aiScore } from '../extension/shared/wording';
 
 const PIXEL_LABELS = ['real', 'synthetic', 'unsure'];
 
@@ -63,11 +64,11 @@ async function checkBadges(t: TestContext, badges: BadgeInfo[], imgs: Provenance
     texts.set(img.name, exp.text);
   }
   const by = (name: string) => badges.find((x) => x.url.endsWith(`/prov/${name}`))!;
-  const pct = (b: BadgeInfo) => `${Math.round(b.probability! * 100)} %`;
-  // The exact texts the user reads (the percentage is the badge's own probability).
-  assert.equal(by('c2pa-ai.jpg').text, `AI-generated (signed) · ${pct(by('c2pa-ai.jpg'))}`);
-  assert.equal(by('comfyui.png').text, `AI-generated (metadata) · ${pct(by('comfyui.png'))}`);
-  assert.match(by('c2pa-altered.jpg').text!, /^(Likely AI-generated|Likely real|Unsure), \d+ %( synthetic)? · credentials invalid$/);
+  const score = (b: BadgeInfo) => `AI score ${aiScore(b.probability!, rule)}/100`;
+  // The exact texts the user reads (the score is the badge's own probability, `extension/shared/wording.ts`).
+  assert.equal(by('c2pa-ai.jpg').text, `AI-generated (signed) · pixel ${score(by('c2pa-ai.jpg'))}`);
+  assert.equal(by('comfyui.png').text, `AI-generated (metadata) · pixel ${score(by('comfyui.png'))}`);
+  assert.match(by('c2pa-altered.jpg').text!, /^(Likely AI-generated|No AI signs found|Unsure) · AI score \d+\/100 · credentials invalid$/);
   assert.equal(by('comfyui-huge.png').text, 'AI-generated (metadata)', 'provenance-only verdict without pixels');
   assert.equal(by('comfyui-huge.png').label, 'too-large', 'the detector refused it');
   assert.equal(by('comfyui-huge.png').probability, undefined);
@@ -96,7 +97,7 @@ test('Chromium: badges show the provenance verdicts; stripped copies fall back t
     await prepareWorker(l, model);
     await inWorker(l, `self.__synthscreenTest.setTrustAnchors(${JSON.stringify(TEST_ROOTS_PEM)})`);
     // Every badge drawn, unsure pixel verdicts included (the accessibility check reads them all).
-    await inWorker(l, `chrome.storage.sync.set({ settings: { version: 3, definiteOnly: false } })`);
+    await inWorker(l, `chrome.storage.sync.set({ settings: { version: 4, definiteOnly: false } })`);
     const st = await inWorker<{ model?: { threshold?: number; unsureBand?: number } }>(l, 'self.__synthscreenTest.status()');
     const rule = { threshold: st.model?.threshold ?? 0.5, unsureBand: st.model?.unsureBand ?? 0 };
     const page = await l.browser.newPage();
@@ -132,7 +133,7 @@ test('Chromium: badges show the provenance verdicts; stripped copies fall back t
     for (const name of ['c2pa-ai.jpg', 'comfyui.png', 'camera.jpg', 'comfyui-huge.png']) {
       assert.ok(names.some((n) => n.startsWith(`${name}: ${texts.get(name)!}`)), `${name}: button name "${name}: ${texts.get(name)}…" among ${names.join(' | ')}`);
     }
-    assert.match(texts.get('c2pa-ai.jpg')!, /^AI-generated \(signed\): Content Credentials signed by C2PA Test Signing Cert, made with Make Test Images 0\.33\.1\. Pixel detector: \d+ % synthetic/);
+    assert.match(texts.get('c2pa-ai.jpg')!, /^AI-generated \(signed\): Content Credentials signed by C2PA Test Signing Cert, made with Make Test Images 0\.33\.1\. Pixel detector: AI score \d+\/100 \((likely AI-generated|unsure|no AI signs found)\)\./);
     assert.match(texts.get('camera.jpg')!, /Camera metadata: Canon EOS REBEL T3\. Metadata can be copied from a real photo, so it does not change the verdict\.$/);
 
     // The popup lists the fused verdicts.
@@ -159,7 +160,7 @@ test('Chromium: badges show the provenance verdicts; stripped copies fall back t
     assert.equal(facts.Tool, 'ComfyUI');
     assert.equal(facts.Model, 'juggernautXL_v9.safetensors');
     assert.equal(facts.Validation, 'Not signed: plain metadata that anyone can write or strip');
-    assert.match(await view.$eval('#provenance-verdict', (e) => e.textContent ?? ''), /^Its metadata says so \(ComfyUI, model juggernautXL_v9\.safetensors\)\. Metadata can be forged or stripped\. Pixel detector: \d+ % synthetic/);
+    assert.match(await view.$eval('#provenance-verdict', (e) => e.textContent ?? ''), /^Its metadata says so \(ComfyUI, model juggernautXL_v9\.safetensors\)\. Metadata can be forged or stripped\. Pixel detector: AI score \d+\/100 \((likely AI-generated|unsure|no AI signs found)\)\./);
     assert.equal(await view.$eval('#provenance-raw', (e) => (e as HTMLDetailsElement).open), false, 'raw fields closed by default');
     await view.click('#provenance-raw summary');
     const raw = await view.$eval('#provenance-raw', (e) => ({ open: (e as HTMLDetailsElement).open, keys: Array.from(e.querySelectorAll('th')).map((th) => th.textContent) }));

@@ -23,7 +23,7 @@ const skip = !existsSync(join(dist, 'chromium', 'sw.js')) ? 'dist/chromium is mi
 
 test('item 4: test hooks are compiled out of the release build (dist/chromium, dist/firefox) and kept in dist/test', { skip }, () => {
   for (const browser of ['chromium', 'firefox']) {
-    for (const f of ['sw.js', 'content.js', 'popup.js', 'options.js', 'explain.js']) {
+    for (const f of ['sw.js', 'content.js', 'popup.js', 'options.js', 'explain.js', 'welcome.js']) {
       const src = readFileSync(join(dist, browser, f), 'utf8');
       const found = TEST_HOOK_NAMES.filter((n) => src.includes(n));
       assert.deepEqual(found, [], `${browser}/${f} contains test hooks`);

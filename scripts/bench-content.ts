@@ -80,7 +80,7 @@ export async function benchContentScript(opts: { allBadges?: boolean } = { allBa
     let ext;
     try {
       await prepareWorker(l, await testModelDir());
-      if (opts.allBadges) await inWorker(l, `chrome.storage.sync.set({ settings: { version: 3, definiteOnly: false } })`);
+      if (opts.allBadges) await inWorker(l, `chrome.storage.sync.set({ settings: { version: 4, definiteOnly: false } })`);
       ext = await scrollRun(l.browser, url, true);
     } finally { await l.close(); }
     const per = (k: string) => +(((ext.deltas[k] ?? 0) - (base.deltas[k] ?? 0)) / Math.max(1, ext.images)).toFixed(3);

@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { verdictFor } from '../extension/shared/verdict';
+import { LABEL_TEXT } from '../extension/shared/wording';
 import { findChromium, inWorker, launchWithExtension } from '../e2e/helpers/browser';
 import { feedHtml, folderImages, hasSharedData, REPO_ROOT, sharedImages, startFeedServer, type FeedImage } from '../e2e/helpers/feed';
 import { readBadges, waitForAllBadges } from '../e2e/helpers/page';
@@ -79,6 +80,8 @@ async function main(): Promise<void> {
         label: img.label ?? null,
         probability: b?.probability ?? null,
         verdict: b?.state === 'done' ? verdictFor(b.probability!, threshold, band) : b?.error ?? 'none',
+        /** The badge's words, as the user read them (`extension/shared/wording.ts`). */
+        text: b?.text ?? null,
       };
     });
     const judged = rows.filter((r) => r.label && (r.verdict === 'real' || r.verdict === 'synthetic'));
@@ -107,7 +110,7 @@ async function main(): Promise<void> {
     writeFileSync(json, JSON.stringify(report, null, 2) + '\n');
     console.log(`screenshot: ${shot}`);
     console.log(`report:     ${json}`);
-    console.log(`${rows.length} images, last badge after ${ms} ms; ${report.counts.synthetic} synthetic, ${report.counts.real} real, ${report.counts.unsure} unsure, ${report.counts.errors} errors` + (judged.length ? `; ${correct}/${judged.length} decided verdicts match the manifest label` : ''));
+    console.log(`${rows.length} images, last badge after ${ms} ms; ${report.counts.synthetic} "${LABEL_TEXT.synthetic}", ${report.counts.real} "${LABEL_TEXT.real}", ${report.counts.unsure} "${LABEL_TEXT.unsure}", ${report.counts.errors} errors` + (judged.length ? `; ${correct}/${judged.length} decided verdicts match the manifest label` : ''));
   } finally {
     await l.close();
     await server.close();

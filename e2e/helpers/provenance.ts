@@ -92,6 +92,6 @@ export async function nodeProvenance(bytes: Uint8Array): Promise<ProvenanceResul
  */
 export function expectedBadge(p: ProvenanceResult, probability: number | undefined, rule: { threshold: number; unsureBand: number }, pixelAbsentReason?: string): { label: FusedLabel; short: string; text: string } {
   const pixel = probability === undefined ? undefined : { probability, label: verdictFor(probability, rule.threshold, rule.unsureBand) };
-  const f = fuseVerdict(pixel, p.kind === 'none' && p.status === 'ok' ? undefined : p, { pixelAbsentReason });
+  const f = fuseVerdict(pixel, p.kind === 'none' && p.status === 'ok' ? undefined : p, { pixelAbsentReason, rule });
   return { label: f.label, short: f.short, text: f.text };
 }

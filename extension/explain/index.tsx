@@ -22,6 +22,7 @@ import type { BackendStatus, ExplainMethod, Explanation, Result, Verdict } from 
 import { effectiveThreshold, normalizeSettings, SETTINGS_KEY, type Settings } from '../shared/settings';
 import { verdictFor } from '../shared/verdict';
 import { fuseScreened } from '../shared/provenance/fusion';
+import { ReliabilityDetails } from '../popup/reliability-view';
 import { ExplainView, METHOD_LABELS } from '../popup/explain-view';
 import { EXPLAIN_METHODS, parseExplainLink, type ExplainTarget } from './link';
 
@@ -192,6 +193,7 @@ function Page({ target }: { target: ExplainTarget }) {
           Compute {METHOD_LABELS[method]} again
         </button>
       )}
+      <ReliabilityDetails id="explain-reliability" />
     </>
   );
 }

@@ -12,7 +12,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { SITE_ADAPTERS } from '../../content/adapters/sites';
-import { HISTORY_KEY, HistoryStore, normalizeHistory, storageAreaStore, type HistoryEntry } from '../shared/history';
+import { HISTORY_KEY, HISTORY_RETENTION_DAYS, HistoryStore, normalizeHistory, pruneHistory, storageAreaStore, type HistoryEntry } from '../shared/history';
 import { previewSentence } from '../shared/threshold-preview';
 import type { BackendStatus, ExplainMethod, Result } from '../shared/messages';
 import { ALL_URLS } from '../shared/permissions';
@@ -67,7 +67,7 @@ function Options() {
   /** Slider positions being moved but not applied yet (previewed). */
   const [pending, setPending] = useState<{ threshold?: number; unsureBand?: number }>({});
   const refreshCounts = () => void browser.storage.local.get([HISTORY_KEY, REPORTS_KEY]).then((g) => {
-    const h = normalizeHistory(g[HISTORY_KEY]);
+    const h = pruneHistory(normalizeHistory(g[HISTORY_KEY]), Date.now());
     setEntries(h);
     setCounts({ history: h.length, reports: normalizeReports(g[REPORTS_KEY]).length });
   });
@@ -194,7 +194,10 @@ function Options() {
           update({ history: on });
           if (!on) void history.clear(); // off means nothing kept
         }} /> Keep a history of checked images on this device</label>
-      <div class="hint"><span id="history-count">{counts.history}</span> entries.</div>
+      <div class="hint" id="history-hint">
+        Off unless you turn it on. Each entry (image address, page address, verdict) stays on this device for {HISTORY_RETENTION_DAYS} days and is
+        then deleted; turning history off deletes it at once. <span id="history-count">{counts.history}</span> entries.
+      </div>
       <button id="clear-history" type="button" onClick={() => void history.clear().then(refreshCounts)}>Clear history</button>
       <div class="hint"><span id="report-count">{counts.reports}</span> wrong-verdict reports (stored only here, never uploaded).</div>
       <button id="export-reports" type="button" disabled={counts.reports === 0}

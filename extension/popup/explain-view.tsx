@@ -17,7 +17,8 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ExplainMethod, Explanation } from '../shared/messages';
-import { verdictText, type VerdictLabel } from '../shared/verdict';
+import type { VerdictLabel } from '../shared/verdict';
+import { aiScore, wordingOf } from '../shared/wording';
 import { heatmapRgba, regionsRgba, topRegions, type Colormap } from '../shared/explain/overlay';
 import type { FusedVerdict } from '../shared/provenance/fusion';
 import type { ProvenanceResult } from '../shared/provenance/types';
@@ -99,7 +100,7 @@ export function ExplainView(props: ExplainViewProps) {
     <section class="explain-view" aria-labelledby="explain-title">
       <h2 id="explain-title">Why this verdict?</h2>
       <p class={`verdict ${props.fused && props.fused.label !== 'none' ? props.fused.tone : verdict}`}>
-        {props.fused && props.fused.label !== 'none' ? props.fused.short : verdictText(verdict, probability)}
+        {props.fused && props.fused.label !== 'none' ? props.fused.short : wordingOf(verdict, aiScore(probability)).short}
       </p>
       <ProvenanceSection provenance={props.provenance} fused={props.fused} />
       {props.pixelAbsent !== undefined ? (

@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import { HISTORY_KEY, MAX_STORED_URL_CHARS, normalizeHistory, type HistoryEntry } from '../shared/history';
+import { HISTORY_KEY, HISTORY_RETENTION_DAYS, MAX_STORED_URL_CHARS, normalizeHistory, pruneHistory, type HistoryEntry } from '../shared/history';
 import { normalizeOverrides, OVERRIDES_KEY, withOverride } from '../shared/overrides';
 import { trackerIssueText, trackerIssueUrl } from '../shared/tracker';
 import type { TabImage } from '../shared/messages';
@@ -14,7 +14,8 @@ import { grantOriginsFor } from '../shared/permissions';
 import { REPORTS_KEY, ReportStore, normalizeReports, type UserLabel } from '../shared/report';
 import { storageAreaStore } from '../shared/history';
 import { TONE_OF } from '../shared/provenance/fusion';
-import { verdictText, type VerdictLabel } from '../shared/verdict';
+import type { VerdictLabel } from '../shared/verdict';
+import { aiScore, wordingOf } from '../shared/wording';
 
 const reports = new ReportStore(storageAreaStore(browser.storage.local as never));
 
@@ -123,10 +124,14 @@ export function ReportButtons({ img, label, tabId, shown, rule, override }: {
   );
 }
 
-/** The text a history entry shows: the badge text kept with it, else the pixel verdict text. */
+/**
+ * The text a history entry shows: the badge text kept with it (worded by `../shared/wording.ts` under the
+ * rule in force when it was checked), else, for entries stored before the text was kept, the same wording
+ * rebuilt from the stored label and probability.
+ */
 function historyText(e: HistoryEntry): string {
   if (e.text) return e.text;
-  if (e.probability !== undefined && (e.label === 'real' || e.label === 'synthetic' || e.label === 'unsure')) return verdictText(e.label, e.probability);
+  if (e.probability !== undefined && (e.label === 'real' || e.label === 'synthetic' || e.label === 'unsure')) return wordingOf(e.label, aiScore(e.probability)).short;
   return e.label;
 }
 
@@ -136,7 +141,7 @@ export function RecentHistory({ enabled, limit = 10 }: { enabled: boolean; limit
   const [reported, setReported] = useState<Set<string>>(new Set());
   useEffect(() => {
     const load = () => void browser.storage.local.get([HISTORY_KEY, REPORTS_KEY]).then((got) => {
-      setEntries(normalizeHistory(got[HISTORY_KEY]).slice(0, limit));
+      setEntries(pruneHistory(normalizeHistory(got[HISTORY_KEY]), Date.now()).slice(0, limit));
       setReported(new Set(normalizeReports(got[REPORTS_KEY]).map((r) => r.url)));
     });
     load();
@@ -146,7 +151,7 @@ export function RecentHistory({ enabled, limit = 10 }: { enabled: boolean; limit
   return (
     <details id="history">
       <summary>Recent history</summary>
-      {!enabled ? <div class="empty">History is off (options).</div> : entries.length === 0 ? <div class="empty">Nothing yet.</div> : (
+      {!enabled ? <div class="empty">History is off (turn it on in the options; entries are kept {HISTORY_RETENTION_DAYS} days).</div> : entries.length === 0 ? <div class="empty">Nothing yet.</div> : (
         <ul>
           {entries.map((e) => (
             <li key={e.url} data-url={e.url} data-label={e.label}>

@@ -18,6 +18,7 @@ import type { VerdictLabel } from '../shared/verdict';
 import { GrantBar, RecentHistory, ReportButtons } from './extras';
 import { explainLink, needsHash } from '../explain/link';
 import { sentence } from './provenance-view';
+import { ReliabilityDetails } from './reliability-view';
 
 const ERROR_TEXT: Record<string, string> = {
   'too-small': 'Too small to check', 'too-large': 'Too large to check', 'fetch-failed': 'Could not fetch image',
@@ -213,6 +214,7 @@ function Popup() {
         <ul id="images" aria-label="Images on this page, in page order">{images.map((img) => <Row key={img.url} img={img} rule={rule} tabId={tabId} override={overrides[img.url]?.label} />)}</ul>
       )}
       <RecentHistory enabled={settings.history} />
+      <ReliabilityDetails />
       <footer><button type="button" id="options-link" class="link" onClick={() => void browser.runtime.openOptionsPage()}>Options</button></footer>
     </>
   );

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  HISTORY_KEY, HistoryStore, addHistoryEntry, compactUrl, memoryStore, normalizeHistory, removeHistoryEntry, storageAreaStore,
+  HISTORY_KEY, HISTORY_RETENTION_DAYS, HISTORY_RETENTION_MS, HistoryStore, addHistoryEntry, compactUrl, memoryStore, normalizeHistory,
+  pruneHistory, removeHistoryEntry, storageAreaStore,
   type HistoryEntry,
 } from './history';
 
@@ -46,7 +47,7 @@ test('normalizeHistory: drops malformed, extra fields, duplicates; sorts newest 
 
 test('HistoryStore: persists through a KeyValueStore, serialises concurrent adds, clears', async () => {
   const kv = memoryStore();
-  const h = new HistoryStore(kv, 3);
+  const h = new HistoryStore(kv, 3, { now: () => 2000 });
   await Promise.all([h.add(e(1)), h.add(e(2)), h.add(e(3)), h.add(e(4))]);
   assert.deepEqual((await h.list()).map((x) => x.time), [1004, 1003, 1002]);
   assert.deepEqual(((await kv.get(HISTORY_KEY)) as HistoryEntry[]).length, 3);
@@ -63,7 +64,7 @@ test('storageAreaStore: adapts a browser.storage-shaped area', async () => {
     set: async (items: Record<string, unknown>) => void Object.assign(data, items),
     remove: async (k: string) => void delete data[k],
   };
-  const h = new HistoryStore(storageAreaStore(area));
+  const h = new HistoryStore(storageAreaStore(area), undefined, { now: () => 2000 });
   await h.add(e(7));
   assert.deepEqual(data[HISTORY_KEY], [e(7)]);
   await h.clear();
@@ -80,4 +81,33 @@ test('history keeps provenance verdicts: label, text, and no probability where t
   assert.throws(() => addHistoryEntry([], { ...noPixels, label: 'real' }), TypeError);
   assert.equal(addHistoryEntry([], { ...noPixels, text: 'x'.repeat(1000) })[0]!.text!.length, 300);
   assert.deepEqual(normalizeHistory([{ ...noPixels, label: 'camera-original', text: 42 }]), []);
+});
+
+const DAY = 24 * 60 * 60 * 1000;
+
+test('pruneHistory keeps the last 7 days: an entry exactly 7 days old stays, one a millisecond older goes', () => {
+  assert.equal(HISTORY_RETENTION_DAYS, 7);
+  assert.equal(HISTORY_RETENTION_MS, 604_800_000);
+  const now = 1_800_000_000_000; // 2027-01-15T08:00:00Z
+  const l = [e(1, { time: now - 1000 }), e(2, { time: now - 7 * DAY }), e(3, { time: now - 7 * DAY - 1 }), e(4, { time: now - 30 * DAY }), e(5, { time: now + DAY })];
+  assert.deepEqual(pruneHistory(l, now).map((x) => x.url), ['https://cdn.test/1.jpg', 'https://cdn.test/2.jpg', 'https://cdn.test/5.jpg']);
+  assert.deepEqual(pruneHistory(l, now, DAY).map((x) => x.url), ['https://cdn.test/1.jpg', 'https://cdn.test/5.jpg']);
+  assert.deepEqual(pruneHistory(l, now, 0).map((x) => x.url), ['https://cdn.test/5.jpg']);
+  assert.deepEqual(pruneHistory([], now), []);
+});
+
+test('HistoryStore applies the retention on add, list and prune', async () => {
+  let now = 100 * DAY;
+  const kv = memoryStore({ [HISTORY_KEY]: [e(1, { time: now - 8 * DAY }), e(2, { time: now - 2 * DAY })] });
+  const h = new HistoryStore(kv, undefined, { now: () => now });
+  // Reading hides the expired entry even before anything is written.
+  assert.deepEqual((await h.list()).map((x) => x.url), ['https://cdn.test/2.jpg']);
+  assert.equal(((await kv.get(HISTORY_KEY)) as HistoryEntry[]).length, 2);
+  // A write drops it from storage.
+  await h.add(e(3, { time: now }));
+  assert.deepEqual(((await kv.get(HISTORY_KEY)) as HistoryEntry[]).map((x) => x.url), ['https://cdn.test/3.jpg', 'https://cdn.test/2.jpg']);
+  // Six days later entry 2 is 8 days old: prune removes it.
+  now += 6 * DAY;
+  assert.deepEqual((await h.prune()).map((x) => x.url), ['https://cdn.test/3.jpg']);
+  assert.deepEqual(((await kv.get(HISTORY_KEY)) as HistoryEntry[]).map((x) => x.url), ['https://cdn.test/3.jpg']);
 });

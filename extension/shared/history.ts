@@ -1,5 +1,7 @@
 /**
- * Local history of checked images (the user can turn it off with `Settings.history` and clear it).
+ * Local history of checked images: off by default (`Settings.history`, settings v3), kept for at most
+ * `HISTORY_RETENTION_DAYS` days (older entries are dropped on every write, on every read and when the
+ * background starts), capped at `HISTORY_CAP` entries; the user can turn it off (which clears it) and clear it.
  *
  * The logic is pure functions over an array, newest entry first; persistence goes through the small
  * `KeyValueStore` interface, so everything is unit-testable without browser APIs. In the extension the
@@ -12,6 +14,10 @@ import type { FusedLabel } from './provenance/fusion';
 export const HISTORY_KEY = 'history';
 /** Most entries kept; older ones are dropped first. */
 export const HISTORY_CAP = 500;
+/** Days an entry is kept; stated on the first-run page and in the options. */
+export const HISTORY_RETENTION_DAYS = 7;
+/** `HISTORY_RETENTION_DAYS` in milliseconds. */
+export const HISTORY_RETENTION_MS = HISTORY_RETENTION_DAYS * 24 * 60 * 60 * 1000;
 /** URLs longer than this many characters are shortened before storing (`compactUrl`). */
 export const MAX_STORED_URL_CHARS = 2048;
 
@@ -38,7 +44,11 @@ export interface HistoryEntry {
    * `camera-original` from the file's provenance.
    */
   label: HistoryLabel;
-  /** The badge text shown at the time (`FusedVerdict.short`), for provenance verdicts; ≤ `MAX_HISTORY_TEXT_CHARS`. */
+  /**
+   * The badge text shown at the time (`FusedVerdict.short`, worded by `./wording.ts`, e.g.
+   * "No AI signs found · AI score 12/100"); ≤ `MAX_HISTORY_TEXT_CHARS`. Absent in older entries of pixel verdicts (the
+   * recorder kept it for provenance verdicts only); the popup then rebuilds the wording from `label` and `probability`.
+   */
   text?: string;
   /** Model id `name@version` ('' when the detector did not run). */
   model: string;
@@ -122,6 +132,17 @@ export function addHistoryEntry(list: readonly HistoryEntry[], entry: HistoryEnt
   if (e.text !== undefined && e.text.length > MAX_HISTORY_TEXT_CHARS) e.text = `${e.text.slice(0, MAX_HISTORY_TEXT_CHARS - 1)}…`;
   if (!isHistoryEntry(e)) throw new TypeError(`malformed history entry for ${String(entry.url).slice(0, 80)}`);
   return [e, ...list.filter((x) => x.url !== e.url)].slice(0, Math.max(0, cap));
+}
+
+/**
+ * The entries checked within the retention window: keeps `e.time ≥ now − maxAgeMs` (an entry exactly
+ * `maxAgeMs` old is kept; entries dated in the future, from a clock set back, are kept). Pure; order kept.
+ * @param now current time, ms since the Unix epoch
+ * @param maxAgeMs retention in ms (default `HISTORY_RETENTION_MS`, 7 days); ≤ 0 keeps nothing older than `now`
+ */
+export function pruneHistory(list: readonly HistoryEntry[], now: number, maxAgeMs = HISTORY_RETENTION_MS): HistoryEntry[] {
+  const cutoff = now - Math.max(0, maxAgeMs);
+  return list.filter((e) => e.time >= cutoff);
 }
 
 /** The list without the entry for `url`. Pure. */
@@ -210,22 +231,39 @@ export class ListStore<T> {
   }
 }
 
-/** The history, persisted. Check `Settings.history` before `add`; call `clear` when the user turns it off. */
+/**
+ * The history, persisted, with the retention applied (`pruneHistory`). Check `Settings.history` before
+ * `add`; call `clear` when the user turns it off.
+ */
 export class HistoryStore {
   private readonly inner: ListStore<HistoryEntry>;
+  private readonly retentionMs: number;
+  private readonly now: () => number;
 
-  constructor(store: KeyValueStore, readonly cap = HISTORY_CAP) {
+  /**
+   * @param cap most entries kept
+   * @param opts.retentionMs how long an entry is kept (default `HISTORY_RETENTION_MS`)
+   * @param opts.now clock, ms since the epoch (default `Date.now`; tests pass a fixed one)
+   */
+  constructor(store: KeyValueStore, readonly cap = HISTORY_CAP, opts: { retentionMs?: number; now?: () => number } = {}) {
     this.inner = new ListStore(store, HISTORY_KEY, (s) => normalizeHistory(s, cap));
+    this.retentionMs = opts.retentionMs ?? HISTORY_RETENTION_MS;
+    this.now = opts.now ?? Date.now;
   }
 
-  /** Entries, newest first. */
-  list(): Promise<HistoryEntry[]> {
-    return this.inner.list();
+  /** Entries within the retention window, newest first. */
+  async list(): Promise<HistoryEntry[]> {
+    return pruneHistory(await this.inner.list(), this.now(), this.retentionMs);
   }
 
-  /** Records one check (see `addHistoryEntry`). @returns the new list */
+  /** Records one check (see `addHistoryEntry`) and drops expired entries. @returns the new list */
   add(entry: HistoryEntry): Promise<HistoryEntry[]> {
-    return this.inner.update((l) => addHistoryEntry(l, entry, this.cap));
+    return this.inner.update((l) => pruneHistory(addHistoryEntry(l, entry, this.cap), this.now(), this.retentionMs));
+  }
+
+  /** Drops expired entries from storage (the background calls it when it starts). @returns the kept list */
+  prune(): Promise<HistoryEntry[]> {
+    return this.inner.update((l) => pruneHistory(l, this.now(), this.retentionMs));
   }
 
   /** Forgets one URL. @returns the new list */

@@ -7,6 +7,7 @@
 import type { PreprocessSpec } from './preprocess';
 import { validateTiling, type TilingSpec } from './tiling';
 import { sigmoid } from './verdict';
+import { validateReliability, type ModelReliability } from './reliability';
 
 /** Maps the model's raw logit z to a calibrated probability of "synthetic". */
 export type Calibration =
@@ -59,6 +60,12 @@ export interface ModelManifest {
   createdAt: string;
   /** Free-form provenance: training command, data manifest hash, metrics summary. */
   provenance?: Record<string, unknown>;
+  /**
+   * The model card's reliability numbers as data ("How reliable is this?" in the popup, the explanation view
+   * and the first-run page; `./reliability.ts`), each group naming the report and command it comes from.
+   * Optional: a fresh export has none until its reports exist. Not a pinned file, so no checksum; validated here.
+   */
+  reliability?: ModelReliability;
 }
 
 /**
@@ -89,6 +96,7 @@ export function validateManifest(value: unknown): ModelManifest {
   const c = m!.calibration;
   if (!c || !['none', 'platt', 'isotonic'].includes(c.type)) fail('calibration');
   if (c!.type === 'isotonic' && (c!.x.length !== c!.y.length || c!.x.length < 2)) fail('calibration.x/y');
+  if (m!.reliability !== undefined) validateReliability(m!.reliability);
   if (m!.tiling !== undefined) {
     if (p!.geometry !== 'center-crop') fail('tiling (needs preprocess.geometry "center-crop")');
     const tiling = validateTiling(m!.tiling);

@@ -16,7 +16,7 @@ test('v1 sensitivity migrates to threshold, other fields kept', () => {
 });
 
 test('a bad field falls back alone; ranges are clamped', () => {
-  const s = normalizeSettings({ version: 2, threshold: 'x', unsureBand: 0.9, limeSamples: 10, backend: 'quantum', history: false });
+  const s = normalizeSettings({ version: 3, threshold: 'x', unsureBand: 0.9, limeSamples: 10, backend: 'quantum', history: false });
   assert.equal(s.threshold, null);
   assert.equal(s.unsureBand, 0.5);
   assert.equal(s.limeSamples, 50);
@@ -54,22 +54,43 @@ test('every field survives a round trip; a newer version keeps what validates', 
   assert.deepEqual(normalizeSettings({ ...full, version: 99, extra: 1 }), full);
 });
 
-test('v2 → v3: stored settings keep every badge (definiteOnly off); new installs get it on; display fields validated', () => {
-  assert.equal(SETTINGS_VERSION, 3);
+test('history: off for a new install; v2 → v3 keeps an existing user\'s choice', () => {
+  assert.ok(SETTINGS_VERSION >= 3);
+  assert.equal(DEFAULT_SETTINGS.history, false);
+  // Nothing stored: a new install gets the new default.
+  assert.equal(normalizeSettings(undefined).history, false);
+  // A stored v2 object is an existing user's: on stays on, off stays off.
+  assert.equal(normalizeSettings({ version: 2, history: true }).history, true);
+  assert.equal(normalizeSettings({ version: 2, history: false }).history, false);
+  // Saved before the field existed (v1) or without it: the old default, on, which that user was living with.
+  assert.equal(normalizeSettings({ version: 1, sensitivity: 50 }).history, true);
+  assert.equal(normalizeSettings({ version: 2, threshold: 0.4 }).history, true);
+  // From v3 on, the stored value is the choice; a missing or bad one falls back to the new default.
+  assert.equal(normalizeSettings({ version: 3, history: true }).history, true);
+  assert.equal(normalizeSettings({ version: 3 }).history, false);
+  assert.equal(normalizeSettings({ version: 3, history: 'yes' }).history, false);
+  assert.equal(normalizeSettings({ version: 4, history: true }).history, true);
+  assert.equal(normalizeSettings({ version: 2, history: 'yes' }).history, true, 'a damaged v2 value: the v2 default');
+});
+
+test('v3 → v4: stored settings keep every badge (definiteOnly off); new installs get it on; display fields validated', () => {
+  assert.equal(SETTINGS_VERSION, 4);
   // A new install (nothing stored): definite verdicts only, top-left, no blur.
   const fresh = normalizeSettings(undefined);
   assert.deepEqual([fresh.definiteOnly, fresh.badgePosition, fresh.blurFlagged], [true, 'top-left', false]);
-  // Someone who saved settings under v2 has been seeing every badge: it stays so.
+  // Someone who saved settings under v2 or v3 has been seeing every badge: it stays so.
   const v2 = normalizeSettings({ version: 2, threshold: 0.4, history: false });
-  assert.deepEqual([v2.version, v2.definiteOnly, v2.badgePosition, v2.blurFlagged, v2.threshold, v2.history], [3, false, 'top-left', false, 0.4, false]);
-  // v1 goes through both migrations.
+  assert.deepEqual([v2.version, v2.definiteOnly, v2.badgePosition, v2.blurFlagged, v2.threshold, v2.history], [4, false, 'top-left', false, 0.4, false]);
+  const v3s = normalizeSettings({ version: 3, history: true });
+  assert.deepEqual([v3s.version, v3s.definiteOnly, v3s.history], [4, false, true]);
+  // v1 goes through all migrations.
   const v1 = normalizeSettings({ version: 1, sensitivity: 20 });
   assert.ok(Math.abs(v1.threshold! - 0.8) < 1e-12);
   assert.equal(v1.definiteOnly, false);
-  // v3 values are kept; bad ones fall back alone.
-  const v3 = normalizeSettings({ version: 3, definiteOnly: false, badgePosition: 'bottom-right', blurFlagged: true });
-  assert.deepEqual([v3.definiteOnly, v3.badgePosition, v3.blurFlagged], [false, 'bottom-right', true]);
-  const bad = normalizeSettings({ version: 3, definiteOnly: 'no', badgePosition: 'middle', blurFlagged: 1, autoScan: false });
+  // v4 values are kept; bad ones fall back alone.
+  const v4 = normalizeSettings({ version: 4, definiteOnly: false, badgePosition: 'bottom-right', blurFlagged: true });
+  assert.deepEqual([v4.definiteOnly, v4.badgePosition, v4.blurFlagged], [false, 'bottom-right', true]);
+  const bad = normalizeSettings({ version: 4, definiteOnly: 'no', badgePosition: 'middle', blurFlagged: 1, autoScan: false });
   assert.deepEqual([bad.definiteOnly, bad.badgePosition, bad.blurFlagged, bad.autoScan], [true, 'top-left', false, false]);
 });
 

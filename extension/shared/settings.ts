@@ -6,7 +6,7 @@
 import type { ExplainMethod } from './messages';
 
 export const SETTINGS_KEY = 'settings';
-export const SETTINGS_VERSION = 3;
+export const SETTINGS_VERSION = 4;
 
 /** Where badges sit over their image. */
 export type BadgePosition = 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
@@ -30,7 +30,10 @@ export interface Settings {
   explainMethod: ExplainMethod;
   /** LIME perturbation samples, [50, 2000]. */
   limeSamples: number;
-  /** Keep a local history of checked images. */
+  /**
+   * Keep a local history of checked images (for `HISTORY_RETENTION_DAYS` days, `./history.ts`). Off by
+   * default since v3; an existing user's stored choice is kept (see the v2 → v3 migration).
+   */
   history: boolean;
   /**
    * Draw badges only for definite verdicts (likely AI-generated, no AI signs found, provenance verdicts, the
@@ -54,7 +57,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   backend: 'auto',
   explainMethod: 'gradcam',
   limeSamples: 500,
-  history: true,
+  history: false,
   definiteOnly: true,
   badgePosition: 'top-left',
   blurFlagged: false,
@@ -65,7 +68,12 @@ type Raw = Record<string, unknown>;
 /**
  * Ordered migrations: `MIGRATIONS[i]` turns version i+1 into version i+2.
  * v1 → v2: `sensitivity` (0..100, higher = more "synthetic") became `threshold` = 1 − sensitivity/100.
- * v2 → v3: new display options. Someone who saved settings before them has been seeing every badge, so
+ * v2 → v3: the history default changed from on to off (issue #12: history off by default, 7-day retention).
+ *   Only the default changes: a stored settings object is an existing user's, so a boolean `history` in it
+ *   is kept as it is (on stays on, off stays off), and one saved without the field (v1 objects, or v2 written
+ *   by hand) gets `true`, the default it was living with. Nothing stored at all (a new install, or a user
+ *   who never saved an option: the two cannot be told apart) gets the new default, off.
+ * v3 → v4: new display options. Someone who saved settings before them has been seeing every badge, so
  * `definiteOnly` starts off for them (nothing they relied on disappears silently); new installs (nothing
  * stored) get the default, on. `badgePosition` (top-left, where badges always were) and `blurFlagged` (off)
  * take their defaults.
@@ -77,7 +85,8 @@ const MIGRATIONS: Array<(s: Raw) => Raw> = [
     delete out.sensitivity;
     return out;
   },
-  (s) => ({ ...s, version: 3, definiteOnly: typeof s.definiteOnly === 'boolean' ? s.definiteOnly : false }),
+  (s) => ({ ...s, version: 3, history: typeof s.history === 'boolean' ? s.history : true }),
+  (s) => ({ ...s, version: 4, definiteOnly: typeof s.definiteOnly === 'boolean' ? s.definiteOnly : false }),
 ];
 
 function num(v: unknown, lo: number, hi: number): number | undefined {
@@ -89,9 +98,10 @@ function num(v: unknown, lo: number, hi: number): number | undefined {
  * @returns a complete, valid `Settings` at `SETTINGS_VERSION`.
  */
 export function normalizeSettings(stored: unknown): Settings {
-  const fresh = !stored || typeof stored !== 'object'; // nothing stored: a new install, at the current version
-  let s: Raw = fresh ? {} : { ...(stored as Raw) };
-  let v = typeof s.version === 'number' && Number.isInteger(s.version) ? s.version : fresh ? SETTINGS_VERSION : 1;
+  // Nothing stored (or garbage): the current defaults, with no migration (a new install).
+  if (!stored || typeof stored !== 'object' || Array.isArray(stored)) return { ...DEFAULT_SETTINGS, disabledSites: [], profileSites: [...DEFAULT_SETTINGS.profileSites] };
+  let s: Raw = { ...(stored as Raw) };
+  let v = typeof s.version === 'number' && Number.isInteger(s.version) ? s.version : 1;
   if (v > SETTINGS_VERSION) v = SETTINGS_VERSION; // from a newer build: keep what validates
   while (v < SETTINGS_VERSION) {
     s = MIGRATIONS[v - 1]!(s);

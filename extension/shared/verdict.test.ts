@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { logit, sigmoid, verdictFor, verdictText } from './verdict';
+import { logit, sigmoid, verdictFor } from './verdict';
 
 test('verdictFor applies threshold and unsure band', () => {
   assert.equal(verdictFor(0.7, 0.5, 0.2), 'synthetic');
@@ -12,12 +12,6 @@ test('verdictFor applies threshold and unsure band', () => {
   assert.equal(verdictFor(0.49, 0.5), 'real');
   assert.throws(() => verdictFor(Number.NaN, 0.5), RangeError);
   assert.throws(() => verdictFor(0.5, 1.5), RangeError);
-});
-
-test('verdictText gives the accessible label', () => {
-  assert.equal(verdictText('synthetic', 0.871), 'Likely AI-generated, 87 %');
-  assert.equal(verdictText('real', 0.04), 'Likely real, 4 % synthetic');
-  assert.equal(verdictText('unsure', 0.5), 'Unsure, 50 % synthetic');
 });
 
 test('sigmoid and logit are inverse and stable', () => {

@@ -1,5 +1,6 @@
 /**
- * Probability → verdict, shared by badges, popup and evaluation.
+ * Probability → verdict, shared by badges, popup and evaluation. How a verdict is worded (labels, the
+ * "AI score N/100" scale) is decided in `./wording.ts` only.
  *
  * A probability p ∈ [0, 1] that the image is synthetic is compared with the user's threshold t and an
  * "unsure" band of total width w centred on t: p ≥ t + w/2 → `synthetic`, p < t − w/2 → `real`,
@@ -21,22 +22,6 @@ export function verdictFor(probability: number, threshold: number, unsureBand = 
   if (probability >= threshold + half) return 'synthetic';
   if (probability < threshold - half) return 'real';
   return 'unsure';
-}
-
-/**
- * Human text for a badge and its `aria-label`, e.g. "Likely AI-generated, 87 %".
- * @param probability in [0, 1]; shown as a whole percentage
- */
-export function verdictText(label: VerdictLabel, probability: number): string {
-  const pct = `${Math.round(probability * 100)} %`;
-  switch (label) {
-    case 'synthetic':
-      return `Likely AI-generated, ${pct}`;
-    case 'real':
-      return `Likely real, ${pct} synthetic`;
-    case 'unsure':
-      return `Unsure, ${pct} synthetic`;
-  }
 }
 
 /** Numerically stable logistic sigmoid σ(x) = 1 / (1 + e^−x). */

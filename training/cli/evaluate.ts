@@ -27,7 +27,11 @@
  *
  * `--split test` evaluates only the test split defined by training/data/split.ts with the seed and
  * fractions in the model manifest's provenance (`provenance.split = {seed, fractions}`, or
- * `provenance.split_seed`); default `all`.
+ * `provenance.split_seed`); default `all`, which includes the training images: the CLI says so
+ * (`SPLIT_ALL_NOTE`) and the report records `meta.includes_training_images`.
+ *
+ * `--plots <dir>` writes ROC, precision–recall and the three-outcome confusion matrix (true real / AI ×
+ * "No AI signs found" / "Unsure" / "Likely AI-generated" under the model's threshold and unsure band).
  */
 import { parseArgs } from 'node:util';
 import { writeFile, mkdir } from 'node:fs/promises';
@@ -40,12 +44,13 @@ import { loadDetectorFromDir, resolveManifestPath } from '../node/model-dir';
 import { loadRecords } from '../data/manifest';
 import { splitRecords } from '../data/split';
 import { DEGRADE_LEVELS, type DegradeLevel } from '../data/degrade';
-import { scoreRecords, buildReport, reportTable, detectorScoreFn, coreScoreFn, type EvalReport } from '../eval/evaluate';
+import { scoreRecords, buildReport, reportTable, detectorScoreFn, coreScoreFn, type EvalReport, type UnsureSummary } from '../eval/evaluate';
 import { createProgress } from '../eval/progress';
 import { parseAggregation, type TileMode } from '../../extension/shared/tiling';
 import { createScorer } from '../../extension/shared/detector';
 import { writeEvalPlots } from '../eval/plots';
 import { fusedOf, productReport, provenanceOfFile, provenanceReport, provenanceTable } from '../eval/provenance';
+import { LABEL_TEXT } from '../../extension/shared/wording';
 
 const USAGE = `usage: npm run evaluate -- [--model models/default] --manifest <tsv|folder> [--root <dir>]
        [--degrade clean|web|avatar] [--split test|all] [--threshold <p>] [--limit <n>]
@@ -66,6 +71,31 @@ export function splitFromProvenance(prov: Record<string, unknown> | undefined): 
     (v): v is [number, number, number] => Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number'),
   );
   return { ...(seed !== undefined ? { seed } : {}), ...(fr ? { fractions: fr } : {}) };
+}
+
+/**
+ * Printed (stderr at the start, stdout above the table) and recorded (`meta.includes_training_images`) for
+ * `--split all`: the numbers then include the images the model was trained and calibrated on.
+ */
+export const SPLIT_ALL_NOTE =
+  'note: --split all scores every image of the manifest, INCLUDING the images the model was trained and calibrated on, ' +
+  'so these numbers are optimistic; use --split test for the held-out test split only.';
+
+/** The split in words for plot titles: "all images, incl. training" / "test split". */
+export function splitWords(split: 'all' | 'test'): string {
+  return split === 'all' ? 'all images, incl. training' : 'test split';
+}
+
+/**
+ * The summary line of the three-outcome verdicts, in the product's words (`extension/shared/wording.ts`):
+ * 'with the unsure band 0.1: 74.2% "Unsure", decided accuracy 0.558, real photos called "Likely
+ * AI-generated" 11.2%, AI images called "No AI signs found" 11.8%'.
+ * @param u the report's `unsure` block (rates in [0, 1]; `null` / absent where a class or decision is absent)
+ */
+export function unsureLine(u: Pick<UnsureSummary, 'band' | 'unsure_rate' | 'decided_accuracy' | 'fpr' | 'fnr'>): string {
+  const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+  return `with the unsure band ${u.band}: ${pct(u.unsure_rate)} "${LABEL_TEXT.unsure}", decided accuracy ${u.decided_accuracy?.toFixed(3) ?? '—'}, ` +
+    `real photos called "${LABEL_TEXT.synthetic}" ${pct(u.fpr)}, AI images called "${LABEL_TEXT.real}" ${pct(u.fnr)}`;
 }
 
 /**
@@ -114,13 +144,14 @@ export async function main(argv: string[]): Promise<EvalReport> {
 
   let recs = await loadRecords(values.manifest, values.root);
   const total = recs.length;
-  let splitInfo: Record<string, unknown> = { split: 'all' };
+  let splitInfo: Record<string, unknown> = { split: 'all', includes_training_images: true };
+  if (values.split === 'all') log(SPLIT_ALL_NOTE);
   if (values.split === 'test') {
     const s = splitFromProvenance(det.manifest.provenance);
     if (s.seed === undefined) log('warning: model provenance has no split seed; using the split module default (1234)');
     // A seeded training split ignores folder-given splits (training/cli/train.ts uses respectGiven: false).
     recs = splitRecords(recs, { ...s, respectGiven: s.seed === undefined }).test;
-    splitInfo = { split: 'test', ...s };
+    splitInfo = { split: 'test', includes_training_images: false, ...s };
   }
   if (values.limit) recs = recs.slice(0, Number(values.limit));
   // The scoring spec: the manifest's, unless --tiles off / --aggregation override it for a comparison.
@@ -165,17 +196,19 @@ export async function main(argv: string[]): Promise<EvalReport> {
   await mkdir(dirname(resolve(values.out)), { recursive: true });
   await writeFile(values.out, JSON.stringify(report, null, 1) + '\n');
   if (values.plots) {
-    const files = await writeEvalPlots(values.plots, predictions.map((p) => (p.label === 'synthetic' ? 1 : 0)), predictions.map((p) => p.probability), threshold, { prefix: `${level}-`, title: `(${det.id}, ${level})` });
+    const files = await writeEvalPlots(values.plots, predictions.map((p) => (p.label === 'synthetic' ? 1 : 0)), predictions.map((p) => p.probability), threshold,
+      { prefix: `${level}-`, title: `(${det.id}, ${level}, ${splitWords(values.split as 'all' | 'test')})`, unsureBand: det.manifest.unsureBand ?? 0 });
     log(`plots: ${files.join(', ')}`);
   }
   if (!values.quiet) {
+    if (values.split === 'all') console.log(`${SPLIT_ALL_NOTE}\n`);
     console.log(reportTable(report));
-    if (report.unsure) console.log(`\nwith the unsure band ${report.unsure.band}: ${(report.unsure.unsure_rate * 100).toFixed(1)}% unsure, decided accuracy ${report.unsure.decided_accuracy?.toFixed(3) ?? '—'}, real→synthetic ${report.unsure.fpr === null ? '—' : (report.unsure.fpr * 100).toFixed(1) + '%'}, synthetic→real ${report.unsure.fnr === null ? '—' : (report.unsure.fnr * 100).toFixed(1) + '%'}`);
+    if (report.unsure) console.log(`\n${unsureLine(report.unsure)}`);
     if (report.provenance) console.log(`\n${provenanceTable(report.provenance)}`);
     if (report.product) {
       const pr = report.product;
       const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
-      console.log(`product (provenance + pixels, band ${pr.band}): ${pct(pr.unsure_rate)} unsure, decided accuracy ${pr.decided_accuracy?.toFixed(3) ?? '—'}, real→AI ${pct(pr.fpr)}, AI→real ${pct(pr.fnr)}, decided by provenance: ${pr.decided_by_provenance.synthetic} synthetic / ${pr.decided_by_provenance.real} real, valid AI claims called AI ${pct(pr.valid_ai_claim_recall)}`);
+      console.log(`product (provenance + pixels, band ${pr.band}): ${pct(pr.unsure_rate)} "${LABEL_TEXT.unsure}", decided accuracy ${pr.decided_accuracy?.toFixed(3) ?? '—'}, real photos called AI ${pct(pr.fpr)}, AI images given "${LABEL_TEXT.real}" ${pct(pr.fnr)}, decided by provenance: ${pr.decided_by_provenance.synthetic} AI-generated / ${pr.decided_by_provenance.real} camera original, valid AI claims called AI ${pct(pr.valid_ai_claim_recall)}`);
     }
     if (errors.length > 0) console.log(`\n${errors.length} image(s) failed:\n` + errors.slice(0, 10).map((e) => `  ${e.path}: ${e.error}`).join('\n'));
     console.log(`\nreport: ${values.out}`);

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { writeEvalPlots, toCanvas, cellColor, curvesSvg, svgToPng, PLOT } from './plots';
+import { writeEvalPlots, toCanvas, cellColor, curvesSvg, svgToPng, PLOT, confusion3At, confusion3Svg } from './plots';
 
 async function pixel(file: string | Buffer, x: number, y: number): Promise<number[]> {
   const { data, info } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -28,12 +28,30 @@ test('writeEvalPlots writes three PNGs; confusion cells shaded by row rate', asy
   try {
     const files = await writeEvalPlots(dir, [0, 0, 0, 0, 1, 1, 1, 1], [0.1, 0.2, 0.3, 0.9, 0.8, 0.7, 0.6, 0.4], 0.5, { prefix: 'clean-' });
     assert.deepEqual(files.map((f) => f.slice(dir.length + 1)), ['clean-roc.png', 'clean-pr.png', 'clean-confusion.png']);
-    // true real row: 3 of 4 predicted real → 75 % cell colour, sampled away from the text
+    // true real row: 3 of 4 "No AI signs found" → 75 % cell colour, sampled away from the text (x0 170, y0 110, cell 125)
     const want = cellColor(0.75);
-    assert.deepEqual(await pixel(join(dir, 'clean-confusion.png'), 120 + 10, 80 + 10), want);
+    assert.deepEqual(await pixel(join(dir, 'clean-confusion.png'), 170 + 10, 110 + 10), want);
+    assert.deepEqual(await pixel(join(dir, 'clean-confusion.png'), 170 + 125 + 10, 110 + 10), cellColor(0), 'no Unsure without a band');
     const single = await writeEvalPlots(join(dir, 'b'), [0, 0], [0.1, 0.9], 0.5);
     assert.equal(single.length, 1);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('three-outcome confusion: counts under the unsure band, columns in the product\'s words', async () => {
+  const labels = [0, 0, 0, 0, 1, 1, 1, 1];
+  const probs = [0.1, 0.2, 0.3, 0.9, 0.8, 0.7, 0.6, 0.4];
+  assert.deepEqual(confusion3At(labels, probs, 0.5), { real: [3, 0, 1], synthetic: [1, 0, 3] });
+  // band 0.2: [0.4, 0.6) is Unsure → 0.4 moves to Unsure, 0.6 stays AI
+  assert.deepEqual(confusion3At(labels, probs, 0.5, 0.2), { real: [3, 0, 1], synthetic: [0, 1, 3] });
+  assert.throws(() => confusion3At([0], [0.1, 0.2], 0.5), RangeError);
+  const svg = confusion3Svg(confusion3At(labels, probs, 0.5, 0.2), 'Verdicts by true label (threshold 0.50, unsure band 0.20)', '(m@1, clean)');
+  for (const s of ['No AI signs found', 'Unsure', 'Likely AI-generated', 'true real photo', 'true AI-generated', 'Verdicts by true label (threshold 0.50, unsure band 0.20)', '(m@1, clean)']) {
+    assert.ok(svg.includes(`>${s}<`), s);
+  }
+  const png = await svgToPng(svg);
+  // true AI row (y0 + cell): Unsure 1 of 4 → 25 %, Likely AI-generated 3 of 4 → 75 %
+  assert.deepEqual(await pixel(png, 170 + 125 + 10, 110 + 125 + 10), cellColor(0.25));
+  assert.deepEqual(await pixel(png, 170 + 250 + 10, 110 + 125 + 10), cellColor(0.75));
 });

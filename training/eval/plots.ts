@@ -1,12 +1,16 @@
 /**
- * Evaluation plots as PNG: ROC curve, precision–recall curve and confusion matrix. Drawn as SVG strings
+ * Evaluation plots as PNG: ROC curve, precision–recall curve and the three-outcome confusion matrix (true
+ * real / AI-generated × the product's verdicts "No AI signs found" / "Unsure" / "Likely AI-generated",
+ * worded by `extension/shared/wording.ts`). Drawn as SVG strings
  * and rasterised with sharp (librsvg), so no plotting library is needed. Text uses the generic
  * `sans-serif` family; on a machine without fonts the labels may be missing but the geometry is exact.
  */
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { rocCurve, prCurve, rocAuc, averagePrecision, confusionAt, type Confusion } from './metrics';
+import { rocCurve, prCurve, rocAuc, averagePrecision, type Confusion } from './metrics';
+import { verdictFor, type VerdictLabel } from '../../extension/shared/verdict';
+import { confusionTitle, LABEL_TEXT } from '../../extension/shared/wording';
 
 /** One curve to draw; x and y in [0, 1]. */
 export interface Curve {
@@ -102,6 +106,67 @@ export function confusionSvg(c: Confusion, title: string): string {
   return parts.join('\n');
 }
 
+/** Counts of verdicts per true class, columns in the order of `VERDICT_COLUMNS` (real, unsure, synthetic). */
+export interface Confusion3 {
+  /** True real images: [No AI signs found, Unsure, Likely AI-generated]. */
+  real: [number, number, number];
+  /** True AI-generated images, same columns. */
+  synthetic: [number, number, number];
+}
+
+/** The verdict columns of the three-outcome matrix, left to right. */
+export const VERDICT_COLUMNS: readonly VerdictLabel[] = ['real', 'unsure', 'synthetic'];
+
+/**
+ * Three-outcome confusion counts under the product's rule (`verdictFor`).
+ * @param labels 0 = real, 1 = synthetic
+ * @param probs calibrated probabilities in [0, 1], same length
+ * @param threshold decision threshold, [0, 1]; `unsureBand` total band width, [0, 1]
+ * @throws {RangeError} when lengths differ or a value is outside [0, 1]
+ */
+export function confusion3At(labels: ArrayLike<number>, probs: ArrayLike<number>, threshold: number, unsureBand = 0): Confusion3 {
+  if (labels.length !== probs.length) throw new RangeError(`labels (${labels.length}) and probs (${probs.length}) differ in length`);
+  const c: Confusion3 = { real: [0, 0, 0], synthetic: [0, 0, 0] };
+  for (let i = 0; i < labels.length; i++) {
+    const col = VERDICT_COLUMNS.indexOf(verdictFor(probs[i]!, threshold, unsureBand));
+    (labels[i] === 1 ? c.synthetic : c.real)[col]!++;
+  }
+  return c;
+}
+
+/**
+ * SVG of the three-outcome confusion matrix: rows = true real photo / true AI-generated, columns = the
+ * verdicts the user reads; cells shaded by the row-normalised rate, labelled with count and row percentage.
+ * @param title first title line (e.g. `confusionTitle(rule)`); `subtitle` second line (model, level), may be ''
+ */
+export function confusion3Svg(c: Confusion3, title: string, subtitle = ''): string {
+  const w = 560, h = 390, x0 = 170, y0 = 110, cell = 125;
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">`,
+    `<rect width="${w}" height="${h}" fill="#ffffff"/>`,
+    `<text x="${w / 2}" y="24" font-size="14" font-family="sans-serif" text-anchor="middle">${esc(title)}</text>`,
+    subtitle ? `<text x="${w / 2}" y="44" font-size="12" font-family="sans-serif" text-anchor="middle">${esc(subtitle)}</text>` : '',
+    `<text x="${x0 + 1.5 * cell}" y="${y0 - 34}" font-size="12" font-family="sans-serif" text-anchor="middle">verdict shown</text>`,
+  ];
+  VERDICT_COLUMNS.forEach((v, j) => parts.push(`<text x="${x0 + cell * j + cell / 2}" y="${y0 - 10}" font-size="11" font-family="sans-serif" text-anchor="middle">${esc(LABEL_TEXT[v])}</text>`));
+  const rows: Array<[string, number[]]> = [['true real photo', c.real], ['true AI-generated', c.synthetic]];
+  rows.forEach(([name, counts], i) => {
+    const tot = counts.reduce((a, b) => a + b, 0);
+    parts.push(`<text x="${x0 - 8}" y="${y0 + cell * i + cell / 2 + 4}" font-size="12" font-family="sans-serif" text-anchor="end">${name}</text>`);
+    counts.forEach((v, j) => {
+      const f = tot > 0 ? v / tot : 0;
+      const [r, g, bl] = cellColor(f);
+      const x = x0 + cell * j, y = y0 + cell * i;
+      const ink = f > 0.5 ? '#ffffff' : '#000000';
+      parts.push(`<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="rgb(${r},${g},${bl})" stroke="#000"/>`);
+      parts.push(`<text x="${x + cell / 2}" y="${y + cell / 2}" font-size="16" font-family="sans-serif" text-anchor="middle" fill="${ink}">${v}</text>`);
+      parts.push(`<text x="${x + cell / 2}" y="${y + cell / 2 + 18}" font-size="11" font-family="sans-serif" text-anchor="middle" fill="${ink}">${(f * 100).toFixed(1)} %</text>`);
+    });
+  });
+  parts.push('</svg>');
+  return parts.filter(Boolean).join('\n');
+}
+
 /** Rasterises an SVG string to PNG bytes at its own size (72 dpi). */
 export async function svgToPng(svg: string): Promise<Buffer> {
   return sharp(Buffer.from(svg), { density: 72 }).png().toBuffer();
@@ -109,11 +174,14 @@ export async function svgToPng(svg: string): Promise<Buffer> {
 
 /**
  * Writes `roc.png`, `pr.png` and `confusion.png` (prefixed with `prefix`) into `dir`.
- * ROC and PR need both classes; they are skipped (not written) otherwise.
+ * ROC and PR need both classes; they are skipped (not written) otherwise. The confusion matrix has the
+ * three outcomes the user reads (`confusion3Svg`), under `threshold` and `opts.unsureBand` (default 0, then
+ * the Unsure column is empty).
  * @param labels 0 = real, 1 = synthetic; `probs` in [0, 1]; `threshold` for the confusion matrix
+ * @param opts.title appended to the ROC/PR titles and the confusion matrix's second line, e.g. "(model, clean)"
  * @returns the paths written
  */
-export async function writeEvalPlots(dir: string, labels: number[], probs: number[], threshold: number, opts: { prefix?: string; title?: string } = {}): Promise<string[]> {
+export async function writeEvalPlots(dir: string, labels: number[], probs: number[], threshold: number, opts: { prefix?: string; title?: string; unsureBand?: number } = {}): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const pre = opts.prefix ?? '';
   const title = opts.title ?? '';
@@ -130,6 +198,7 @@ export async function writeEvalPlots(dir: string, labels: number[], probs: numbe
     const p = prCurve(labels, probs);
     await write('pr.png', curvesSvg([{ label: `AP ${averagePrecision(labels, probs).toFixed(3)}`, x: p.recall, y: p.precision }], { title: `Precision-recall ${title}`.trim(), xLabel: 'recall (synthetic)', yLabel: 'precision' }));
   }
-  await write('confusion.png', confusionSvg(confusionAt(labels, probs, threshold), `Confusion at threshold ${threshold} ${title}`.trim()));
+  const band = opts.unsureBand ?? 0;
+  await write('confusion.png', confusion3Svg(confusion3At(labels, probs, threshold, band), confusionTitle({ threshold, unsureBand: band }), title));
   return out;
 }

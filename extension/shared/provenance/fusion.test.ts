@@ -37,46 +37,46 @@ const PIXELS: Record<string, PixelVerdict | undefined> = {
 
 /** (pixel × provenance) → [label, tone, short, text]. Every cell written out: the expected values are the spec. */
 const TABLE: Array<[string, string, FusedLabel, FusedTone, string, string]> = [
-  // nothing found: the pixel verdict exactly as before
-  ['real', 'absent', 'real', 'real', 'Likely real, 12 % synthetic', 'Likely real, 12 % synthetic'],
-  ['unsure', 'none', 'unsure', 'unsure', 'Unsure, 52 % synthetic', 'Unsure, 52 % synthetic'],
-  ['synthetic', 'none', 'synthetic', 'synthetic', 'Likely AI-generated, 87 %', 'Likely AI-generated, 87 %'],
+  // nothing found: the pixel verdict, worded by ../wording.ts
+  ['real', 'absent', 'real', 'real', 'No AI signs found · AI score 12/100', 'No AI signs found · AI score 12/100'],
+  ['unsure', 'none', 'unsure', 'unsure', 'Unsure · AI score 52/100', 'Unsure · AI score 52/100'],
+  ['synthetic', 'none', 'synthetic', 'synthetic', 'Likely AI-generated · AI score 87/100', 'Likely AI-generated · AI score 87/100'],
   ['absent', 'none', 'none', 'none', '', ''],
   // rule 1: valid signed AI claim wins over any pixel verdict
-  ['real', 'c2paAiValid', 'ai-generated', 'prov-ai', 'AI-generated (signed) · 12 %',
-    'AI-generated (signed): Content Credentials signed by OpenAI, made with GPT-4o. Pixel detector: 12 % synthetic (likely real).'],
-  ['synthetic', 'c2paAiValid', 'ai-generated', 'prov-ai', 'AI-generated (signed) · 87 %',
-    'AI-generated (signed): Content Credentials signed by OpenAI, made with GPT-4o. Pixel detector: 87 % synthetic (likely AI-generated).'],
+  ['real', 'c2paAiValid', 'ai-generated', 'prov-ai', 'AI-generated (signed) · pixel AI score 12/100',
+    'AI-generated (signed): Content Credentials signed by OpenAI, made with GPT-4o. Pixel detector: AI score 12/100 (no AI signs found).'],
+  ['synthetic', 'c2paAiValid', 'ai-generated', 'prov-ai', 'AI-generated (signed) · pixel AI score 87/100',
+    'AI-generated (signed): Content Credentials signed by OpenAI, made with GPT-4o. Pixel detector: AI score 87/100 (likely AI-generated).'],
   ['absent', 'c2paAiValid', 'ai-generated', 'prov-ai', 'AI-generated (signed)',
     'AI-generated (signed): Content Credentials signed by OpenAI, made with GPT-4o. Pixel detector: not run (too small to check).'],
-  ['real', 'c2paEditedValid', 'ai-generated', 'prov-ai', 'AI-edited (signed) · 12 %',
-    'AI-edited (signed): Content Credentials signed by Adobe Inc., edited with Adobe Firefly. Pixel detector: 12 % synthetic (likely real).'],
+  ['real', 'c2paEditedValid', 'ai-generated', 'prov-ai', 'AI-edited (signed) · pixel AI score 12/100',
+    'AI-edited (signed): Content Credentials signed by Adobe Inc., edited with Adobe Firefly. Pixel detector: AI score 12/100 (no AI signs found).'],
   // rule 2: untrusted signer = a declaration
-  ['real', 'c2paAiUntrusted', 'ai-generated-metadata', 'prov-ai-metadata', 'AI-generated (unverified signer) · 12 %',
-    'AI-generated (unverified signer): Content Credentials signed by C2PA Test Signing Cert, signer not on the trust list, made with make_test_images. Pixel detector: 12 % synthetic (likely real).'],
+  ['real', 'c2paAiUntrusted', 'ai-generated-metadata', 'prov-ai-metadata', 'AI-generated (unverified signer) · pixel AI score 12/100',
+    'AI-generated (unverified signer): Content Credentials signed by C2PA Test Signing Cert, signer not on the trust list, made with make_test_images. Pixel detector: AI score 12/100 (no AI signs found).'],
   // rule 3: unsigned AI metadata
-  ['real', 'iptcAi', 'ai-generated-metadata', 'prov-ai-metadata', 'AI-generated (metadata) · 12 %',
-    'AI-generated (metadata): its metadata says so (Made with Google AI). Metadata can be forged or stripped. Pixel detector: 12 % synthetic (likely real).'],
-  ['unsure', 'comfy', 'ai-generated-metadata', 'prov-ai-metadata', 'AI-generated (metadata) · 52 %',
-    'AI-generated (metadata): its metadata says so (ComfyUI, model sd_xl_base_1.0.safetensors). Metadata can be forged or stripped. Pixel detector: 52 % synthetic (unsure).'],
+  ['real', 'iptcAi', 'ai-generated-metadata', 'prov-ai-metadata', 'AI-generated (metadata) · pixel AI score 12/100',
+    'AI-generated (metadata): its metadata says so (Made with Google AI). Metadata can be forged or stripped. Pixel detector: AI score 12/100 (no AI signs found).'],
+  ['unsure', 'comfy', 'ai-generated-metadata', 'prov-ai-metadata', 'AI-generated (metadata) · pixel AI score 52/100',
+    'AI-generated (metadata): its metadata says so (ComfyUI, model sd_xl_base_1.0.safetensors). Metadata can be forged or stripped. Pixel detector: AI score 52/100 (unsure).'],
   ['absent', 'comfy', 'ai-generated-metadata', 'prov-ai-metadata', 'AI-generated (metadata)',
     'AI-generated (metadata): its metadata says so (ComfyUI, model sd_xl_base_1.0.safetensors). Metadata can be forged or stripped. Pixel detector: not run (too small to check).'],
   // rule 4: signed camera original
-  ['synthetic', 'c2paCameraValid', 'camera-original', 'prov-camera', 'Camera original (signed) · 87 %',
-    'Camera original (signed): Content Credentials signed by Leica Camera AG (Leica M11-P), no AI action. Pixel detector: 87 % synthetic (likely AI-generated).'],
+  ['synthetic', 'c2paCameraValid', 'camera-original', 'prov-camera', 'Camera original (signed) · pixel AI score 87/100',
+    'Camera original (signed): Content Credentials signed by Leica Camera AG (Leica M11-P), no AI action. Pixel detector: AI score 87/100 (likely AI-generated).'],
   // rule 5: invalid signature → pixels, and say so
-  ['unsure', 'c2paAiInvalid', 'unsure', 'unsure', 'Unsure, 52 % synthetic · credentials invalid',
-    'Unsure, 52 % synthetic. Content Credentials invalid: file altered after signing. Validation: assertion.dataHash.mismatch'],
+  ['unsure', 'c2paAiInvalid', 'unsure', 'unsure', 'Unsure · AI score 52/100 · credentials invalid',
+    'Unsure · AI score 52/100. Content Credentials invalid: file altered after signing. Validation: assertion.dataHash.mismatch'],
   ['absent', 'c2paAiInvalid', 'none', 'none', '', ''],
   // rule 6: camera metadata never overrides the pixels
-  ['synthetic', 'cameraExif', 'synthetic', 'synthetic', 'Likely AI-generated, 87 %',
-    'Likely AI-generated, 87 %. Camera metadata: Canon EOS 80D. Metadata can be copied from a real photo, so it does not change the verdict.'],
+  ['synthetic', 'cameraExif', 'synthetic', 'synthetic', 'Likely AI-generated · AI score 87/100',
+    'Likely AI-generated · AI score 87/100. Camera metadata: Canon EOS 80D. Metadata can be copied from a real photo, so it does not change the verdict.'],
   ['absent', 'cameraExif', 'none', 'none', '', ''],
-  ['real', 'c2paCameraUntrusted', 'real', 'real', 'Likely real, 12 % synthetic',
-    'Likely real, 12 % synthetic. Camera metadata (signed by Self Signed, not on the trust list). Metadata can be copied from a real photo, so it does not change the verdict.'],
+  ['real', 'c2paCameraUntrusted', 'real', 'real', 'No AI signs found · AI score 12/100',
+    'No AI signs found · AI score 12/100. Camera metadata (signed by Self Signed, not on the trust list). Metadata can be copied from a real photo, so it does not change the verdict.'],
   // rule 7: other metadata → pixels with a note
-  ['unsure', 'c2paEditNoAi', 'unsure', 'unsure', 'Unsure, 52 % synthetic', 'Unsure, 52 % synthetic. Content Credentials signed by Adobe Inc.: no AI claim.'],
-  ['real', 'software', 'real', 'real', 'Likely real, 12 % synthetic', 'Likely real, 12 % synthetic. Metadata names the software GIMP 2.10; it says nothing about AI.'],
+  ['unsure', 'c2paEditNoAi', 'unsure', 'unsure', 'Unsure · AI score 52/100', 'Unsure · AI score 52/100. Content Credentials signed by Adobe Inc.: no AI claim.'],
+  ['real', 'software', 'real', 'real', 'No AI signs found · AI score 12/100', 'No AI signs found · AI score 12/100. Metadata names the software GIMP 2.10; it says nothing about AI.'],
 ];
 
 test('fuseVerdict: table of pixel verdict × provenance case', () => {
@@ -120,14 +120,14 @@ test('fuseVerdict: a camera-capture claim whose actions name an AI source type i
     actions: [{ action: 'c2pa.created', digitalSourceType: 'digitalCapture' }, { action: 'c2pa.edited', digitalSourceType: 'compositeWithTrainedAlgorithmicMedia', softwareAgent: 'Galaxy AI' }],
   }));
   assert.equal(f.label, 'ai-generated');
-  assert.equal(f.short, 'AI-edited (signed) · 12 %');
-  assert.equal(f.text, 'AI-edited (signed): Content Credentials signed by Samsung, edited with Galaxy AI. Pixel detector: 12 % synthetic (likely real).');
+  assert.equal(f.short, 'AI-edited (signed) · pixel AI score 12/100');
+  assert.equal(f.text, 'AI-edited (signed): Content Credentials signed by Samsung, edited with Galaxy AI. Pixel detector: AI score 12/100 (no AI signs found).');
 });
 
 test('fuseVerdict: hostile names are cleaned and cut', () => {
   const long = 'A'.repeat(500);
   const f = fuseVerdict(PIXELS.unsure, prov({ kind: 'c2pa', claim: 'ai-generated', validation: 'valid', signer: 'Evil\u202e\u0000Corp\nInc', generator: long }));
-  assert.equal(f.text, `AI-generated (signed): Content Credentials signed by Evil Corp Inc, made with ${'A'.repeat(MAX_NAME_CHARS - 1)}…. Pixel detector: 52 % synthetic (unsure).`);
+  assert.equal(f.text, `AI-generated (signed): Content Credentials signed by Evil Corp Inc, made with ${'A'.repeat(MAX_NAME_CHARS - 1)}…. Pixel detector: AI score 52/100 (unsure).`);
   assert.equal(cleanName('  \u0007 '), undefined);
   assert.equal(cleanName(undefined), undefined);
 });
@@ -141,8 +141,8 @@ test('isAiAction reads URIs and last segments, case-insensitively', () => {
 
 test('fuseScreened applies the rule in force and names why the detector did not run', () => {
   const rule = { threshold: 0.5, unsureBand: 0.1 };
-  assert.equal(fuseScreened({ probability: 0.52 }, rule).short, 'Unsure, 52 % synthetic');
-  assert.equal(fuseScreened({ probability: 0.56 }, rule).short, 'Likely AI-generated, 56 %');
+  assert.equal(fuseScreened({ probability: 0.52 }, rule).short, 'Unsure · AI score 52/100');
+  assert.equal(fuseScreened({ probability: 0.56 }, rule).short, 'Likely AI-generated · AI score 56/100');
   assert.equal(fuseScreened({ probability: 0.56 }, { threshold: 0.5, unsureBand: 0.2 }).label, 'unsure');
   const f = fuseScreened({ provenance: CASES.comfy, pixelError: { code: 'too-large', message: '9000x9000' } }, rule);
   assert.equal(f.text, 'AI-generated (metadata): its metadata says so (ComfyUI, model sd_xl_base_1.0.safetensors). Metadata can be forged or stripped. Pixel detector: not run (too large to check).');
@@ -158,7 +158,7 @@ test('fuseVerdict: text is the short head followed by the detail', () => {
     else assert.equal(f.detail, '');
   }
   assert.equal(fuseVerdict(PIXELS.real, CASES.comfy).detail,
-    'its metadata says so (ComfyUI, model sd_xl_base_1.0.safetensors). Metadata can be forged or stripped. Pixel detector: 12 % synthetic (likely real).');
+    'its metadata says so (ComfyUI, model sd_xl_base_1.0.safetensors). Metadata can be forged or stripped. Pixel detector: AI score 12/100 (no AI signs found).');
 });
 
 test('TONE_OF agrees with every fused verdict', () => {
@@ -173,11 +173,11 @@ test('fuseVerdict: a manifest that could not be verified is a note; unsigned AI 
   const bare = prov({ kind: 'c2pa', claim: 'unknown', validation: 'unsigned', unverifiedReason: reason, softwareAgent: 'Adobe Photoshop 25.0' });
   const f = fuseVerdict(PIXELS.unsure, bare);
   assert.equal(f.label, 'unsure');
-  assert.equal(f.short, 'Unsure, 52 % synthetic');
+  assert.equal(f.short, 'Unsure · AI score 52/100');
   assert.deepEqual(f.notes, [`Content Credentials present but not verified here (${reason}).`]);
   assert.equal(fuseVerdict(PIXELS.unsure, { ...bare, unverifiedReason: 'x'.repeat(1000) }).notes[0]!.length, 'Content Credentials present but not verified here ().'.length + MAX_MESSAGE_CHARS);
   const withIptc = fuseVerdict(PIXELS.real, { ...bare, claim: 'ai-generated' });
   assert.equal(withIptc.label, 'ai-generated-metadata');
-  assert.equal(withIptc.short, 'AI-generated (metadata) · 12 %');
+  assert.equal(withIptc.short, 'AI-generated (metadata) · pixel AI score 12/100');
   assert.equal(withIptc.notes.length, 2);
 });

@@ -15,17 +15,22 @@
  * | 4 | C2PA, `valid`, claim `camera-capture`, no AI action | `camera-original` "Camera original (signed)" | provenance |
  * | 5 | C2PA, `invalid` | the pixel verdict, plus the note "Content Credentials invalid: file altered after signing" | pixels |
  * | 6 | camera EXIF / unsigned `digitalCapture` / untrusted camera manifest | the pixel verdict, plus a note (metadata can be copied from a real photo, so it never overrides the pixels) | pixels |
- * | 7 | anything else (`none`, `unknown` claims) | the pixel verdict as before (`verdictFor` / `verdictText`), with a note naming signed or software metadata when there is some | pixels |
+ * | 7 | anything else (`none`, `unknown` claims) | the pixel verdict as before (`verdictFor`, worded by `../wording.ts`), with a note naming signed or software metadata when there is some | pixels |
  * | — | no pixel verdict and no rule 1–4 | `none`: no verdict; the caller shows why the detector did not run | none |
  *
- * The pixel probability always stays visible beside a provenance verdict (in `short` and `text`); when
- * the detector did not run (too small, too large, unsupported format) the text says so.
+ * Every string is worded by `../wording.ts` (one wording everywhere: "No AI signs found · AI score 12/100").
+ * The pixel score always stays visible beside a provenance verdict, named as the pixel detector's
+ * ("AI-generated (signed) · pixel AI score 12/100"; the sentence adds the pixel label), so the provenance
+ * head never contradicts the number; when the detector did not run (too small, too large, unsupported
+ * format) the text says so. With `opts.rule` (always given by `fuseScreened`) the score follows the
+ * agreement rule of `aiScore`.
  *
  * Strings that come from the file (signer, generator, model, software) are hostile input: control
  * characters are removed and each is cut to `MAX_NAME_CHARS` (reader messages to `MAX_MESSAGE_CHARS`)
  * before it is put into a sentence.
  */
-import { verdictFor, verdictText, type VerdictLabel } from '../verdict';
+import { verdictFor, type VerdictLabel } from '../verdict';
+import { aiScore, pixelDetectorSentence, provenanceShort, wordingOf, type ScoreRule } from '../wording';
 import type { ProvenanceAction, ProvenanceResult } from './types';
 
 /** The detector's side of a verdict. */
@@ -140,25 +145,9 @@ function toolOf(p: ProvenanceResult): string | undefined {
   return cleanName(p.generator) ?? cleanName(aiAgent) ?? cleanName(p.softwareAgent);
 }
 
-function pct(p: number): string {
-  return `${Math.round(p * 100)} %`;
-}
-
-/** "Pixel detector: 52 % synthetic (unsure)." or why it did not run. */
-function pixelSentence(pixel: PixelVerdict | undefined, pixelAbsentReason?: string): string {
-  if (!pixel) return `Pixel detector: not run${pixelAbsentReason ? ` (${pixelAbsentReason})` : ''}.`;
-  const word = pixel.label === 'synthetic' ? 'likely AI-generated' : pixel.label === 'real' ? 'likely real' : 'unsure';
-  return `Pixel detector: ${pct(pixel.probability)} synthetic (${word}).`;
-}
-
-/** A provenance verdict's short text with the pixel percentage beside it. */
-function withPixel(head: string, pixel: PixelVerdict | undefined): string {
-  return pixel ? `${head} · ${pct(pixel.probability)}` : head;
-}
-
 /** A verdict decided by provenance: `text` is "<head>: <detail>", `short` the head with the pixel percentage. */
-function provenanceVerdict(label: FusedLabel, tone: FusedTone, head: string, detail: string, notes: string[], pixel: PixelVerdict | undefined): FusedVerdict {
-  return { label, basis: 'provenance', tone, short: withPixel(head, pixel), text: `${head}: ${detail}`, detail, notes, pixel };
+function provenanceVerdict(label: FusedLabel, tone: FusedTone, head: string, detail: string, notes: string[], pixel: PixelVerdict | undefined, rule?: ScoreRule): FusedVerdict {
+  return { label, basis: 'provenance', tone, short: provenanceShort(head, pixel, rule), text: `${head}: ${detail}`, detail, notes, pixel };
 }
 
 /** Which AI claim the result makes, if any: explicit claim, or an AI digital source type in the actions. */
@@ -175,17 +164,20 @@ function aiClaim(p: ProvenanceResult): 'ai-generated' | 'ai-edited' | undefined 
  *   when the detector did not run (then `opts.pixelAbsentReason`, e.g. "too small to check", is named)
  * @param provenance the provenance reader's result; `undefined` when it was not read (treated as `none`)
  * @param opts.pixelAbsentReason short reason shown when `pixel` is absent
+ * @param opts.rule the threshold and band `pixel.label` was decided under; when given, the shown AI score
+ *   follows the agreement rule of `aiScore` (`../wording.ts`), else it is round(100·p)
  * @returns the fused verdict; `label: 'none'` when there is neither a pixel nor a provenance verdict
  * @throws never (a probability outside [0, 1] is shown as given; `verdictFor` validates it upstream)
  */
 export function fuseVerdict(
   pixel: PixelVerdict | undefined,
   provenance: ProvenanceResult | undefined,
-  opts: { pixelAbsentReason?: string } = {},
+  opts: { pixelAbsentReason?: string; rule?: ScoreRule } = {},
 ): FusedVerdict {
   const p = provenance;
+  const rule = opts.rule;
   const notes: string[] = [];
-  const pixelPart = pixelSentence(pixel, opts.pixelAbsentReason);
+  const pixelPart = pixelDetectorSentence(pixel, rule, opts.pixelAbsentReason);
   const signer = cleanName(p?.signer);
   const tool = p ? toolOf(p) : undefined;
   const model = cleanName(p?.model);
@@ -200,27 +192,27 @@ export function fuseVerdict(
     // Rule 1: a valid signed AI claim outranks the pixels.
     const by = signer ? ` signed by ${signer}` : '';
     const made = tool ? `, ${edited ? 'edited' : 'made'} with ${tool}` : '';
-    return provenanceVerdict('ai-generated', 'prov-ai', `${what} (signed)`, `Content Credentials${by}${made}. ${pixelPart}`, notes, pixel);
+    return provenanceVerdict('ai-generated', 'prov-ai', `${what} (signed)`, `Content Credentials${by}${made}. ${pixelPart}`, notes, pixel, rule);
   }
   if (p && claim && p.kind === 'c2pa' && p.validation === 'untrusted') {
     // Rule 2: verified signature from a signer outside the trust list: a declaration, like metadata.
     const made = tool ? `, ${edited ? 'edited' : 'made'} with ${tool}` : '';
     notes.push(`Signer${signer ? ` ${signer}` : ''} not on the trust list.`);
     return provenanceVerdict('ai-generated-metadata', 'prov-ai-metadata', `${what} (unverified signer)`,
-      `Content Credentials${signer ? ` signed by ${signer}` : ''}, signer not on the trust list${made}. ${pixelPart}`, notes, pixel);
+      `Content Credentials${signer ? ` signed by ${signer}` : ''}, signer not on the trust list${made}. ${pixelPart}`, notes, pixel, rule);
   }
   if (p && claim && p.validation === 'unsigned') {
     // Rule 3: unsigned AI metadata.
     const named = [tool, model && model !== tool ? `model ${model}` : undefined].filter(Boolean).join(', ');
     notes.push(METADATA_CAVEAT);
     return provenanceVerdict('ai-generated-metadata', 'prov-ai-metadata', `${what} (metadata)`,
-      `its metadata says so${named ? ` (${named})` : ''}. ${METADATA_CAVEAT} ${pixelPart}`, notes, pixel);
+      `its metadata says so${named ? ` (${named})` : ''}. ${METADATA_CAVEAT} ${pixelPart}`, notes, pixel, rule);
   }
   if (p && p.kind === 'c2pa' && p.validation === 'valid' && p.claim === 'camera-capture' && !claim) {
     // Rule 4: a signed camera capture with no AI action.
     const cam = cleanName(p.generator);
     return provenanceVerdict('camera-original', 'prov-camera', 'Camera original (signed)',
-      `Content Credentials${signer ? ` signed by ${signer}` : ''}${cam ? ` (${cam})` : ''}, no AI action. ${pixelPart}`, notes, pixel);
+      `Content Credentials${signer ? ` signed by ${signer}` : ''}${cam ? ` (${cam})` : ''}, no AI action. ${pixelPart}`, notes, pixel, rule);
   }
 
   // Rules 5–7: the pixels decide; provenance adds notes.
@@ -242,7 +234,7 @@ export function fuseVerdict(
   if (!pixel) {
     return { label: 'none', basis: 'none', tone: 'none', short: '', text: '', detail: '', notes };
   }
-  const t = verdictText(pixel.label, pixel.probability);
+  const t = wordingOf(pixel.label, aiScore(pixel.probability, rule)).short;
   return {
     label: pixel.label, basis: 'pixels', tone: pixel.label,
     short: t + shortSuffix,
@@ -277,5 +269,5 @@ export function fuseScreened(
     ? { probability: v.probability, label: verdictFor(v.probability, rule.threshold, rule.unsureBand) }
     : undefined;
   const reason = v.pixelError ? PIXEL_ABSENT[v.pixelError.code] ?? cleanText(v.pixelError.message, MAX_MESSAGE_CHARS) : undefined;
-  return fuseVerdict(pixel, v.provenance, { pixelAbsentReason: reason });
+  return fuseVerdict(pixel, v.provenance, { pixelAbsentReason: reason, rule });
 }
