@@ -41,6 +41,31 @@ browser.permissions?.onAdded?.addListener((p) => {
   if (p.origins?.length) void rescanAllTabs();
 });
 
+/** A tab's grant page opens at most once per this many milliseconds (a looping or forged `open-grant`). */
+export const GRANT_PAGE_INTERVAL_MS = 3000;
+const lastGrantPage = new Map<number, number>();
+
+/**
+ * Opens the grant page for `tabId` (a *Permission needed* badge was activated): the popup's page for that tab,
+ * `popup.html?tabId=N&grant=1`, next to it; its "Allow on this site" button calls `permissions.request` in its
+ * click handler (a content script's message is no user gesture).
+ * @returns the new tab's id, or `undefined` when one was opened for this tab less than
+ *   `GRANT_PAGE_INTERVAL_MS` ago
+ */
+export async function openGrantPage(tabId: number, now = Date.now()): Promise<number | undefined> {
+  const last = lastGrantPage.get(tabId);
+  if (last !== undefined && now - last < GRANT_PAGE_INTERVAL_MS) return undefined;
+  lastGrantPage.set(tabId, now);
+  const tab = await browser.tabs.get(tabId).catch(() => undefined);
+  const opened = await browser.tabs.create({
+    url: browser.runtime.getURL(`popup.html?tabId=${tabId}&grant=1`),
+    ...(tab?.index !== undefined ? { index: tab.index + 1 } : {}),
+    ...(tab?.windowId !== undefined ? { windowId: tab.windowId } : {}),
+    openerTabId: tabId,
+  });
+  return opened.id;
+}
+
 /** Test hooks (merged into `__synthscreenTest`; test builds only). */
 export const grantsTestApi = {
   /** Grants `patterns` as if the user had accepted the prompt, then rescans every tab. */

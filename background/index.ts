@@ -16,7 +16,7 @@ import { installMessenger } from './messenger';
 import { forgetTab, getTabImages, getTabIntegrity, notePending, noteResult, noteShown, setTabImages } from './tabs';
 import { confirmShown, shownStats } from './shown-check';
 import { refererStats } from './referer-rule';
-import { grantsTestApi } from './grants';
+import { grantsTestApi, openGrantPage } from './grants';
 import { provenanceTestApi } from './provenance';
 import { configureProvenance } from '../extension/shared/provenance/index';
 import { TEST_HOOKS } from './build-flags';
@@ -81,6 +81,11 @@ installMessenger({
     const probability = typeof m.probability === 'number' ? m.probability : Number.NaN; // NaN: not carried
     const tabId = await openExplainView({ url: m.url, contentHash: hash, probability }, tab ?? (ctx.tabId !== undefined ? { id: ctx.tabId } : undefined));
     return ok({ tabId, url: m.url });
+  },
+  'open-grant': async (_m, ctx) => {
+    if (ctx.tabId === undefined) return err('permission-needed', 'no tab to grant for');
+    const tabId = await openGrantPage(ctx.tabId);
+    return tabId === undefined ? err('cancelled', 'the grant page was opened moments ago') : ok({ tabId });
   },
   'report-images': async (m, ctx) => {
     if (ctx.tabId !== undefined) await setTabImages(ctx.tabId, m.images, ctx.frameId ?? 0, m.interference, ctx.url);

@@ -22,6 +22,10 @@ test('what each sender may ask', () => {
   assert.equal(allowed(null, 'get-status'), false);
   // Explanation view: badges open it, pages poll progress and read page-read bytes; not the reverse.
   assert.equal(allowed('content', 'open-explain'), true);
+  // A "Permission needed" badge opens the grant flow; only the popup (through tabs.sendMessage) highlights images.
+  assert.equal(allowed('content', 'open-grant'), true);
+  assert.equal(allowed('page', 'open-grant'), false);
+  assert.equal(allowed('content', 'highlight-image'), false);
   assert.equal(allowed('page', 'explain-progress'), true);
   assert.equal(allowed('page', 'get-image-bytes'), true);
   assert.equal(allowed('content', 'get-image-bytes'), false);

@@ -4,7 +4,7 @@
 import type { Runtime } from 'webextension-polyfill';
 
 /** Request types content scripts may send. */
-export const CONTENT_TYPES: ReadonlySet<string> = new Set(['classify', 'classify-bytes', 'report-images', 'get-status', 'open-explain', 'confirm-shown']);
+export const CONTENT_TYPES: ReadonlySet<string> = new Set(['classify', 'classify-bytes', 'report-images', 'get-status', 'open-explain', 'confirm-shown', 'open-grant']);
 /** Request types the extension's own pages may send. */
 export const PAGE_TYPES: ReadonlySet<string> = new Set(['get-status', 'get-tab-images', 'explain', 'cancel-explain', 'classify', 'explain-progress', 'get-image-bytes', 'get-verdict', 'get-tab-integrity']);
 

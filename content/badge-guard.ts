@@ -18,6 +18,8 @@ export interface Guarded {
   anchor?: Element;
   readonly styleTampered: boolean;
   restoreStyle(): void;
+  /** Puts a removed host back where it belongs (next to its image); without it the host is appended to its old parent. */
+  reattach?(): void;
 }
 
 const CHECK_MS = 2000;
@@ -78,7 +80,13 @@ export class BadgeGuard {
         this.counts.removed++;
         if (budget < MAX_RESTORES) {
           this.restores.set(h, budget + 1);
-          parent.appendChild(h);
+          if (b.reattach) b.reattach();
+          else parent.appendChild(h);
+          const now = h.parentNode;
+          if (now && now !== parent) {
+            this.parents.set(h, now);
+            this.observer.observe(now, { childList: true });
+          }
         }
         continue;
       }

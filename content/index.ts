@@ -4,7 +4,8 @@
  */
 import browser from 'webextension-polyfill';
 import { isMessage, type BackendStatus, type CheckedImage, type Result } from '../extension/shared/messages';
-import { effectiveThreshold, normalizeSettings, SETTINGS_KEY, type Settings } from '../extension/shared/settings';
+import { effectiveThreshold, isPausedOn, normalizeSettings, SETTINGS_KEY, type Settings } from '../extension/shared/settings';
+import { normalizeOverrides, overrideMap, OVERRIDES_KEY } from '../extension/shared/overrides';
 import { imageAtPoint, imageOf, type ImageHit } from './capture/index';
 import { imageUrl, Scanner } from './scanner';
 
@@ -53,13 +54,48 @@ async function main(): Promise<void> {
     const r = effectiveThreshold(settings, modelRule);
     scanner.setRule(r.threshold, r.unsureBand);
   };
+  const applyDisplay = () => scanner.setDisplay({ definiteOnly: settings.definiteOnly, corner: settings.badgePosition }, settings.blurFlagged);
   applyRule();
+  applyDisplay();
+  // The user's own labels ("I know this is real / AI-generated"), by image URL.
+  const overrides = await browser.storage.local.get(OVERRIDES_KEY).catch(() => ({} as Record<string, unknown>));
+  scanner.setOverrides(overrideMap(normalizeOverrides(overrides[OVERRIDES_KEY])));
+
+  let modelRuleLoading = false;
+  /** The model's own threshold and band (used when the user set none); the worker may still be loading. */
+  const loadModelRule = async () => {
+    if (modelRuleLoading) return;
+    modelRuleLoading = true;
+    for (let i = 0; i < 30; i++) {
+      const st = (await browser.runtime.sendMessage({ type: 'get-status' }).catch(() => undefined)) as Result<BackendStatus> | undefined;
+      if (st?.ok && st.value.model) {
+        modelRule = { threshold: st.value.model.threshold ?? 0.5, unsureBand: st.value.model.unsureBand ?? 0 };
+        applyRule();
+        break;
+      }
+      if (st?.ok && st.value.error) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  };
+  /** Starts or stops scanning as auto-scan and the per-site pause say (live, from the popup's switch). */
+  const applyPause = () => {
+    if (isPausedOn(settings, location.hostname)) {
+      scanner.stop(); // the context menu still works through 'check-image-at'
+      return;
+    }
+    if (scanner.isRunning) return;
+    scanner.start(settings.profileSites);
+    void loadModelRule();
+  };
 
   browser.storage.onChanged.addListener((changes, area) => {
     if (area === 'sync' && changes[SETTINGS_KEY]) {
       settings = normalizeSettings(changes[SETTINGS_KEY].newValue);
       applyRule();
+      applyDisplay();
+      applyPause();
     }
+    if (area === 'local' && changes[OVERRIDES_KEY]) scanner.setOverrides(overrideMap(normalizeOverrides(changes[OVERRIDES_KEY].newValue)));
   });
   browser.runtime.onMessage.addListener((msg: unknown) => {
     if (!isMessage(msg)) return undefined;
@@ -70,25 +106,16 @@ async function main(): Promise<void> {
       }
       return scanner.checkHit(where.hit, where.found);
     }
-    if (msg.type === 'rescan') scanner.scan();
-    else return undefined;
+    if (msg.type === 'highlight-image') {
+      return Promise.resolve({ ok: true, value: typeof msg.url === 'string' && scanner.highlight(msg.url) } satisfies Result<boolean>);
+    }
+    if (msg.type === 'rescan') {
+      if (scanner.isRunning) scanner.scan();
+    } else return undefined;
     return Promise.resolve({ ok: true, value: null });
   });
 
-  const enabled = settings.autoScan && !settings.disabledSites.includes(location.hostname);
-  if (!enabled) return; // the context menu still works through 'check-image-at'
-  scanner.start(settings.profileSites);
-  // The model's own threshold and band (used when the user set none); the worker may still be loading.
-  for (let i = 0; i < 30; i++) {
-    const st = (await browser.runtime.sendMessage({ type: 'get-status' }).catch(() => undefined)) as Result<BackendStatus> | undefined;
-    if (st?.ok && st.value.model) {
-      modelRule = { threshold: st.value.model.threshold ?? 0.5, unsureBand: st.value.model.unsureBand ?? 0 };
-      applyRule();
-      break;
-    }
-    if (st?.ok && st.value.error) break;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  applyPause();
 }
 
 void main();

@@ -89,7 +89,7 @@ async function waitFor(page: import('puppeteer-core').Page, done: (b: BadgeInfo[
 }
 
 const shownOf = (page: import('puppeteer-core').Page) => page.evaluate(() =>
-  Object.fromEntries(Array.from(document.querySelectorAll('[data-synthscreen-url]')).map((h) => [new URL(h.getAttribute('data-synthscreen-url')!).pathname, h.getAttribute('data-synthscreen-shown')])));
+  Object.fromEntries(Array.from(document.querySelectorAll('[data-synthscreen-url]')).map((h) => [new URL(h.getAttribute('data-synthscreen-url')!).pathname, h.getAttribute('data-synthscreen-check')])));
 
 test('item 1 cloaking: the Referer rule fetches the shown image; a decoy the rule cannot fix is caught by the capture check', { skip: skipReason(), timeout: 300_000 }, async (t) => {
   const [shown, decoy] = await pictures();

@@ -129,7 +129,8 @@ test('explanation view: opened from a badge (click and keyboard) and from the po
     walk(snap as never);
     const buttons = nodes.filter((n) => n.role === 'button' && /Explain this verdict$/.test(n.name ?? ''));
     assert.equal(buttons.length, done.length, `one explain button per verdict badge: ${nodes.filter((n) => n.role === 'button').map((n) => n.name).join(' | ')}`);
-    assert.ok(buttons.every((n) => !n.disabled && /^(Likely AI-generated|No AI signs found|Unsure) · AI score \d+\/100/.test(n.name!)));
+    // Named after the image (its alt text, else "image N"), then the verdict.
+    assert.ok(buttons.every((n) => !n.disabled && /^[^:]+: (Likely AI-generated|No AI signs found|Unsure) · AI score \d+\/100/.test(n.name!)));
     const { page: view, url: viewUrl } = await nextExplainTab(l, () => feed.mouse.click(box.x, box.y));
     assert.equal(viewUrl.searchParams.get('url'), first.url, 'the view explains the clicked image');
     assert.ok(Math.abs(Number(viewUrl.searchParams.get('p')) - first.probability!) < 1e-5, 'the view carries the badge probability');

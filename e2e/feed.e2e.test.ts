@@ -50,6 +50,8 @@ test('feed end to end', { skip, timeout: 900_000 }, async (t) => {
   try {
     const st = await prepareWorker(l, model, { testFetchTimeoutMs: FETCH_TIMEOUT_MS });
     t.diagnostic(`worker model ${st.model} on ${st.backend}`);
+    // Every badge drawn, unsure verdicts and errors included (the accessibility checks read them).
+    await inWorker(l, `chrome.storage.sync.set({ settings: { version: 4, definiteOnly: false } })`);
     page = await l.browser.newPage();
     const t0 = Date.now();
     await page.goto(`${server.origin}/feed`, { waitUntil: 'domcontentloaded' });
@@ -95,18 +97,26 @@ test('feed end to end', { skip, timeout: 900_000 }, async (t) => {
       t.diagnostic(`largest |browser − node| probability difference: ${worst.toFixed(5)}`);
     });
 
-    await t.test('accessible badges: aria-label text from extension/shared/wording.ts, role=status', async () => {
-      // The shadow root is closed, so read the accessibility tree.
+    await t.test('accessible badges: named after their image with the verdict text; one summary live region', async () => {
+      // The shadow roots are closed, so read the accessibility tree.
+      await page!.waitForFunction(() => /^SynthScreen checked/.test(document.querySelector('synthscreen-summary')?.getAttribute('data-synthscreen-summary') ?? ''), { timeout: 10_000 });
       const snap = await page!.accessibility.snapshot({ interestingOnly: true });
       const names: string[] = [];
+      const live: string[] = [];
       const walk = (n: { name?: string; role?: string; children?: unknown[] } | null | undefined) => {
         if (!n) return;
-        if (n.role === 'status' && n.name) names.push(n.name);
+        if (n.role === 'button' && n.name) names.push(n.name);
+        if (n.role === 'status' || n.role === 'alert' || n.role === 'log') live.push(n.name ?? '');
         for (const c of (n.children ?? []) as typeof n[]) walk(c);
       };
       walk(snap as never);
-      assert.ok(names.some((n) => /^(Likely AI-generated|No AI signs found|Unsure) · AI score \d+\/100/.test(n)), `status names: ${names.slice(0, 5).join(' | ')}`);
-      assert.ok(names.includes('Too small to check'));
+      assert.equal(live.length, 1, `one live region per page: ${live.join(' | ')}`);
+      assert.ok(names.some((n) => /^.+: (Likely AI-generated|No AI signs found|Unsure) · AI score \d+\/100/.test(n)), `button names: ${names.slice(0, 5).join(' | ')}`);
+      assert.ok(names.some((n) => /: Too small to check$/.test(n)), 'an error badge is named too');
+      // The summary counts what the badges show.
+      const errors = badges.filter((b) => b.state === 'error').length;
+      const summary = await page!.$eval('synthscreen-summary', (h) => h.getAttribute('data-synthscreen-summary') ?? '');
+      assert.match(summary, new RegExp(`^SynthScreen checked ${badges.length} images: .*${errors} not checked\\.$`));
     });
 
     await t.test('moving the threshold in the options page re-labels badges already shown', async () => {
@@ -121,7 +131,8 @@ test('feed end to end', { skip, timeout: 900_000 }, async (t) => {
       const setRange = async (sel: string, v: number) => options.$eval(sel, (el, val) => {
         const input = el as HTMLInputElement;
         input.value = String(val);
-        input.dispatchEvent(new Event('input', { bubbles: true }));
+        input.dispatchEvent(new Event('input', { bubbles: true })); // previews
+        input.dispatchEvent(new Event('change', { bubbles: true })); // applies (slider released)
       }, v);
       await setRange('#band', 0);
       for (const th of [0.05, 0.95, 0.5]) {
@@ -159,7 +170,9 @@ test('feed end to end', { skip, timeout: 900_000 }, async (t) => {
       }
       const meta = await popup.$eval('#model', (e) => e.textContent ?? '');
       assert.match(meta, new RegExp(`Model ${st.model.replace('@', ' ').replace(/[.]/g, '\\.')}`));
-      assert.match(await popup.$eval('#backend', (e) => e.textContent ?? ''), new RegExp(`Backend: ${st.backend}`));
+      // The backend in plain words, e.g. "Runs on: WebAssembly (CPU)"; the tfjs name in data-backend.
+      assert.equal(await popup.$eval('#backend', (e) => e.getAttribute('data-backend')), st.backend);
+      assert.match(await popup.$eval('#backend', (e) => e.textContent ?? ''), /^Runs on: \S.*\((graphics card|CPU(, slow)?)\)$/);
       await popup.close();
     });
 

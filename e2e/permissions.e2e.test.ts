@@ -76,8 +76,9 @@ test('permission needed → grant → verdicts; history and reports', { skip: sk
     // Report wrong verdict from the popup.
     const p2 = await l.browser.newPage();
     await p2.goto(`chrome-extension://${l.extensionId}/popup.html?tabId=${tabId}`);
-    await p2.waitForSelector('#images li[data-status="done"] button.report-button', { timeout: 20_000 });
+    await p2.waitForSelector('#images li[data-status="done"] button.feedback-toggle', { timeout: 20_000 });
     const url = await p2.$eval('#images li[data-status="done"]', (e) => e.getAttribute('data-url'));
+    await p2.click('#images li[data-status="done"] button.feedback-toggle'); // "Tell us what it is" / "Not right?" opens the choices
     await p2.click('#images li[data-status="done"] button.report-button');
     await p2.waitForSelector('#images li[data-status="done"] .reported', { timeout: 10_000 });
     const reports = await inWorker<Array<Record<string, unknown>>>(l, `chrome.storage.local.get('reports').then((g) => g.reports ?? [])`);

@@ -96,6 +96,8 @@ test('Chromium: badges show the provenance verdicts; stripped copies fall back t
   try {
     await prepareWorker(l, model);
     await inWorker(l, `self.__synthscreenTest.setTrustAnchors(${JSON.stringify(TEST_ROOTS_PEM)})`);
+    // Every badge drawn, unsure pixel verdicts included (the accessibility check reads them all).
+    await inWorker(l, `chrome.storage.sync.set({ settings: { version: 4, definiteOnly: false } })`);
     const st = await inWorker<{ model?: { threshold?: number; unsureBand?: number } }>(l, 'self.__synthscreenTest.status()');
     const rule = { threshold: st.model?.threshold ?? 0.5, unsureBand: st.model?.unsureBand ?? 0 };
     const page = await l.browser.newPage();
@@ -114,17 +116,22 @@ test('Chromium: badges show the provenance verdicts; stripped copies fall back t
     assert.deepEqual(mirrored[c2paUrl]?.provenance && [mirrored[c2paUrl]!.provenance!.kind, mirrored[c2paUrl]!.provenance!.claim, mirrored[c2paUrl]!.provenance!.validation], ['c2pa', 'ai-generated', 'valid']);
     assert.equal(mirrored[server.origin + '/prov/comfyui-huge.png']?.pixelError?.code, 'too-large', 'provenance-only verdicts are mirrored too');
 
-    // Accessible names (closed shadow root: the accessibility tree) carry the full text.
+    // Accessible names (closed shadow root: the accessibility tree): each badge button is named after its image
+    // (the alt text) and carries the full text; the page has one summary live region, not one per badge.
+    await page.waitForFunction(() => !!document.querySelector('synthscreen-summary')?.getAttribute('data-synthscreen-summary'), { timeout: 10_000 });
     const snap = await page.accessibility.snapshot({ interestingOnly: true });
     const names: string[] = [];
+    let statuses = 0;
     const walk = (n: { name?: string; role?: string; children?: unknown[] } | null | undefined) => {
       if (!n) return;
-      if (n.role === 'status' && n.name) names.push(n.name);
+      if (n.role === 'button' && n.name) names.push(n.name);
+      if (n.role === 'status') statuses++;
       for (const c of (n.children ?? []) as typeof n[]) walk(c);
     };
     walk(snap as never);
+    assert.equal(statuses, 1, 'one summary live region');
     for (const name of ['c2pa-ai.jpg', 'comfyui.png', 'camera.jpg', 'comfyui-huge.png']) {
-      assert.ok(names.includes(texts.get(name)!), `${name}: status name "${texts.get(name)}" among ${names.join(' | ')}`);
+      assert.ok(names.some((n) => n.startsWith(`${name}: ${texts.get(name)!}`)), `${name}: button name "${name}: ${texts.get(name)}…" among ${names.join(' | ')}`);
     }
     assert.match(texts.get('c2pa-ai.jpg')!, /^AI-generated \(signed\): Content Credentials signed by C2PA Test Signing Cert, made with Make Test Images 0\.33\.1\. Pixel detector: AI score \d+\/100 \((likely AI-generated|unsure|no AI signs found)\)\./);
     assert.match(texts.get('camera.jpg')!, /Camera metadata: Canon EOS REBEL T3\. Metadata can be copied from a real photo, so it does not change the verdict\.$/);
@@ -171,10 +178,19 @@ test('Chromium: badges show the provenance verdicts; stripped copies fall back t
     await page.bringToFront();
     const at = await page.evaluate((u) => {
       const h = Array.from(document.querySelectorAll('[data-synthscreen-url]')).find((x) => x.getAttribute('data-synthscreen-url') === u)!;
-      h.scrollIntoView({ block: 'center' });
-      const r = h.getBoundingClientRect();
-      return { x: r.left + 20, y: r.top + r.height / 2, explainable: h.hasAttribute('data-synthscreen-explainable') };
-    }, huge);
+      h.scrollIntoView({ block: 'center', inline: 'center' });
+      return h.hasAttribute('data-synthscreen-explainable');
+    }, huge).then(async (explainable) => {
+      // The badge is re-placed on the frame after the scroll (compact dot or clamped pill): click its centre.
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const r = await page.evaluate((u) => {
+        const h = Array.from(document.querySelectorAll('[data-synthscreen-url]')).find((x) => x.getAttribute('data-synthscreen-url') === u)!;
+        const b = h.getBoundingClientRect();
+        return { x: b.left + b.width / 2, y: b.top + b.height / 2, shown: h.hasAttribute('data-synthscreen-shown') };
+      }, huge);
+      assert.ok(r.shown && r.x >= 0 && r.y >= 0, `the badge is drawn inside the viewport: ${JSON.stringify(r)}`);
+      return { ...r, explainable };
+    });
     assert.equal(at.explainable, true, 'a provenance-only verdict is explainable');
     const opened = l.browser.waitForTarget((x) => x.type() === 'page' && x.url().startsWith(`chrome-extension://${l.extensionId}/explain.html`), { timeout: 30_000 });
     await page.mouse.click(at.x, at.y);

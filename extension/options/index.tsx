@@ -1,6 +1,8 @@
 /**
  * Options page, stored in `storage.sync` through `normalizeSettings` (invalid values fall back field by
- * field): decision threshold and unsure band, auto-scan globally and per site, which sites get
+ * field): decision threshold and unsure band (moving a slider previews its effect on the user's last 100
+ * checked images, `previewSentence`, and applies it on release), how badges are drawn (definite verdicts
+ * only, corner, blur of images flagged AI-generated), auto-scan globally and per site, which sites get
  * profile-photo badges, backend preference (the background reloads the model and tries it first),
  * default explanation method and LIME samples, history on/off and "clear history", host access for all
  * sites (optional permission), and the export of wrong-verdict reports as a training-manifest TSV.
@@ -10,13 +12,18 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { SITE_ADAPTERS } from '../../content/adapters/sites';
-import { HISTORY_KEY, HISTORY_RETENTION_DAYS, HistoryStore, normalizeHistory, pruneHistory, storageAreaStore } from '../shared/history';
+import { HISTORY_KEY, HISTORY_RETENTION_DAYS, HistoryStore, normalizeHistory, pruneHistory, storageAreaStore, type HistoryEntry } from '../shared/history';
+import { previewSentence } from '../shared/threshold-preview';
 import type { BackendStatus, ExplainMethod, Result } from '../shared/messages';
 import { ALL_URLS } from '../shared/permissions';
 import { REPORTS_KEY, ReportStore, normalizeReports } from '../shared/report';
 import {
-  effectiveThreshold, normalizeHostname, normalizeSettings, SETTINGS_KEY, type BackendPreference, type Settings,
+  BADGE_POSITIONS, effectiveThreshold, normalizeHostname, normalizeSettings, SETTINGS_KEY, type BackendPreference, type BadgePosition, type Settings,
 } from '../shared/settings';
+
+const POSITION_WORDS: Record<BadgePosition, string> = {
+  'top-left': 'Top left', 'top-right': 'Top right', 'bottom-left': 'Bottom left', 'bottom-right': 'Bottom right',
+};
 
 const local = storageAreaStore(browser.storage.local as never);
 const history = new HistoryStore(local);
@@ -56,8 +63,14 @@ function Options() {
   const [allSites, setAllSites] = useState<boolean | undefined>();
   const [site, setSite] = useState('');
   const [note, setNote] = useState('');
-  const refreshCounts = () => void browser.storage.local.get([HISTORY_KEY, REPORTS_KEY]).then((g) =>
-    setCounts({ history: pruneHistory(normalizeHistory(g[HISTORY_KEY]), Date.now()).length, reports: normalizeReports(g[REPORTS_KEY]).length }));
+  const [entries, setEntries] = useState<HistoryEntry[]>([]);
+  /** Slider positions being moved but not applied yet (previewed). */
+  const [pending, setPending] = useState<{ threshold?: number; unsureBand?: number }>({});
+  const refreshCounts = () => void browser.storage.local.get([HISTORY_KEY, REPORTS_KEY]).then((g) => {
+    const h = pruneHistory(normalizeHistory(g[HISTORY_KEY]), Date.now());
+    setEntries(h);
+    setCounts({ history: h.length, reports: normalizeReports(g[REPORTS_KEY]).length });
+  });
   const refreshAllSites = () => void browser.permissions.contains({ origins: [ALL_URLS] }).then(setAllSites, () => setAllSites(undefined));
   useEffect(() => {
     void browser.storage.sync.get(SETTINGS_KEY).then((s) => setSettings(normalizeSettings(s[SETTINGS_KEY])));
@@ -76,6 +89,15 @@ function Options() {
   if (!settings) return <p>Loading…</p>;
   const eff = effectiveThreshold(settings, model);
   const update = (patch: Partial<Settings>) => void save(patch).then(setSettings);
+  /** The rule the sliders show: the one being previewed, else the one in force. */
+  const shownRule = { threshold: pending.threshold ?? eff.threshold, unsureBand: pending.unsureBand ?? eff.unsureBand };
+  const dirty = (pending.threshold !== undefined && pending.threshold !== eff.threshold) || (pending.unsureBand !== undefined && pending.unsureBand !== eff.unsureBand);
+  const preview = previewSentence(settings.history ? entries : null, shownRule.threshold, shownRule.unsureBand);
+  /** Applies a slider's value (on release, or each key press) and ends its preview. */
+  const apply = (patch: { threshold?: number; unsureBand?: number }) => {
+    setPending({});
+    update(patch);
+  };
   const addSite = () => {
     const h = normalizeHostname(site);
     if (!h) { setNote(`"${site}" is not a site name`); return; }
@@ -94,15 +116,33 @@ function Options() {
       )}
 
       <h2>Verdicts</h2>
-      <label for="threshold">Threshold: <output id="threshold-value">{eff.threshold.toFixed(2)}</output>{settings.threshold === null ? ' (model default)' : ''}</label>
-      <input id="threshold" type="range" min="0.05" max="0.95" step="0.01" value={eff.threshold}
-        onInput={(e) => update({ threshold: Number((e.target as HTMLInputElement).value) })} />
+      <label for="threshold">Threshold: <output id="threshold-value">{shownRule.threshold.toFixed(2)}</output>{settings.threshold === null && pending.threshold === undefined ? ' (model default)' : ''}</label>
+      <input id="threshold" type="range" min="0.05" max="0.95" step="0.01" value={shownRule.threshold} aria-describedby="threshold-preview threshold-ends"
+        onInput={(e) => setPending({ ...pending, threshold: Number((e.target as HTMLInputElement).value) })}
+        onChange={(e) => apply({ threshold: Number((e.target as HTMLInputElement).value) })} />
+      <div class="ends" id="threshold-ends"><span>◀ Flag more images</span><span>Flag fewer images ▶</span></div>
+      <p class="preview" id="threshold-preview" aria-live="polite">{preview}{dirty ? ' (release the slider to apply)' : ''}</p>
       <div class="hint">Images whose probability of being AI-generated is at or above the threshold are labelled "Likely AI-generated".</div>
-      <label for="band">Unsure band width: <output id="band-value">{eff.unsureBand.toFixed(2)}</output>{settings.unsureBand === null ? ' (model default)' : ''}</label>
-      <input id="band" type="range" min="0" max="0.5" step="0.01" value={eff.unsureBand}
-        onInput={(e) => update({ unsureBand: Number((e.target as HTMLInputElement).value) })} />
+      <label for="band">Unsure band width: <output id="band-value">{shownRule.unsureBand.toFixed(2)}</output>{settings.unsureBand === null && pending.unsureBand === undefined ? ' (model default)' : ''}</label>
+      <input id="band" type="range" min="0" max="0.5" step="0.01" value={shownRule.unsureBand} aria-describedby="threshold-preview"
+        onInput={(e) => setPending({ ...pending, unsureBand: Number((e.target as HTMLInputElement).value) })}
+        onChange={(e) => apply({ unsureBand: Number((e.target as HTMLInputElement).value) })} />
+      <div class="ends"><span>◀ Fewer unsure labels</span><span>More unsure labels ▶</span></div>
       <div class="hint">Probabilities within half this width of the threshold are labelled "Unsure".</div>
-      <button id="reset" onClick={() => update({ threshold: null, unsureBand: null })}>Use the model's defaults</button>
+      <button id="reset" onClick={() => { setPending({}); update({ threshold: null, unsureBand: null }); }}>Use the model's defaults</button>
+
+      <h2>Badges</h2>
+      <label><input id="definite-only" type="checkbox" checked={settings.definiteOnly}
+        onChange={(e) => update({ definiteOnly: (e.target as HTMLInputElement).checked })} /> Show badges only for definite verdicts</label>
+      <div class="hint">Unsure verdicts, images still being checked and images that could not be checked then appear only in the toolbar popup.
+        "Permission needed" badges are always shown.</div>
+      <label for="badge-position">Badge position on the image</label>
+      <select id="badge-position" value={settings.badgePosition} onChange={(e) => update({ badgePosition: (e.target as HTMLSelectElement).value as BadgePosition })}>
+        {BADGE_POSITIONS.map((p) => <option key={p} value={p}>{POSITION_WORDS[p]}</option>)}
+      </select>
+      <label><input id="blur-flagged" type="checkbox" checked={settings.blurFlagged}
+        onChange={(e) => update({ blurFlagged: (e.target as HTMLInputElement).checked })} /> Blur and grey out images flagged as likely AI-generated</label>
+      <div class="hint">Click a blurred image to show it.</div>
 
       <h2>Where to check</h2>
       <label><input id="autoscan" type="checkbox" checked={settings.autoScan} onChange={(e) => update({ autoScan: (e.target as HTMLInputElement).checked })} /> Check images on pages automatically</label>

@@ -26,6 +26,8 @@ test('item 8: forged messages of the review (security.ts S3) are refused, naming
     'report-images 20000 entries': [{ type: 'report-images', images: Array.from({ length: 20000 }, (_, i) => ({ url: `http://x/${i}.png`, status: 'pending' })) }, /images/],
     'open-explain javascript:': [{ type: 'open-explain', url: 'javascript:alert(1)', contentHash: '', probability: 0.5 }, /url/],
     'open-explain chrome://': [{ type: 'open-explain', url: 'chrome://settings', contentHash: '<script>', probability: 'x' }, /url/],
+    'open-grant without url': [{ type: 'open-grant' }, /url/],
+    'highlight-image number url': [{ type: 'highlight-image', url: 5 }, /url/],
     'open-explain file:': [{ type: 'open-explain', url: 'file:///etc/passwd' }, /url/],
     'open-explain data: svg': [{ type: 'open-explain', url: 'data:image/svg+xml,<svg/>' }, /url/],
     'open-explain bad hash': [{ type: 'open-explain', url: 'https://a/b.png', contentHash: '../x' }, /contentHash/],
@@ -68,6 +70,8 @@ test('item 8: the messages the extension sends pass their validator', () => {
     { type: 'get-image-bytes', contentHash: HASH },
     { type: 'check-image-at', srcUrl: 'https://a/1.jpg', pageUrl: 'https://a/' },
     { type: 'rescan' },
+    { type: 'open-grant', url: 'https://a/1.jpg' },
+    { type: 'highlight-image', url: 'https://a/1.jpg' },
   ];
   for (const m of good) assert.deepEqual(v(m), { ok: true }, JSON.stringify(m).slice(0, 120));
 });

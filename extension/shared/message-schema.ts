@@ -173,6 +173,8 @@ const VALIDATORS: Record<AnyMessage['type'], (m: Obj) => string | undefined> = {
   'confirm-shown': (m) => !isObj(m.viewport) || !isInt(m.viewport.width, 1, 1e5) || !isInt(m.viewport.height, 1, 1e5) ? 'viewport'
     : !Array.isArray(m.items) || m.items.length === 0 || m.items.length > MAX_SHOWN_ITEMS ? 'items' : m.items.every(validShownItem) ? undefined : 'items[]',
   'get-tab-integrity': (m) => isInt(m.tabId, 0, Number.MAX_SAFE_INTEGER) ? undefined : 'tabId',
+  'open-grant': (m) => isUrlStr(m.url) ? undefined : 'url',
+  'highlight-image': (m) => isUrlStr(m.url) ? undefined : 'url',
 };
 
 /**

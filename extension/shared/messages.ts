@@ -198,7 +198,12 @@ export type ContentToBackground =
    * source image drawn in that box, as fractions: object-fit crops). `viewport` is the frame's inner size
    * in CSS px (the capture's scale is measured against it). At most `MAX_SHOWN_ITEMS` items.
    */
-  | { type: 'confirm-shown'; viewport: { width: number; height: number }; items: ShownItem[] };
+  | { type: 'confirm-shown'; viewport: { width: number; height: number }; items: ShownItem[] }
+  /**
+   * The user activated a *Permission needed* badge for the image `url`: the background opens the grant flow
+   * (the popup's page for this tab, whose "Allow on this site" button calls `permissions.request`).
+   */
+  | { type: 'open-grant'; url: string };
 
 /** One image of a `confirm-shown` request. */
 export interface ShownItem {
@@ -229,7 +234,7 @@ export interface Interference {
   hidden: number;
 }
 
-/** What the popup lists for a tab. */
+/** What the popup lists for a tab (in page order). */
 export interface TabImage {
   url: string;
   status: 'pending' | 'done' | 'error';
@@ -305,7 +310,9 @@ export type BackgroundToContent =
    * backgrounds). The content script badges it and answers with the verdict.
    */
   | { type: 'check-image-at'; srcUrl?: string; pageUrl?: string }
-  | { type: 'rescan' };
+  | { type: 'rescan' }
+  /** Popup row click: scroll to the image showing `url` and outline it for a moment. */
+  | { type: 'highlight-image'; url: string };
 
 /** Reply type for each request `type`. */
 export interface ReplyMap {
@@ -324,6 +331,9 @@ export interface ReplyMap {
   rescan: null;
   'confirm-shown': ShownCheck[];
   'get-tab-integrity': TabIntegrity;
+  'open-grant': { tabId?: number };
+  /** Whether the image was found on the page. */
+  'highlight-image': boolean;
 }
 
 export type AnyMessage = ContentToBackground | PageToBackground | BackgroundToContent;
@@ -332,7 +342,7 @@ export type ReplyOf<M extends AnyMessage> = Result<ReplyMap[M['type']]>;
 const TYPES = new Set<string>([
   'classify', 'classify-bytes', 'report-images', 'get-status', 'get-tab-images', 'explain', 'cancel-explain',
   'check-image-at', 'rescan', 'open-explain', 'explain-progress', 'get-image-bytes', 'get-verdict', 'confirm-shown',
-  'get-tab-integrity',
+  'get-tab-integrity', 'open-grant', 'highlight-image',
 ]);
 
 /** What the content script answers to `check-image-at`: the image it found and its verdict. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_SETTINGS, SETTINGS_VERSION, effectiveThreshold, normalizeHostname, normalizeSettings } from './settings';
+import { DEFAULT_SETTINGS, SETTINGS_VERSION, effectiveThreshold, isPausedOn, normalizeHostname, normalizeSettings, withSitePaused } from './settings';
 
 test('empty or garbage storage gives the defaults', () => {
   assert.deepEqual(normalizeSettings(undefined), { ...DEFAULT_SETTINGS });
@@ -55,7 +55,7 @@ test('every field survives a round trip; a newer version keeps what validates', 
 });
 
 test('history: off for a new install; v2 → v3 keeps an existing user\'s choice', () => {
-  assert.equal(SETTINGS_VERSION, 3);
+  assert.ok(SETTINGS_VERSION >= 3);
   assert.equal(DEFAULT_SETTINGS.history, false);
   // Nothing stored: a new install gets the new default.
   assert.equal(normalizeSettings(undefined).history, false);
@@ -69,5 +69,39 @@ test('history: off for a new install; v2 → v3 keeps an existing user\'s choice
   assert.equal(normalizeSettings({ version: 3, history: true }).history, true);
   assert.equal(normalizeSettings({ version: 3 }).history, false);
   assert.equal(normalizeSettings({ version: 3, history: 'yes' }).history, false);
+  assert.equal(normalizeSettings({ version: 4, history: true }).history, true);
   assert.equal(normalizeSettings({ version: 2, history: 'yes' }).history, true, 'a damaged v2 value: the v2 default');
+});
+
+test('v3 → v4: stored settings keep every badge (definiteOnly off); new installs get it on; display fields validated', () => {
+  assert.equal(SETTINGS_VERSION, 4);
+  // A new install (nothing stored): definite verdicts only, top-left, no blur.
+  const fresh = normalizeSettings(undefined);
+  assert.deepEqual([fresh.definiteOnly, fresh.badgePosition, fresh.blurFlagged], [true, 'top-left', false]);
+  // Someone who saved settings under v2 or v3 has been seeing every badge: it stays so.
+  const v2 = normalizeSettings({ version: 2, threshold: 0.4, history: false });
+  assert.deepEqual([v2.version, v2.definiteOnly, v2.badgePosition, v2.blurFlagged, v2.threshold, v2.history], [4, false, 'top-left', false, 0.4, false]);
+  const v3s = normalizeSettings({ version: 3, history: true });
+  assert.deepEqual([v3s.version, v3s.definiteOnly, v3s.history], [4, false, true]);
+  // v1 goes through all migrations.
+  const v1 = normalizeSettings({ version: 1, sensitivity: 20 });
+  assert.ok(Math.abs(v1.threshold! - 0.8) < 1e-12);
+  assert.equal(v1.definiteOnly, false);
+  // v4 values are kept; bad ones fall back alone.
+  const v4 = normalizeSettings({ version: 4, definiteOnly: false, badgePosition: 'bottom-right', blurFlagged: true });
+  assert.deepEqual([v4.definiteOnly, v4.badgePosition, v4.blurFlagged], [false, 'bottom-right', true]);
+  const bad = normalizeSettings({ version: 4, definiteOnly: 'no', badgePosition: 'middle', blurFlagged: 1, autoScan: false });
+  assert.deepEqual([bad.definiteOnly, bad.badgePosition, bad.blurFlagged, bad.autoScan], [true, 'top-left', false, false]);
+});
+
+test('per-site pause: withSitePaused adds / removes the normalised host; isPausedOn reads it and autoScan', () => {
+  const s = normalizeSettings(undefined);
+  const paused = withSitePaused(s, 'WWW.Example.com', true);
+  assert.deepEqual(paused.disabledSites, ['www.example.com']);
+  assert.equal(isPausedOn(paused, 'www.example.com'), true);
+  assert.equal(isPausedOn(paused, 'example.com'), false);
+  assert.deepEqual(withSitePaused(paused, 'www.example.com', true).disabledSites, ['www.example.com'], 'no duplicate');
+  assert.deepEqual(withSitePaused(paused, 'www.example.com', false).disabledSites, []);
+  assert.equal(withSitePaused(s, 'not a host!', true), s, 'an unusable host changes nothing');
+  assert.equal(isPausedOn({ ...s, autoScan: false }, 'a.org'), true);
 });

@@ -6,7 +6,11 @@
 import type { ExplainMethod } from './messages';
 
 export const SETTINGS_KEY = 'settings';
-export const SETTINGS_VERSION = 3;
+export const SETTINGS_VERSION = 4;
+
+/** Where badges sit over their image. */
+export type BadgePosition = 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
+export const BADGE_POSITIONS: readonly BadgePosition[] = ['top-left', 'top-right', 'bottom-left', 'bottom-right'];
 
 export type BackendPreference = 'auto' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -31,6 +35,16 @@ export interface Settings {
    * default since v3; an existing user's stored choice is kept (see the v2 → v3 migration).
    */
   history: boolean;
+  /**
+   * Draw badges only for definite verdicts (likely AI-generated, no AI signs found, provenance verdicts, the
+   * user's own labels) and for *Permission needed*; unsure verdicts, pending checks and other errors are
+   * listed in the popup only. On by default for new installs while most verdicts are *Unsure*.
+   */
+  definiteOnly: boolean;
+  /** The corner of the image a badge sits in. */
+  badgePosition: BadgePosition;
+  /** Blur and grey out images flagged AI-generated until clicked (off by default). */
+  blurFlagged: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -44,6 +58,9 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   explainMethod: 'gradcam',
   limeSamples: 500,
   history: false,
+  definiteOnly: true,
+  badgePosition: 'top-left',
+  blurFlagged: false,
 });
 
 type Raw = Record<string, unknown>;
@@ -56,6 +73,10 @@ type Raw = Record<string, unknown>;
  *   is kept as it is (on stays on, off stays off), and one saved without the field (v1 objects, or v2 written
  *   by hand) gets `true`, the default it was living with. Nothing stored at all (a new install, or a user
  *   who never saved an option: the two cannot be told apart) gets the new default, off.
+ * v3 → v4: new display options. Someone who saved settings before them has been seeing every badge, so
+ * `definiteOnly` starts off for them (nothing they relied on disappears silently); new installs (nothing
+ * stored) get the default, on. `badgePosition` (top-left, where badges always were) and `blurFlagged` (off)
+ * take their defaults.
  */
 const MIGRATIONS: Array<(s: Raw) => Raw> = [
   (s) => {
@@ -65,6 +86,7 @@ const MIGRATIONS: Array<(s: Raw) => Raw> = [
     return out;
   },
   (s) => ({ ...s, version: 3, history: typeof s.history === 'boolean' ? s.history : true }),
+  (s) => ({ ...s, version: 4, definiteOnly: typeof s.definiteOnly === 'boolean' ? s.definiteOnly : false }),
 ];
 
 function num(v: unknown, lo: number, hi: number): number | undefined {
@@ -102,7 +124,30 @@ export function normalizeSettings(stored: unknown): Settings {
     explainMethod: methods.includes(s.explainMethod as ExplainMethod) ? (s.explainMethod as ExplainMethod) : d.explainMethod,
     limeSamples: Math.round(num(s.limeSamples, 50, 2000) ?? d.limeSamples),
     history: typeof s.history === 'boolean' ? s.history : d.history,
+    definiteOnly: typeof s.definiteOnly === 'boolean' ? s.definiteOnly : d.definiteOnly,
+    badgePosition: BADGE_POSITIONS.includes(s.badgePosition as BadgePosition) ? (s.badgePosition as BadgePosition) : d.badgePosition,
+    blurFlagged: typeof s.blurFlagged === 'boolean' ? s.blurFlagged : d.blurFlagged,
   };
+}
+
+/**
+ * Whether checking is paused on `hostname` (auto-scan off, or the site in `disabledSites`, e.g. from the
+ * popup's "Pause on this site" switch).
+ */
+export function isPausedOn(s: Settings, hostname: string): boolean {
+  const h = normalizeHostname(hostname);
+  return !s.autoScan || (!!h && s.disabledSites.includes(h));
+}
+
+/**
+ * Settings with checking paused (`paused`) or resumed on `hostname`: adds it to, or removes it from,
+ * `disabledSites`. Other fields are unchanged; an unusable hostname changes nothing.
+ */
+export function withSitePaused(s: Settings, hostname: string, paused: boolean): Settings {
+  const h = normalizeHostname(hostname);
+  if (!h) return s;
+  const rest = s.disabledSites.filter((x) => x !== h);
+  return { ...s, disabledSites: paused ? [...rest, h] : rest };
 }
 
 /**
