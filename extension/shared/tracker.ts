@@ -7,6 +7,7 @@
  */
 
 /** The project's "new issue" page (GitHub accepts `title` and `body` query parameters). */
+// Placeholder until the project has a public home: set it together with `homepage_url` in manifest.json.
 export const TRACKER_NEW_ISSUE_URL = 'https://github.com/synthscreen/synthscreen/issues/new';
 /** Longest URL put into a report (longer ones, e.g. `data:` URLs, are cut and marked). */
 export const MAX_REPORT_URL_CHARS = 500;
@@ -16,7 +17,7 @@ export interface TrackerReport {
   /** The image's URL (`data:` / `blob:` URLs are not sent: they would carry or point at the bytes). */
   url: string;
   pageUrl: string;
-  /** What SynthScreen said, e.g. "Unsure, 52 % synthetic". */
+  /** What SynthScreen said, e.g. "Unsure · AI score 52/100". */
   shown: string;
   /** The pixel detector's probability in [0, 1], when it ran. */
   probability?: number;
