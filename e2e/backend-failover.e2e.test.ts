@@ -46,8 +46,10 @@ test('item 3: a backend whose conv kernels throw at run time is replaced by the 
     const pop = await l.browser.newPage();
     await pop.goto(`chrome-extension://${l.extensionId}/popup.html`, { waitUntil: 'load' });
     const text = await pop.waitForSelector('#backend-switch', { timeout: 10_000 }).then((h) => h!.evaluate((e) => e.textContent ?? ''));
-    assert.match(text, new RegExp(`Switched away from ${broken}`));
-    assert.match(await pop.$eval('#backend', (e) => e.textContent ?? ''), new RegExp(`Backend: ${status.backend}`));
+    // The popup names backends in plain words (extension/popup/index.tsx BACKEND_WORDS).
+    const words: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'Plain JavaScript' };
+    assert.match(text, new RegExp(`Switched away from ${words[broken] ?? broken}`));
+    assert.match(await pop.$eval('#backend', (e) => e.textContent ?? ''), new RegExp(`Runs on: ${words[status.backend] ?? status.backend}`));
   } finally {
     await l.close();
     await server.close();
