@@ -48,6 +48,6 @@ test('features of a tiny synthetic 16×8 image: left half white, right half blac
   }
   const f = notPhotoFeatures({ width: 16, height: 8, data });
   // Two 8×8 blocks, both flat; 2 colours over 128 samples; one luma step per row (255 levels: hard).
-  assert.deepEqual(f, { flatBlocks: 1, topColours: 1, distinctColours: 2 / 128, hardEdges: 1 });
+  assert.deepEqual(f, { flatBlocks: 1, topColours: 1, distinctColours: 2 / 128, hardEdges: 1, gradientPairs: 0 });
   assert.throws(() => notPhotoFeatures({ width: 4, height: 4, data: new Uint8Array(8) }), RangeError);
 });

@@ -8,11 +8,12 @@
  * "not a photo" only when ALL of
  *   - `flatBlocks`   ≥ `NOT_PHOTO_RULE.minFlatBlocks`  (large areas of exactly flat colour),
  *   - `topColours`   ≥ `NOT_PHOTO_RULE.minTopColours`  (a small palette covers most of the image),
- *   - `hardEdges`    ≥ `NOT_PHOTO_RULE.minHardEdges`   (its edges are steps, not gradients).
+ *   - `gradientPairs` ≤ `NOT_PHOTO_RULE.maxGradientPairs` (almost no gentle gradients or texture).
  * Photos (real or AI-generated) have sensor/texture noise that breaks exact flatness and spreads colours,
  * so all three together are rare for them; JPEG re-encoding (q75) keeps flat 8×8 blocks flat (a DC-only
  * block decodes to one value), hence the small tolerance in `flatBlocks`.
- * Thresholds: hand-set, not yet fitted on a labelled set (see docs/not-photo.md).
+ * Thresholds: fitted by `training/cli/not-photo.ts` on its fit half (zero photo refusals there, highest
+ * non-photo recall); held-out error rates in training/eval/not-photo/report.md and docs/not-photo.md.
  */
 
 /** Features of one image; all are fractions in [0, 1]. */
@@ -25,13 +26,15 @@ export interface NotPhotoFeatures {
   distinctColours: number;
   /** Among horizontal neighbour pairs with |Δluma| > 8, the share with |Δluma| > 48 (steps vs gradients). */
   hardEdges: number;
+  /** Share of horizontal neighbour pairs with 2 < |Δluma| ≤ 16: gentle gradients and texture (photos: high). */
+  gradientPairs: number;
 }
 
 /** Largest max−min (8-bit levels, per channel) inside an 8×8 block still counted as flat. */
 export const FLAT_TOLERANCE = 2;
 
 /** The decision rule's thresholds (see the module docstring). */
-export const NOT_PHOTO_RULE = { minFlatBlocks: 0.45, minTopColours: 0.6, minHardEdges: 0.3 } as const;
+export const NOT_PHOTO_RULE = { minFlatBlocks: 0.55, minTopColours: 0.8, maxGradientPairs: 0.1 } as const;
 
 type Rgba = { width: number; height: number; data: ArrayLike<number> };
 
@@ -49,7 +52,7 @@ export function notPhotoFeatures(img: Rgba): NotPhotoFeatures {
   // Pixel samples on a grid (≤ ~65k), exact pixels (no averaging, which would invent colours).
   const step = Math.max(1, Math.floor(Math.sqrt((w * h) / 65_536)));
   const counts = new Map<number, number>();
-  let samples = 0, edges = 0, hard = 0;
+  let samples = 0, edges = 0, hard = 0, pairs = 0, gentle = 0;
   const luma = (o: number) => 0.299 * data[o]! + 0.587 * data[o + 1]! + 0.114 * data[o + 2]!;
   for (let y = 0; y < h; y += step) {
     for (let x = 0; x < w; x += step) {
@@ -59,6 +62,8 @@ export function notPhotoFeatures(img: Rgba): NotPhotoFeatures {
       samples++;
       if (x + 1 < w) {
         const d = Math.abs(luma(o) - luma(o + 4));
+        pairs++;
+        if (d > 2 && d <= 16) gentle++;
         if (d > 8) { edges++; if (d > 48) hard++; }
       }
     }
@@ -86,6 +91,7 @@ export function notPhotoFeatures(img: Rgba): NotPhotoFeatures {
     topColours: top / samples,
     distinctColours: counts.size / samples,
     hardEdges: edges ? hard / edges : 0,
+    gradientPairs: pairs ? gentle / pairs : 0,
   };
 }
 
@@ -94,7 +100,7 @@ export function notPhotoFeatures(img: Rgba): NotPhotoFeatures {
  * @returns true when the image is judged not a photograph
  */
 export function isNotPhotoFeatures(f: NotPhotoFeatures): boolean {
-  return f.flatBlocks >= NOT_PHOTO_RULE.minFlatBlocks && f.topColours >= NOT_PHOTO_RULE.minTopColours && f.hardEdges >= NOT_PHOTO_RULE.minHardEdges;
+  return f.flatBlocks >= NOT_PHOTO_RULE.minFlatBlocks && f.topColours >= NOT_PHOTO_RULE.minTopColours && f.gradientPairs <= NOT_PHOTO_RULE.maxGradientPairs;
 }
 
 /**
