@@ -8,6 +8,7 @@ import type { ImageErrorCode } from '../extension/shared/messages';
 import { decodedSizeOf, isCmykJpeg, lumaStd, MAX_DECODED_PIXELS, MIN_LUMA_STD, refusal, sampledFrames } from '../extension/shared/format-policy';
 import { decodeCmykJpeg } from '../extension/shared/cmyk-jpeg';
 import { GifReader } from 'omggif';
+import { isNotPhoto } from '../extension/shared/not-photo';
 import { MIN_SIDE_PIXELS, type RgbaImage } from '../extension/shared/preprocess';
 
 export class DecodeImageError extends Error {
@@ -60,11 +61,16 @@ export function isTruncated(bytes: Uint8Array, h: ImageHeader): boolean {
  * @returns the image (possibly downscaled; `width`/`height` are the decoded size) and its sniffed header
  * @throws {DecodeImageError} as `checkHeader`; `decode-failed` for broken files of a known format;
  *   `too-small`/`too-large` on the decoded size; `low-detail` for a blank or near-uniform image (every
- *   sampled frame of an animation)
+ *   sampled frame of an animation); `not-photo` for a chart, screenshot, drawing or flat graphic
+ *   (`not-photo.ts`, first frame)
  */
 export async function decodeBytes(bytes: Uint8Array, mime = ''): Promise<{ image: RgbaImage; header: ImageHeader }> {
   const first = await decodeFirst(bytes, mime);
-  if (lumaStd(first.image) >= MIN_LUMA_STD) return first;
+  if (lumaStd(first.image) >= MIN_LUMA_STD) {
+    // After the low-detail check, before the detector (issue 12): charts, screenshots, flat graphics.
+    if (isNotPhoto(first.image)) throw new DecodeImageError('not-photo', 'chart, screenshot, drawing or flat graphic (not-photo.ts)');
+    return first;
+  }
   // Blank or near-uniform: for an animation, the first sampled frame with detail is scored instead.
   if (first.header.animated) {
     const frame = await sampledFrameWithDetail(bytes, first.header).catch(() => undefined); // a broken later frame: judged on the first

@@ -85,6 +85,7 @@ export const ERROR_TEXT: Record<ImageErrorCode, string> = {
   cancelled: 'Not checked',
   'bad-request': 'Not checked (bad request)',
   'low-detail': 'Not enough detail',
+  'not-photo': 'Not a photo – not assessed',
   'served-different': 'Served a different image to the checker',
 };
 

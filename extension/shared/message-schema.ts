@@ -28,7 +28,7 @@ const PRIORITIES: ReadonlySet<string> = new Set<Priority>(['profile', 'normal', 
 const METHODS: ReadonlySet<string> = new Set<ExplainMethod>(['gradcam', 'ablationcam', 'layercam', 'scorecam', 'lime']);
 const ERROR_CODES: ReadonlySet<string> = new Set<ImageErrorCode>([
   'too-small', 'too-large', 'fetch-failed', 'timeout', 'permission-needed', 'unsupported-format', 'decode-failed',
-  'model-failed', 'cancelled', 'bad-request', 'low-detail', 'served-different',
+  'model-failed', 'cancelled', 'bad-request', 'low-detail', 'not-photo', 'served-different',
 ]);
 const SHOWN_STATUSES: ReadonlySet<string> = new Set(['match', 'mismatch', 'unconfirmed']);
 /** Most images one `confirm-shown` may carry. */

@@ -68,6 +68,7 @@ export type ImageErrorCode =
   | 'cancelled' // the request was cancelled (tab closed, explanation cancelled)
   | 'bad-request' // the message did not match its type's shape (`message-schema.ts`)
   | 'low-detail' // blank or near-uniform image (every sampled frame of an animation): nothing to read
+  | 'not-photo' // a chart, screenshot, drawing or flat graphic (`not-photo.ts`): not assessed
   /**
    * The pixels the page shows differ from the bytes the worker downloaded and checked (a perceptual hash
    * of a screen capture of the image vs the checked bytes, `perceptual-hash.ts`): the server served the
