@@ -9,10 +9,10 @@ import { TEST_HOOKS } from '../background/build-flags';
 
 /** One attempt waits at most this long before re-sending (the background joins the running request). */
 const ATTEMPT_TIMEOUT_MS = 45_000;
-/** Attempts that fail without a live background (no receiver, empty replies) before giving up. */
+/** Attempts that fail without a live background (no receiver, closed port, empty replies) before giving up. */
 const MAX_ATTEMPTS = 8;
-/** How long a liveness probe (`get-status`) may take. */
-const PROBE_TIMEOUT_MS = 5_000;
+/** Longest wait of one attempt after back-off (an unanswered attempt doubles the next one's wait). */
+const MAX_ATTEMPT_TIMEOUT_MS = 120_000;
 /** Safety bound on waiting for a busy background (issue 13, item 2: never reached in the 3,000-image feed). */
 const MAX_WAIT_MS = 60 * 60_000;
 
@@ -38,26 +38,22 @@ async function ask<T>(msg: unknown, timeoutMs: number): Promise<T | undefined> {
   return (await Promise.race([browser.runtime.sendMessage(msg), timeout]).finally(() => clearTimeout(timer))) as T | undefined;
 }
 
-/** True when the background answers `get-status` (alive, possibly busy with a long queue). */
-async function backgroundAlive(): Promise<boolean> {
-  const r = await ask<Result<unknown>>({ type: 'get-status' }, PROBE_TIMEOUT_MS).catch(() => undefined);
-  return !!r && typeof r === 'object' && r.ok === true;
-}
-
 /**
  * Sends a message and returns its `Result`, re-sending after disconnects. Every image ends with a final
- * answer (issue 13, item 2): while the background is alive but busy (an attempt times out and a
- * `get-status` probe answers), the request is asked again — the background joins the running request by
- * URL, so this costs no extra work — for as long as it takes (up to `MAX_WAIT_MS`). Only attempts that
- * fail without a live background count towards `MAX_ATTEMPTS`.
- * @returns the background's reply; after `MAX_ATTEMPTS` failed attempts an error `Result` of code
- *   `cancelled` (never throws)
+ * answer (issue 13, item 2): an attempt that gets no answer in time means the background is alive but
+ * busy (a stopped worker makes `sendMessage` fail at once with a closed port or no receiver, and a message
+ * restarts it), so the request is asked again — the background joins the running request by URL, so this
+ * costs no extra work — for as long as it takes (up to `MAX_WAIT_MS`). Each unanswered attempt doubles the
+ * next one's wait (up to `MAX_ATTEMPT_TIMEOUT_MS`), so a thousand waiting images do not flood a busy worker
+ * with re-asks. Only attempts that fail without a live background count towards `MAX_ATTEMPTS`.
+ * @returns the background's reply; after `MAX_ATTEMPTS` failed attempts (or `MAX_WAIT_MS`) an error
+ *   `Result` of code `cancelled` (never throws)
  */
 export async function send<M extends ContentToBackground>(msg: M): Promise<Result<ReplyMap[M['type']]>> {
   let last = '';
   let failures = 0;
   const t0 = Date.now();
-  const timeoutMs = await attemptTimeoutMs();
+  let timeoutMs = await attemptTimeoutMs();
   while (failures < MAX_ATTEMPTS && Date.now() - t0 < MAX_WAIT_MS) {
     try {
       const reply = await ask<Result<ReplyMap[M['type']]>>(msg, timeoutMs);
@@ -72,7 +68,10 @@ export async function send<M extends ContentToBackground>(msg: M): Promise<Resul
     } catch (e) {
       last = (e as Error)?.message ?? String(e);
       if (/context invalidated/i.test(last)) break; // the extension was reloaded: this script is orphaned
-      if (/no answer in time/.test(last) && (await backgroundAlive())) continue; // busy, not gone: ask again
+      if (/no answer in time/.test(last)) { // busy, not gone: ask again, waiting longer
+        timeoutMs = Math.min(MAX_ATTEMPT_TIMEOUT_MS, timeoutMs * 2);
+        continue;
+      }
     }
     failures++;
     await sleep(Math.min(4000, 250 * 2 ** failures));
