@@ -3,7 +3,7 @@
  * at the top level so a stopped worker is woken for them, and wires the feature modules together.
  */
 import browser from 'webextension-polyfill';
-import { err, ok, type BackendStatus, type ExplainMethod, type Result, type Verdict } from '../extension/shared/messages';
+import { err, ok, STILL_WORKING, type BackendStatus, type ExplainMethod, type Result, type Verdict } from '../extension/shared/messages';
 import { SETTINGS_KEY, normalizeSettings } from '../extension/shared/settings';
 import {
   batchSizes, classifyBytes, classifyUrl, clearCaches, getModel, inputForUrl, lastModelError, numTensors, peekModel, queueLength,
@@ -31,6 +31,8 @@ import { syntheticImage } from '../extension/shared/bench-image';
 import type { TileMode } from '../extension/shared/tiling';
 
 const MAX_BYTES_FROM_PAGE = 32 * 1024 * 1024;
+/** When this worker instance started (epoch ms; test diagnostics of worker restarts). */
+const WORKER_STARTED_AT = Date.now();
 
 async function status(): Promise<BackendStatus> {
   const m = await peekModel();
@@ -56,11 +58,35 @@ async function status(): Promise<BackendStatus> {
  * trusted list, issue 13 item 7). Extension pages' requests are not recorded.
  */
 async function recorded(url: string, ctx: { tabId?: number; fromPage: boolean }, run: () => Promise<Result<Verdict>>): Promise<Result<Verdict>> {
-  if (ctx.fromPage || ctx.tabId === undefined) return run();
-  void notePending(ctx.tabId, url);
-  const r = await run();
-  await noteResult(ctx.tabId, url, r);
-  return r;
+  const tabId = ctx.fromPage ? undefined : ctx.tabId;
+  const work = (async () => {
+    if (tabId === undefined) return run();
+    void notePending(tabId, url);
+    const r = await run();
+    await noteResult(tabId, url, r);
+    return r;
+  })();
+  return withReplyDeadline(work, REPLY_DEADLINE_MS);
+}
+
+/**
+ * Longest a classify message stays unanswered. Chrome stops an extension service worker when one event
+ * stays unanswered for 5 minutes, losing every running request (issue 13, item 2: on a slow CI machine a
+ * 1,000-image feed kept early messages open that long). Past this deadline the reply is `STILL_WORKING`;
+ * the work goes on, and the content script's next ask joins it by URL or reads its cached verdict.
+ */
+const REPLY_DEADLINE_MS = 60_000;
+
+/**
+ * Resolves with `work`'s result, or with a `cancelled` / `STILL_WORKING` reply after `ms` milliseconds
+ * (the work is not stopped). Never rejects when `work` does not.
+ */
+function withReplyDeadline<T>(work: Promise<Result<T>>, ms: number): Promise<Result<T>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<Result<T>>((resolve) => {
+    timer = setTimeout(() => resolve(err('cancelled', `${STILL_WORKING} (no verdict within ${ms / 1000} s)`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 installMessenger({
@@ -178,7 +204,8 @@ const testApi = {
     configureProvenance({ trustAnchors: pem });
     clearCaches();
   },
-  stats: () => ({ ...stats, batchSizes: batchSizes(), shown: { ...shownStats }, referer: { ...refererStats } }),
+  /** Counters since this worker started; `startedAt` (epoch ms) changes when the browser restarts the worker. */
+  stats: () => ({ ...stats, startedAt: WORKER_STARTED_AT, batchSizes: batchSizes(), shown: { ...shownStats }, referer: { ...refererStats } }),
   status,
   clearCaches,
   /** Reloads the model on `backend` (exactly that one when `exact`). @returns the active backend and timings */

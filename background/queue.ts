@@ -8,7 +8,7 @@
  * 200 images). With `gatherMs` > 0 the idle consumer waits up to that long after the first waiting item,
  * or until `maxBatch` items wait, before taking each batch. A lone image is delayed by at most `gatherMs`.
  */
-import type { Priority } from '../extension/shared/messages';
+import { QUEUE_FULL, type Priority } from '../extension/shared/messages';
 
 const LANES: Priority[] = ['profile', 'normal', 'explain'];
 
@@ -62,7 +62,7 @@ export class BatchQueue<I, O> {
    * @throws {QueueError} `queue-full` at capacity, `cancelled` when cancelled; errors of `runBatch`
    */
   push(input: I, priority: Priority, key?: string): Promise<O> {
-    if (this.length >= this.capacity) return Promise.reject(new QueueError(`queue full (${this.capacity} waiting)`, 'queue-full'));
+    if (this.length >= this.capacity) return Promise.reject(new QueueError(`${QUEUE_FULL} (${this.capacity} waiting)`, 'queue-full'));
     return new Promise<O>((resolve, reject) => {
       this.lanes.get(priority)!.push({ input, resolve, reject, key });
       if (this.wake && this.length >= this.maxBatch) this.wake();

@@ -4,7 +4,7 @@
  * background de-duplicates by URL and answers from its caches, so a re-send costs no extra work.
  */
 import browser from 'webextension-polyfill';
-import type { ContentToBackground, ReplyMap, Result } from '../extension/shared/messages';
+import { isAskAgain, type ContentToBackground, type ReplyMap, type Result } from '../extension/shared/messages';
 import { TEST_HOOKS } from '../background/build-flags';
 
 /** One attempt waits at most this long before re-sending (the background joins the running request). */
@@ -58,9 +58,8 @@ export async function send<M extends ContentToBackground>(msg: M): Promise<Resul
     try {
       const reply = await ask<Result<ReplyMap[M['type']]>>(msg, timeoutMs);
       if (reply && typeof reply === 'object' && 'ok' in reply) {
-        // A full queue answers `cancelled` ("queue full"): not final while the background lives.
-        const full = !reply.ok && reply.error.code === 'cancelled' && /queue full/i.test(reply.error.message);
-        if (!full) return reply;
+        // "Queue full" and "still working" (the background's reply deadline) are not final while it lives.
+        if (!isAskAgain(reply)) return reply;
         await sleep(2000);
         continue;
       }

@@ -24,12 +24,20 @@ test('item 2: a 1,000-image feed with a 1 s client timeout ends with 100 % final
   try {
     await prepareWorker(l, await testModelDir());
     await inWorker(l, `chrome.storage.local.set({ testClientTimeoutMs: 1000 })`);
-    const s0 = await inWorker<{ fetches: number }>(l, 'self.__synthscreenTest.stats()');
+    const s0 = await inWorker<{ fetches: number; startedAt: number }>(l, 'self.__synthscreenTest.stats()');
     const page = await l.browser.newPage();
     const t0 = Date.now();
     // 'domcontentloaded': waiting for 'load' means waiting for 1,000 images, which passes 30 s on a loaded machine.
     await page.goto(`${server.origin}/feed`, { waitUntil: 'domcontentloaded', timeout: 120_000 });
-    const { badges } = await waitForAllBadges(page, 840_000);
+    let waited: Awaited<ReturnType<typeof waitForAllBadges>> | undefined;
+    try {
+      waited = await waitForAllBadges(page, 840_000);
+    } finally {
+      // A changed `startedAt` means the browser stopped and restarted the worker during the run.
+      const s = await inWorker<{ fetches: number; startedAt: number }>(l, 'self.__synthscreenTest.stats()').catch(() => undefined);
+      t.diagnostic(`worker ${s === undefined ? 'unreachable' : s.startedAt === s0.startedAt ? 'never restarted' : 'restarted during the run'}; ${s?.fetches ?? '?'} fetches since its start`);
+    }
+    const { badges } = waited;
     t.diagnostic(`${badges.length} badges final after ${Math.round((Date.now() - t0) / 1000)} s`);
     assert.equal(badges.length, N, 'one badge per image');
     assert.equal(new Set(badges.map((b) => b.url)).size, N, 'no duplicate badges');

@@ -55,7 +55,7 @@ test('popup: summary, page order, Tab reaches every control, row click highlight
     const tabId = await inWorker<number>(l, `chrome.tabs.query({ url: ${JSON.stringify(`${server.origin}/feed`)} }).then((t) => t[0].id)`);
     const popup = await l.browser.newPage();
     await popup.goto(`chrome-extension://${l.extensionId}/popup.html?tabId=${tabId}`);
-    await popup.waitForFunction((n) => document.querySelectorAll('#images li[data-status="done"]').length >= n, { timeout: 20_000 }, imgs.length);
+    await popup.waitForFunction((n) => document.querySelectorAll('#images li[data-status="done"]').length >= n, { timeout: 60_000, polling: 200 }, imgs.length);
 
     // Summary line and page order.
     const c: SummaryCounts = { checked: badges.length, ai: 0, unsure: 0, notAi: 0, notChecked: 0, pending: 0 };
@@ -91,7 +91,7 @@ test('popup: summary, page order, Tab reaches every control, row click highlight
     // Row click: the page scrolls to the image and outlines it.
     const last = rows[rows.length - 1]!;
     await popup.click(`#images li[data-url="${last}"] button.row-main`);
-    await page.waitForFunction((u) => [...document.images].some((i) => i.src === u && i.hasAttribute('data-synthscreen-highlight')), { timeout: 10_000 }, last);
+    await page.waitForFunction((u) => [...document.images].some((i) => i.src === u && i.hasAttribute('data-synthscreen-highlight')), { timeout: 60_000, polling: 200 }, last);
 
     // Override and tracker report.
     const first = rows[0]!;
@@ -103,10 +103,10 @@ test('popup: summary, page order, Tab reaches every control, row click highlight
     await popup.waitForSelector(`#images li[data-url="${first}"] button.report-button`);
     const choice = await popup.$eval(`#images li[data-url="${first}"] button.report-button`, (b) => b.getAttribute('data-user-label'));
     await popup.click(`#images li[data-url="${first}"] button.report-button`);
-    await page.waitForFunction((u, want) => [...document.querySelectorAll('[data-synthscreen-url]')].some((h) => h.getAttribute('data-synthscreen-url') === u && h.getAttribute('data-synthscreen-override') === want), { timeout: 10_000 }, first, choice);
+    await page.waitForFunction((u, want) => [...document.querySelectorAll('[data-synthscreen-url]')].some((h) => h.getAttribute('data-synthscreen-url') === u && h.getAttribute('data-synthscreen-override') === want), { timeout: 60_000, polling: 200 }, first, choice);
     const marked = (await readBadges(page)).find((b) => b.url === first)!;
     assert.equal(marked.text, choice === 'real' ? 'You marked this real' : 'You marked this AI-generated');
-    await popup.waitForSelector(`#images li[data-url="${first}"] button.report-issue`, { timeout: 10_000 });
+    await popup.waitForSelector(`#images li[data-url="${first}"] button.report-issue`, { timeout: 60_000 });
     await popup.click(`#images li[data-url="${first}"] button.report-issue`);
     const preview = await popup.waitForSelector(`#images li[data-url="${first}"] pre.issue-preview`).then((e) => e!.evaluate((x) => x.textContent ?? ''));
     assert.ok(preview.includes(`- Image: ${first}`) && /AI score \(pixel detector\): \d+\/100/.test(preview), preview);
@@ -116,20 +116,20 @@ test('popup: summary, page order, Tab reaches every control, row click highlight
     const reports = await inWorker<unknown[]>(l, `chrome.storage.local.get('reports').then((g) => g.reports ?? [])`);
     assert.equal(reports.length, 1, 'a local report too');
     await popup.click(`#images li[data-url="${first}"] button.undo-override`);
-    await page.waitForFunction((u) => [...document.querySelectorAll('[data-synthscreen-url]')].some((h) => h.getAttribute('data-synthscreen-url') === u && !h.hasAttribute('data-synthscreen-override')), { timeout: 10_000 }, first);
+    await page.waitForFunction((u) => [...document.querySelectorAll('[data-synthscreen-url]')].some((h) => h.getAttribute('data-synthscreen-url') === u && !h.hasAttribute('data-synthscreen-override')), { timeout: 60_000, polling: 200 }, first);
 
     // Pause on this site, then resume.
     await popup.click('#pause-site');
-    await page.waitForFunction(() => document.querySelectorAll('[data-synthscreen-url]').length === 0, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelectorAll('[data-synthscreen-url]').length === 0, { timeout: 60_000, polling: 200 });
     const paused = await inWorker<{ disabledSites: string[] }>(l, `chrome.storage.sync.get('settings').then((g) => g.settings)`);
     assert.deepEqual(paused.disabledSites, ['127.0.0.1']);
-    await popup.waitForFunction(() => (document.querySelector('#pause-site') as HTMLInputElement).checked, { timeout: 5_000 });
+    await popup.waitForFunction(() => (document.querySelector('#pause-site') as HTMLInputElement).checked, { timeout: 60_000, polling: 200 });
     await popup.click('#pause-site');
     const back = await waitForAllBadges(page, 60_000);
     assert.equal(back.badges.length, imgs.length, 'badges back after resuming');
 
     // The Options link opens the options page from the keyboard.
-    const opened = l.browser.waitForTarget((x) => x.url().startsWith(`chrome-extension://${l.extensionId}/options.html`), { timeout: 15_000 });
+    const opened = l.browser.waitForTarget((x) => x.url().startsWith(`chrome-extension://${l.extensionId}/options.html`), { timeout: 60_000 });
     await popup.focus('#options-link');
     await popup.keyboard.press('Enter');
     await opened;

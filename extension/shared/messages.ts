@@ -368,3 +368,17 @@ export function err(code: ImageErrorCode, message: string): { ok: false; error: 
 export function ok<T>(value: T): { ok: true; value: T } {
   return { ok: true, value };
 }
+
+/**
+ * Message text of a `cancelled` reply that is not final: the background is alive and still working on
+ * the request (`STILL_WORKING`, sent when a classify request outlives the background's reply deadline)
+ * or its queue is full (`QUEUE_FULL`). The content script asks again; the background joins the running
+ * request by URL, so asking again costs no extra work.
+ */
+export const STILL_WORKING = 'still working: ask again';
+export const QUEUE_FULL = 'queue full';
+
+/** True when `reply` says "ask again later" (`STILL_WORKING` or `QUEUE_FULL`) rather than a final answer. */
+export function isAskAgain(reply: Result<unknown>): boolean {
+  return !reply.ok && reply.error.code === 'cancelled' && (reply.error.message.startsWith(STILL_WORKING) || reply.error.message.startsWith(QUEUE_FULL));
+}
